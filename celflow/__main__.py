@@ -1,0 +1,3 @@
+from celflow.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Ship the student: ONNX export with parity checks, and runtime backends."""

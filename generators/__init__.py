@@ -1,0 +1,1 @@
+"""Make (photo → webtoon) pairs: teachers, face landmarks, person masks, face warping."""

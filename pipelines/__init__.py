@@ -1,0 +1,1 @@
+"""Orchestrate the stages as Prefect flows (generate, train, export, convert, demo)."""

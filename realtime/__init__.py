@@ -1,0 +1,1 @@
+"""Run the student live or offline on video."""

@@ -1,0 +1,1 @@
+"""The compact student: U-Net, paired data set, losses, training and evaluation."""
