@@ -44,7 +44,7 @@ class ProceduralTeacher(_Strict):
 class FaceGeometry(_Strict):
     """How the character's face differs from a real one; 1.0 scales and 0 offsets leave a face unchanged."""
 
-    eye_scale: float = Field(1.0, ge=0.5, le=2.0, description="linear size of each eye")
+    eye_scale: float = Field(1.0, ge=0.8, le=2.0, description="linear size of each eye")
     jaw_narrowing: float = Field(0.0, ge=0.0, le=0.4, description="share by which the jaw is pulled inwards")
 
 

@@ -1,0 +1,22 @@
+"""Soft person masks from mediapipe's selfie segmentation (weights ship inside the mediapipe wheel)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class PersonSegmenter:
+    """Holds one mediapipe selfie-segmentation graph; not thread-safe, so give each worker thread its own."""
+
+    def __init__(self, landscape: bool = False) -> None:
+        import mediapipe as mp
+
+        self._segmenter = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=int(landscape))
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        """H×W float32 in [0, 1]: how likely each pixel belongs to a person."""
+        mask = self._segmenter.process(np.ascontiguousarray(rgb)).segmentation_mask
+        return np.clip(mask, 0.0, 1.0).astype(np.float32)
+
+    def close(self) -> None:
+        self._segmenter.close()

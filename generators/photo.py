@@ -1,0 +1,29 @@
+"""Turn the bytes of a user's photo into an RGB array, or say exactly why that is impossible."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+
+class PhotoError(ValueError):
+    """A photo that cannot be used; the message says why in a few words."""
+
+
+def decode_photo(data: bytes, max_side: int | None = None) -> np.ndarray:
+    """Decode image bytes to H×W×3 uint8 RGB, upright (EXIF), grey and alpha converted, optionally shrunk."""
+    if not data:
+        raise PhotoError("empty file")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # Pillow decodes lazily: truncation only shows here
+            image = ImageOps.exif_transpose(image).convert("RGB")
+    except UnidentifiedImageError as error:
+        raise PhotoError("not an image file") from error
+    except (OSError, SyntaxError, ValueError) as error:
+        raise PhotoError(f"truncated or corrupt image ({error})") from error
+    if max_side and max(image.size) > max_side:
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return np.asarray(image, dtype=np.uint8).copy()

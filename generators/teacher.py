@@ -1,0 +1,33 @@
+"""Teachers: slow, high-quality stylisers that make the targets the student learns from.
+
+Every teacher is a callable (photo, person_mask) → stylised photo of the same size, so the generate flow
+never branches on the teacher's kind; `build_teacher` reads the kind from the character pack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from celflow.character import Character, ProceduralTeacher
+from celflow.generators.cel_shading import cel_shade
+
+
+class Teacher(Protocol):
+    def __call__(self, photo: np.ndarray, person_mask: np.ndarray) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class CelShadingTeacher:
+    """The offline default: procedural cel shading, no weights needed."""
+
+    params: ProceduralTeacher
+
+    def __call__(self, photo: np.ndarray, person_mask: np.ndarray) -> np.ndarray:
+        return cel_shade(photo, self.params)
+
+
+def build_teacher(character: Character) -> Teacher:
+    return CelShadingTeacher(character.teacher)

@@ -1,0 +1,134 @@
+"""The `demo` flow: real photos → pairs → student → ONNX → stylised video, with a contact sheet and a summary.
+
+Everything runs offline on CPU with the built-in character; a rerun into the same folder resumes
+(pairs already made are kept, training continues from its checkpoint).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+from prefect import flow, get_run_logger, task
+from pydantic import BaseModel, ConfigDict
+
+from celflow.atomic import atomic_path, write_text_atomic
+from celflow.character import load_character
+from celflow.pipelines.contact_sheet import contact_sheet
+from celflow.pipelines.convert import convert_flow
+from celflow.pipelines.demo_photos import DemoPhotos, demo_clip_path, write_demo_photos
+from celflow.pipelines.export import export_flow
+from celflow.pipelines.generate import generate_flow
+from celflow.pipelines.heldout_report import HeldoutComparison, compare_with_teacher
+from celflow.pipelines.train import train_flow
+from celflow.student.train import TrainConfig
+
+DEMO_CHARACTER = "default"
+
+
+class DemoSettings(BaseModel):
+    """Sizes of the demo run; the defaults fit in about ten minutes on two CPU cores."""
+
+    model_config = ConfigDict(frozen=True)
+
+    variants_per_portrait: int = 50
+    max_side: int = 384
+    train: TrainConfig = TrainConfig(max_minutes=4.5)
+    sheet_rows: int = 6
+    progress: bool = True
+
+
+class DemoSummary(BaseModel):
+    """What the demo made and how the student compares with its teacher (held-out photos, same machine)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pairs: int
+    rejected: int
+    heldout_pairs: int
+    training_steps: int
+    training_seconds: float
+    ssim_vs_teacher: float
+    psnr_vs_teacher: float
+    teacher_ms_per_frame: float
+    student_ms_per_frame: float
+    speedup: float
+    onnx_max_abs_diff: float
+    video_frames: int
+    video_fps: float
+    files: dict[str, str]
+
+    def as_markdown(self) -> str:
+        return "\n".join(
+            [
+                "| celflow demo | |",
+                "|---|---|",
+                f"| pairs made (rejected) | {self.pairs} ({self.rejected}) |",
+                f"| training | {self.training_steps} steps in {self.training_seconds:.0f} s |",
+                f"| held-out SSIM / PSNR vs teacher | {self.ssim_vs_teacher:.3f} / {self.psnr_vs_teacher:.1f} dB "
+                f"({self.heldout_pairs} photos) |",
+                f"| teacher ms/frame | {self.teacher_ms_per_frame:.1f} |",
+                f"| student ms/frame (ONNX, CPU) | {self.student_ms_per_frame:.1f} ({self.speedup:.1f}× faster) |",
+                f"| ONNX vs torch max abs diff | {self.onnx_max_abs_diff:.1e} |",
+                f"| video | {self.video_frames} frames at {self.video_fps:.1f} frames/s |",
+                *[f"| {name} | {path} |" for name, path in self.files.items()],
+            ]
+        )
+
+
+@task(name="demo-photos")
+def demo_photos_task(photos_dir: Path, variants_per_portrait: int) -> DemoPhotos:
+    return write_demo_photos(photos_dir, variants_per_portrait)
+
+
+@task(name="compare-with-teacher")
+def compare_task(heldout_pairs: Path, onnx_path: Path) -> HeldoutComparison:
+    return compare_with_teacher(heldout_pairs, onnx_path, load_character(DEMO_CHARACTER))
+
+
+def _write_png(path: Path, rgb) -> None:
+    with atomic_path(path) as tmp:
+        cv2.imwrite(str(tmp), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+
+
+@flow(name="demo")
+def demo_flow(out_dir: Path = Path("celflow-demo"), settings: DemoSettings = DemoSettings()) -> DemoSummary:
+    """generate → train → export → convert on real photos and a real clip, all written under `out_dir`."""
+    logger = get_run_logger()
+    out_dir = Path(out_dir)
+    photos = demo_photos_task(out_dir / "photos", settings.variants_per_portrait)
+    logger.info("demo photos: %d for training, %d held out", photos.train_count, photos.heldout_count)
+    common = dict(character=DEMO_CHARACTER, max_side=settings.max_side, progress=settings.progress)
+    manifest = generate_flow(photos.train_dir, out_dir / "pairs", **common)
+    heldout = generate_flow(photos.heldout_dir, out_dir / "heldout_pairs", **common)
+    trained = train_flow(out_dir / "pairs", out_dir / "student", settings.train, out_dir / "heldout_pairs")
+    exported = export_flow(out_dir / "student", out_dir / "student.onnx")
+    comparison = compare_task(out_dir / "heldout_pairs", exported.onnx_path)
+    sheet_path = out_dir / "contact_sheet.png"
+    _write_png(sheet_path, contact_sheet(comparison.rows[: settings.sheet_rows], ("photo", "teacher", "student")))
+    video = convert_flow(demo_clip_path(), out_dir / "demo_clip_webtoon.mp4", exported.onnx_path, settings.progress)
+    summary = DemoSummary(
+        pairs=len(manifest.pairs),
+        rejected=len(manifest.rejected) + len(heldout.rejected),
+        heldout_pairs=comparison.pairs,
+        training_steps=trained.steps,
+        training_seconds=round(trained.seconds, 1),
+        ssim_vs_teacher=round(comparison.ssim, 4),
+        psnr_vs_teacher=round(comparison.psnr, 2),
+        teacher_ms_per_frame=round(comparison.teacher_ms, 1),
+        student_ms_per_frame=round(comparison.student_ms, 2),
+        speedup=round(comparison.speedup, 1),
+        onnx_max_abs_diff=exported.max_abs_diff,
+        video_frames=video.frames,
+        video_fps=round(video.fps, 1),
+        files={
+            "pairs": str(out_dir / "pairs"),
+            "student checkpoint": str(out_dir / "student"),
+            "onnx model": str(exported.onnx_path),
+            "stylised video": str(video.output),
+            "contact sheet": str(sheet_path),
+        },
+    )
+    write_text_atomic(out_dir / "summary.json", summary.model_dump_json(indent=2))
+    write_text_atomic(out_dir / "summary.md", summary.as_markdown() + "\n")
+    return summary

@@ -1,0 +1,71 @@
+"""The pairs folder on disk: one folder per pair, written atomically, so a killed run never leaves half a pair."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from celflow.atomic import atomic_directory
+from celflow.character import Character
+from celflow.generators.pair import Pair
+from celflow.records import INPUT_FILE, MASK_FILE, PAIR_RECORD_FILE, TARGET_FILE, PairRecord, read_pair_record
+
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
+
+
+class PhotoFolderError(ValueError):
+    """The photo folder as a whole is unusable (missing, or no photos in it)."""
+
+
+def list_photos(photos_dir: Path) -> list[Path]:
+    """Every file with a photo suffix below `photos_dir`, sorted; fails if the folder is missing or empty."""
+    photos_dir = Path(photos_dir)
+    if not photos_dir.is_dir():
+        raise PhotoFolderError(f"{photos_dir}: photo folder not found")
+    photos = sorted(p for p in photos_dir.rglob("*") if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
+    if not photos:
+        raise PhotoFolderError(f"{photos_dir}: no photos ({', '.join(sorted(PHOTO_SUFFIXES))}) in this folder")
+    return photos
+
+
+def pair_id_for(photo_path: Path, photos_dir: Path, sha256: str) -> str:
+    """A readable, stable id: the photo's relative path plus a content hash, so an edited photo is a new pair."""
+    relative = photo_path.relative_to(photos_dir).with_suffix("").as_posix()
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", relative).strip("._") or "photo"
+    return f"{readable}-{sha256[:10]}"
+
+
+def finished_record(pairs_dir: Path, pair_id: str, character: Character) -> PairRecord | None:
+    """The record of a pair already made for this photo by this character's current settings, if any."""
+    record_path = Path(pairs_dir) / pair_id / PAIR_RECORD_FILE
+    if not record_path.is_file():
+        return None
+    record = read_pair_record(record_path.parent)
+    return record if record.character_sha256 == character.sha256 else None
+
+
+def _write_png(path: Path, image: np.ndarray) -> None:
+    bgr = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    if not cv2.imwrite(str(path), bgr):
+        raise OSError(f"{path}: could not write PNG")
+
+
+def write_pair(pairs_dir: Path, record: PairRecord, pair: Pair) -> None:
+    """Write input, target, mask and record into a temporary folder, then rename it into place."""
+    with atomic_directory(Path(pairs_dir) / record.pair_id) as folder:
+        _write_png(folder / INPUT_FILE, pair.photo)
+        _write_png(folder / TARGET_FILE, pair.target)
+        _write_png(folder / MASK_FILE, pair.person_mask)
+        (folder / PAIR_RECORD_FILE).write_text(record.model_dump_json(indent=2), encoding="utf-8")
+
+
+def remove_stale_temporaries(pairs_dir: Path) -> int:
+    """Delete temporary pair folders left by a killed run; returns how many were removed."""
+    stale = [p for p in Path(pairs_dir).glob(".*.tmp") if p.is_dir()] if Path(pairs_dir).is_dir() else []
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(stale)

@@ -1,0 +1,45 @@
+"""Shared fixtures: real offline photos and a Prefect test server with its state in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Prefect reads its home when first imported: point it away from ~/.prefect before any test imports it.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="celflow-prefect-"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from pathlib import Path  # noqa: E402
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parent.parent / "celflow" / "samples"
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """A real Prefect server for the whole session (flows run for real, not through task.fn)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="session")
+def astronaut() -> np.ndarray:
+    import skimage.data
+
+    return skimage.data.astronaut()
+
+
+@pytest.fixture(scope="session")
+def hopper() -> np.ndarray:
+    return cv2.cvtColor(cv2.imread(str(SAMPLES / "grace_hopper.jpg")), cv2.COLOR_BGR2RGB)
+
+
+def save_rgb(path: Path, rgb: np.ndarray) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    assert cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    return path

@@ -1,0 +1,51 @@
+import cv2
+import numpy as np
+
+from celflow.character import load_character
+from celflow.generators.cel_shading import cel_shade, ink_lines
+
+
+def _distinct_colours(rgb: np.ndarray) -> int:
+    return len(np.unique((rgb // 8).reshape(-1, 3), axis=0))
+
+
+def test_output_matches_input_shape_and_type(astronaut):
+    params = load_character().teacher
+    for image in (astronaut, astronaut[:97, :131]):
+        out = cel_shade(image, params)
+        assert out.shape == image.shape and out.dtype == np.uint8
+
+
+def test_colours_are_flattened(astronaut):
+    out = cel_shade(astronaut, load_character().teacher)
+    assert _distinct_colours(out) < 0.5 * _distinct_colours(astronaut)
+
+
+def test_lightness_falls_into_the_configured_tones(hopper):
+    params = load_character().teacher
+    out = cel_shade(hopper, params)
+    lines = ink_lines(cv2.bilateralFilter(hopper, 9, 30, 7), params.line_weight, 1.0)
+    lightness = cv2.cvtColor(out, cv2.COLOR_RGB2LAB)[..., 0][lines < 0.05]
+    histogram = np.bincount(lightness // 16, minlength=16) / lightness.size
+    # three flat tones (plus chroma rounding) hold nearly all line-free pixels in a few lightness bins
+    assert np.sort(histogram)[-params.shading_tones - 2 :].sum() > 0.85
+
+
+def test_ink_lines_follow_strong_edges():
+    image = np.full((128, 128, 3), 220, np.uint8)
+    image[:, 64:] = 40
+    lines = ink_lines(image, weight=1.5, scale=0.25)
+    assert lines[:, 60:68].max() > 0.5
+    assert lines[:, :40].max() < 0.05 and lines[:, 90:].max() < 0.05
+
+
+def test_lines_darken_the_teacher_output_at_edges(astronaut):
+    params = load_character().teacher
+    out = cel_shade(astronaut, params).astype(int).sum(-1)
+    edges = cv2.Canny(cv2.cvtColor(astronaut, cv2.COLOR_RGB2GRAY), 100, 200) > 0
+    assert out[edges].mean() < out[~edges].mean() - 40
+
+
+def test_same_photo_same_output(astronaut):
+    params = load_character().teacher
+    assert np.array_equal(cel_shade(astronaut, params), cel_shade(astronaut, params))
