@@ -20,4 +20,4 @@ test: $(BIN)/celflow
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/celflow
-	$(BIN)/python benchmarks/bench_demo.py
+	$(BIN)/python benchmarks/bench_student.py

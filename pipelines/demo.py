@@ -32,6 +32,7 @@ class DemoSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     variants_per_portrait: int = 50
+    clip_every: int = 4
     max_side: int = 384
     train: TrainConfig = TrainConfig(max_minutes=4.5)
     sheet_rows: int = 6
@@ -77,8 +78,8 @@ class DemoSummary(BaseModel):
 
 
 @task(name="demo-photos")
-def demo_photos_task(photos_dir: Path, variants_per_portrait: int) -> DemoPhotos:
-    return write_demo_photos(photos_dir, variants_per_portrait)
+def demo_photos_task(photos_dir: Path, variants_per_portrait: int, clip_every: int) -> DemoPhotos:
+    return write_demo_photos(photos_dir, variants_per_portrait, clip_every)
 
 
 @task(name="compare-with-teacher")
@@ -96,7 +97,7 @@ def demo_flow(out_dir: Path = Path("celflow-demo"), settings: DemoSettings = Dem
     """generate → train → export → convert on real photos and a real clip, all written under `out_dir`."""
     logger = get_run_logger()
     out_dir = Path(out_dir)
-    photos = demo_photos_task(out_dir / "photos", settings.variants_per_portrait)
+    photos = demo_photos_task(out_dir / "photos", settings.variants_per_portrait, settings.clip_every)
     logger.info("demo photos: %d for training, %d held out", photos.train_count, photos.heldout_count)
     common = dict(character=DEMO_CHARACTER, max_side=settings.max_side, progress=settings.progress)
     manifest = generate_flow(photos.train_dir, out_dir / "pairs", **common)

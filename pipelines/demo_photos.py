@@ -73,11 +73,11 @@ def _save_jpeg(path: Path, rgb: np.ndarray) -> None:
         cv2.imwrite(str(tmp), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
 
 
-def write_demo_photos(out_dir: Path, variants_per_portrait: int = 50, seed: int = 0) -> DemoPhotos:
+def write_demo_photos(out_dir: Path, variants_per_portrait: int = 50, clip_every: int = 4, seed: int = 0) -> DemoPhotos:
     """Write training photos (augmented portraits, early clip frames) and held-out ones (later frames, new crops)."""
     out_dir = Path(out_dir)
     train_dir, heldout_dir = out_dir / "train", out_dir / "heldout"
-    frames = clip_frames()
+    frames = clip_frames(every=clip_every)
     half = len(frames) // 2
     train: dict[str, np.ndarray] = {}
     heldout: dict[str, np.ndarray] = {}

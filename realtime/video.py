@@ -1,0 +1,79 @@
+"""Reading video files with PyAV: upright RGB frames and what is known about them before decoding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+from av.container import InputContainer
+from av.video.stream import VideoStream
+
+
+class VideoError(Exception):
+    """A video file that cannot be read or written as asked; the message names the file."""
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a writer and a progress bar need to know about a video before converting it."""
+
+    width: int
+    height: int
+    rate: Fraction
+    time_base: Fraction
+    frames: int | None
+
+
+def open_video(path: Path) -> InputContainer:
+    """Open `path` for decoding, failing with the file named when it is missing or holds no video."""
+    if not path.is_file():
+        raise VideoError(f"{path}: no such file")
+    try:
+        container = av.open(str(path))
+    except av.FFmpegError as error:
+        raise VideoError(f"{path}: not a readable video ({error.strerror})") from error
+    if container.streams.best("video") is None:
+        container.close()
+        raise VideoError(f"{path}: has no video stream")
+    return container
+
+
+def upright_rgb(frame: av.VideoFrame) -> np.ndarray:
+    """The frame as H×W×3 uint8 RGB, turned as players show it (phones store sideways pixels and a rotation)."""
+    return np.ascontiguousarray(np.rot90(frame.to_ndarray(format="rgb24"), k=round(frame.rotation / 90)))
+
+
+def read_frames(path: Path) -> Iterator[np.ndarray]:
+    """Every frame of the video in `path`, in order, as upright RGB."""
+    with open_video(path) as container:
+        for frame in container.decode(container.streams.best("video")):
+            yield upright_rgb(frame)
+
+
+def probe_video(path: Path) -> VideoInfo:
+    """Upright size (from the first frame), rate, time base and frame count of the video in `path`."""
+    with open_video(path) as container:
+        stream = container.streams.best("video")
+        first = next(container.decode(stream), None)
+        if first is None:
+            raise VideoError(f"{path}: video stream has no frames")
+        rate = stream.average_rate or stream.guessed_rate
+        if not rate:
+            raise VideoError(f"{path}: frame rate unknown")
+        height, width = upright_rgb(first).shape[:2]
+        return VideoInfo(width, height, rate, stream.time_base, _expected_frames(container, stream, rate))
+
+
+def _expected_frames(container: InputContainer, stream: VideoStream, rate: Fraction) -> int | None:
+    """The stored frame count, else duration × rate (Matroska stores no count); None when neither is known."""
+    if stream.frames:
+        return stream.frames
+    if stream.duration is not None:
+        return round(stream.duration * stream.time_base * rate)
+    if container.duration is not None:
+        return round(Fraction(container.duration, av.time_base) * rate)
+    return None

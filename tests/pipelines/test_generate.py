@@ -1,0 +1,108 @@
+"""The generate flow, run for real on a Prefect test server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import cv2
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from celflow.cli import app
+from celflow.records import INPUT_FILE, MASK_FILE, PAIR_RECORD_FILE, TARGET_FILE, read_manifest
+from tests.conftest import save_rgb
+
+PAIR_FILES = {INPUT_FILE, TARGET_FILE, MASK_FILE, PAIR_RECORD_FILE}
+
+
+@pytest.fixture
+def messy_photos(tmp_path, hopper):
+    """A folder as users have them: a good photo, a grey one, a truncated JPEG, a text file, a photo with no face."""
+    import skimage.data
+
+    folder = tmp_path / "photos"
+    small = cv2.resize(hopper, (256, 256))
+    save_rgb(folder / "hopper.jpg", small)
+    grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    assert cv2.imwrite(str(folder / "hopper_grey.png"), grey)
+    data = (folder / "hopper.jpg").read_bytes()
+    (folder / "truncated.jpg").write_bytes(data[: len(data) // 2])
+    (folder / "notes.jpg").write_text("not a photo\n")
+    save_rgb(folder / "camera.png", np.dstack([skimage.data.camera()] * 3))
+    return folder
+
+
+def test_messy_folder_gives_pairs_for_usable_photos_and_reasons_for_the_rest(prefect_server, messy_photos, tmp_path):
+    pairs = tmp_path / "pairs"
+    result = CliRunner().invoke(app, ["generate", str(messy_photos), str(pairs), "--max-side", "256"])
+    assert result.exit_code == 0, result.output
+    manifest = read_manifest(pairs)
+    assert sorted(r.source.split("/")[-1] for r in manifest.pairs) == ["hopper.jpg", "hopper_grey.png"]
+    reasons = {r.source.split("/")[-1]: r.reason for r in manifest.rejected}
+    assert reasons == {"truncated.jpg": "unreadable photo", "notes.jpg": "unreadable photo", "camera.png": "no face"}
+    for pair_dir in manifest.pair_dirs(pairs):
+        assert {p.name for p in pair_dir.iterdir()} == PAIR_FILES
+        target = cv2.imread(str(pair_dir / TARGET_FILE))
+        assert target.shape == (256, 256, 3)
+    assert "rejected" in result.output and "truncated.jpg" in result.output
+
+
+def test_rerun_skips_finished_pairs(prefect_server, messy_photos, tmp_path):
+    from celflow.pipelines.generate import generate_flow
+
+    pairs = tmp_path / "pairs"
+    first = generate_flow(messy_photos, pairs, max_side=256, progress=False)
+    stamps = {p: p.stat().st_mtime_ns for p in pairs.rglob(TARGET_FILE)}
+    second = generate_flow(messy_photos, pairs, max_side=256, progress=False)
+    assert [r.pair_id for r in second.pairs] == [r.pair_id for r in first.pairs]
+    assert {p: p.stat().st_mtime_ns for p in pairs.rglob(TARGET_FILE)} == stamps
+
+
+@pytest.mark.parametrize("folder", ["missing", "empty"])
+def test_missing_or_empty_folder_exits_non_zero_with_one_line(tmp_path, folder):
+    photos = tmp_path / folder
+    if folder == "empty":
+        photos.mkdir()
+    result = CliRunner().invoke(app, ["generate", str(photos), str(tmp_path / "pairs")])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and str(photos) in lines[0]
+
+
+def test_killed_run_resumes_without_duplicated_or_half_written_pairs(prefect_server, tmp_path, hopper, astronaut):
+    from celflow.pipelines.demo_photos import augmented_variants
+    from celflow.pipelines.generate import generate_flow
+
+    photos = tmp_path / "photos"
+    for index, image in enumerate(augmented_variants(hopper, 10, 1) + augmented_variants(astronaut, 10, 2)):
+        save_rgb(photos / f"p{index:02d}.jpg", cv2.resize(image, (256, 256)))
+    pairs = tmp_path / "pairs"
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}  # the test server, not a new one
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celflow", "generate", str(photos), str(pairs), "--max-side", "256"],
+        env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and process.poll() is None:
+        if pairs.is_dir() and len([p for p in pairs.iterdir() if not p.name.startswith(".")]) >= 2:
+            break
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not (pairs / "manifest.json").exists(), "the run finished before it could be killed"
+
+    manifest = generate_flow(photos, pairs, max_side=256, progress=False)
+    ids = [r.pair_id for r in manifest.pairs]
+    assert len(ids) == len(set(ids)) == len(manifest.pairs)
+    assert len(ids) + len(manifest.rejected) == 20
+    folders = sorted(p.name for p in pairs.iterdir() if p.is_dir())
+    assert folders == sorted(ids), "a half-written or stray pair folder was left behind"
+    for pair_dir in manifest.pair_dirs(pairs):
+        assert {p.name for p in pair_dir.iterdir()} == PAIR_FILES

@@ -1,0 +1,92 @@
+"""PairDataset and the train/val split: one geometry for photo and target, deterministic by seed and id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from celflow.records import read_manifest
+from celflow.student.dataset import PairDataset, sample_batch, split_pair_ids
+
+
+def dataset(pairs_dir: Path, crop_size: int = 48, augment: bool = True) -> PairDataset:
+    return PairDataset(read_manifest(pairs_dir).pair_dirs(pairs_dir), crop_size, augment)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_augmentation_moves_photo_and_target_together(inverted_pairs_dir: Path, seed: int) -> None:
+    pairs = dataset(inverted_pairs_dir)
+    pairs.set_random_seed(seed)
+
+    photo, target = pairs[seed % len(pairs)]
+
+    # target = 255 − photo survives only if both sides got the same crop, scale, flip and rotation
+    assert (photo + target - 1.0).abs().max() <= 1.5 / 255
+
+
+def test_augmentation_changes_the_geometry_from_seed_to_seed(pairs_dir: Path) -> None:
+    pairs = dataset(pairs_dir)
+    crops = []
+    for seed in range(4):
+        pairs.set_random_seed(seed)
+        crops.append(pairs[0][0])
+
+    assert all(not torch.equal(crops[0], crop) for crop in crops[1:])
+
+
+def test_items_are_float_chw_crops_in_unit_range(pairs_dir: Path) -> None:
+    for augment in (True, False):
+        photo, target = dataset(pairs_dir, crop_size=40, augment=augment)[2]
+
+        assert photo.shape == target.shape == (3, 40, 40)
+        assert photo.dtype == target.dtype == torch.float32
+        assert 0.0 <= photo.min() and photo.max() <= 1.0
+
+
+def test_without_augmentation_the_centre_crop_is_fixed(inverted_pairs_dir: Path) -> None:
+    pairs = dataset(inverted_pairs_dir, augment=False)
+
+    first, again = pairs[2], pairs[2]
+
+    assert torch.equal(first[0], again[0]) and torch.equal(first[1], again[1])
+    assert (first[0] + first[1] - 1.0).abs().max() <= 1.5 / 255
+
+
+def test_a_batch_is_a_function_of_its_seed(pairs_dir: Path) -> None:
+    pairs = dataset(pairs_dir)
+
+    photos, targets = sample_batch(pairs, batch_size=3, seed=7)
+    same_photos, _ = sample_batch(pairs, batch_size=3, seed=7)
+    other_photos, _ = sample_batch(pairs, batch_size=3, seed=8)
+
+    assert photos.shape == targets.shape == (3, 3, 48, 48)
+    assert torch.equal(photos, same_photos) and not torch.equal(photos, other_photos)
+
+
+def test_a_missing_image_is_named(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"pair-x/input\.png"):
+        PairDataset([tmp_path / "pair-x"], crop_size=32, augment=False)[0]
+
+
+def test_split_is_stable_when_pairs_come_and_go() -> None:
+    ids = [f"photo-{index}" for index in range(200)]
+
+    train, val = split_pair_ids(ids, 0.2)
+    _, val_of_more = split_pair_ids(ids + [f"new-{index}" for index in range(50)], 0.2)
+    _, val_reversed = split_pair_ids(ids[::-1], 0.2)
+
+    assert sorted(train + val) == sorted(ids) and not set(train) & set(val)
+    assert 20 <= len(val) <= 60
+    assert set(val) <= set(val_of_more) and set(val) == set(val_reversed)
+
+
+def test_split_holds_out_at_least_one_pair_when_asked() -> None:
+    assert len(split_pair_ids(["a", "b", "c"], 0.01)[1]) == 1
+    assert split_pair_ids(["a", "b", "c"], 0.0) == (["a", "b", "c"], [])
+
+
+def test_split_fraction_must_leave_pairs_to_train_on() -> None:
+    with pytest.raises(ValueError, match="val_fraction=1.0"):
+        split_pair_ids(["a", "b"], 1.0)
