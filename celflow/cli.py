@@ -75,8 +75,8 @@ def train(
     model_dir: Annotated[Path, typer.Argument(help="Output folder for the student (resumes if it holds a checkpoint).")],
     steps: Annotated[int, typer.Option(help="Optimisation steps.")] = 3000,
     minutes: Annotated[float | None, typer.Option(help="Stop after this many minutes even if steps remain.")] = None,
-    batch_size: Annotated[int, typer.Option(help="Pairs per step.")] = 8,
-    crop: Annotated[int, typer.Option(help="Training crop size in pixels (a multiple of 16).")] = 192,
+    batch_size: Annotated[int | None, typer.Option(help="Pairs per step [default: TrainConfig's].")] = None,
+    crop: Annotated[int | None, typer.Option(help="Training crop in pixels, a multiple of the stride [default: TrainConfig's].")] = None,
     val_pairs: Annotated[Path | None, typer.Option(help="Held-out pairs folder for the final scores.")] = None,
 ) -> None:
     """Train the compact U-Net student on pairs (L1 + SSIM), with checkpoints and held-out PSNR/SSIM."""
@@ -87,16 +87,19 @@ def train(
         read_manifest(pairs)
         if val_pairs is not None:
             read_manifest(val_pairs)
-        config = TrainConfig(steps=steps, max_minutes=minutes, batch_size=batch_size, crop_size=crop)
+        chosen = {"batch_size": batch_size, "crop_size": crop}
+        config = TrainConfig(steps=steps, max_minutes=minutes, **{k: v for k, v in chosen.items() if v is not None})
     except _user_errors() as error:
         _fail(error)
     from celflow.pipelines.train import train_flow
 
     report = train_flow(pairs, model_dir, config, val_pairs)
-    typer.echo(
-        f"trained {report.steps} steps in {report.seconds:.0f} s; held-out PSNR {report.val_psnr:.2f} dB, "
-        f"SSIM {report.val_ssim:.3f} ({report.val_pairs} pairs) → {model_dir}"
+    scores = (
+        f"held-out PSNR {report.val_psnr:.2f} dB, SSIM {report.val_ssim:.3f} ({report.val_pairs} pairs)"
+        if report.val_ssim is not None
+        else "no pairs held out"
     )
+    typer.echo(f"trained {report.steps} steps in {report.seconds:.0f} s; {scores} → {model_dir}")
 
 
 @app.command()
@@ -140,13 +143,15 @@ def convert(
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for everything the demo makes.")] = Path("celflow-demo"),
-    minutes: Annotated[float, typer.Option(help="Training time budget in minutes.")] = 4.5,
+    minutes: Annotated[float | None, typer.Option(help="Training time budget in minutes [default: 7].")] = None,
 ) -> None:
     """Run the whole pipeline offline on real photos and a real clip: pairs, student, ONNX, video, report."""
     from celflow.pipelines.demo import DemoSettings, demo_flow
 
-    defaults = DemoSettings()
-    summary = demo_flow(out, defaults.model_copy(update={"train": defaults.train.model_copy(update={"max_minutes": minutes})}))
+    settings = DemoSettings()
+    if minutes is not None:
+        settings = settings.model_copy(update={"train": settings.train.model_copy(update={"max_minutes": minutes})})
+    summary = demo_flow(out, settings)
     typer.echo(summary.as_markdown())
 
 

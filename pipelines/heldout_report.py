@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
-import cv2
 import numpy as np
 
 from celflow.character import Character
 from celflow.export.runtime import OnnxStylizer
 from celflow.generators.pair import PairMaker
-from celflow.records import INPUT_FILE, TARGET_FILE, read_manifest
+from celflow.records import read_manifest
 from celflow.student.metrics import psnr, ssim
+from celflow.student.pairs import read_pair
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,6 @@ class HeldoutComparison:
     @property
     def speedup(self) -> float:
         return self.teacher_ms / self.student_ms
-
-
-def _read_rgb(path: Path) -> np.ndarray:
-    return cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
 
 
 def _timed(function, image: np.ndarray) -> tuple[np.ndarray, float]:
@@ -51,7 +47,7 @@ def compare_with_teacher(pairs_dir: Path, onnx_path: Path, character: Character)
     scores, teacher_ms, student_ms, rows = [], [], [], []
     try:
         for pair_dir in pair_dirs:
-            photo, target = _read_rgb(pair_dir / INPUT_FILE), _read_rgb(pair_dir / TARGET_FILE)
+            photo, target = read_pair(pair_dir)
             student(photo)  # warm-up: the first call pays for memory planning
             stylised, ms = _timed(student, photo)
             _, ms_teacher = _timed(teacher, photo)
