@@ -16,10 +16,11 @@ import albumentations as A
 import cv2
 import numpy as np
 
+import celflow
 from celflow.atomic import atomic_path
 from celflow.realtime.video import read_frames
 
-SAMPLES = Path(__file__).resolve().parent.parent / "celflow" / "samples"
+SAMPLES = Path(celflow.__file__).resolve().parent / "samples"  # inside the installed package, editable or not
 PHOTO_SIDE = 384
 
 
