@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 from prefect import flow, get_run_logger, task
 from pydantic import BaseModel, ConfigDict
 
-from celflow.atomic import atomic_path, write_text_atomic
+from celflow.atomic import write_text_atomic
 from celflow.character import load_character
 from celflow.pipelines.contact_sheet import contact_sheet
 from celflow.pipelines.convert import convert_flow
 from celflow.pipelines.demo_photos import DemoPhotos, demo_clip_path, write_demo_photos
 from celflow.pipelines.export import export_flow
 from celflow.pipelines.generate import generate_flow
+from celflow.pipelines.image_files import write_image
 from celflow.pipelines.heldout_report import HeldoutComparison, compare_with_teacher
 from celflow.pipelines.train import train_flow
 from celflow.student.train import TrainConfig
@@ -87,11 +87,6 @@ def compare_task(heldout_pairs: Path, onnx_path: Path) -> HeldoutComparison:
     return compare_with_teacher(heldout_pairs, onnx_path, load_character(DEMO_CHARACTER))
 
 
-def _write_png(path: Path, rgb) -> None:
-    with atomic_path(path) as tmp:
-        cv2.imwrite(str(tmp), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-
-
 @flow(name="demo")
 def demo_flow(out_dir: Path = Path("celflow-demo"), settings: DemoSettings = DemoSettings()) -> DemoSummary:
     """generate → train → export → convert on real photos and a real clip, all written under `out_dir`."""
@@ -106,7 +101,7 @@ def demo_flow(out_dir: Path = Path("celflow-demo"), settings: DemoSettings = Dem
     exported = export_flow(out_dir / "student", out_dir / "student.onnx")
     comparison = compare_task(out_dir / "heldout_pairs", exported.onnx_path)
     sheet_path = out_dir / "contact_sheet.png"
-    _write_png(sheet_path, contact_sheet(comparison.rows[: settings.sheet_rows], ("photo", "teacher", "student")))
+    write_image(sheet_path, contact_sheet(comparison.rows[: settings.sheet_rows], ("photo", "teacher", "student")))
     video = convert_flow(demo_clip_path(), out_dir / "demo_clip_webtoon.mp4", exported.onnx_path, settings.progress)
     summary = DemoSummary(
         pairs=len(manifest.pairs),

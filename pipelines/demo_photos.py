@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 import celflow
-from celflow.atomic import atomic_path
+from celflow.pipelines.image_files import write_image
 from celflow.realtime.video import read_frames
 
 SAMPLES = Path(celflow.__file__).resolve().parent / "samples"  # inside the installed package, editable or not
@@ -69,11 +69,6 @@ class DemoPhotos:
     heldout_count: int
 
 
-def _save_jpeg(path: Path, rgb: np.ndarray) -> None:
-    with atomic_path(path) as tmp:  # the temporary name keeps the .jpg suffix that imwrite needs
-        cv2.imwrite(str(tmp), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
-
-
 def write_demo_photos(out_dir: Path, variants_per_portrait: int = 50, clip_every: int = 4, seed: int = 0) -> DemoPhotos:
     """Write training photos (augmented portraits, early clip frames) and held-out ones (later frames, new crops)."""
     out_dir = Path(out_dir)
@@ -96,5 +91,5 @@ def write_demo_photos(out_dir: Path, variants_per_portrait: int = 50, clip_every
         for name, rgb in photos.items():
             path = folder / f"{name}.jpg"
             if not path.exists():
-                _save_jpeg(path, rgb)
+                write_image(path, rgb)
     return DemoPhotos(train_dir, heldout_dir, len(train), len(heldout))

@@ -6,12 +6,10 @@ import re
 import shutil
 from pathlib import Path
 
-import cv2
-import numpy as np
-
 from celflow.atomic import atomic_directory
 from celflow.character import Character
 from celflow.generators.pair import Pair
+from celflow.pipelines.image_files import write_image
 from celflow.records import INPUT_FILE, MASK_FILE, PAIR_RECORD_FILE, TARGET_FILE, PairRecord, read_pair_record
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
@@ -48,18 +46,12 @@ def finished_record(pairs_dir: Path, pair_id: str, character: Character) -> Pair
     return record if record.character_sha256 == character.sha256 else None
 
 
-def _write_png(path: Path, image: np.ndarray) -> None:
-    bgr = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
-    if not cv2.imwrite(str(path), bgr):
-        raise OSError(f"{path}: could not write PNG")
-
-
 def write_pair(pairs_dir: Path, record: PairRecord, pair: Pair) -> None:
     """Write input, target, mask and record into a temporary folder, then rename it into place."""
     with atomic_directory(Path(pairs_dir) / record.pair_id) as folder:
-        _write_png(folder / INPUT_FILE, pair.photo)
-        _write_png(folder / TARGET_FILE, pair.target)
-        _write_png(folder / MASK_FILE, pair.person_mask)
+        write_image(folder / INPUT_FILE, pair.photo)
+        write_image(folder / TARGET_FILE, pair.target)
+        write_image(folder / MASK_FILE, pair.person_mask)
         (folder / PAIR_RECORD_FILE).write_text(record.model_dump_json(indent=2), encoding="utf-8")
 
 
