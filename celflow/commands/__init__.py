@@ -1,0 +1,1 @@
+"""One module per `celflow` command (or command group); `celflow.cli` registers them."""
