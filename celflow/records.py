@@ -30,6 +30,8 @@ class PairRecord(BaseModel):
     faces: int
     person_coverage: float
     teacher_ms: float
+    crop_index: int = 0  # which of the photo's person crops this pair is (0 for a whole-photo pair)
+    crops_from_photo: int = 1  # how many pairs this photo gave; resume needs all of them on disk
 
 
 class Rejection(BaseModel):

@@ -35,6 +35,7 @@ class Pair:
     person_mask: np.ndarray
     faces: tuple[Face, ...]
     teacher_ms: float
+    crop: tuple[int, int, int, int] | None = None  # (x0, y0, x1, y1) in the photo when one person was cropped out
 
     @property
     def person_coverage(self) -> float:
@@ -50,7 +51,8 @@ class PairMaker:
         self.detect_faces = FaceMeshDetector(max_faces=max_faces)
         self.segment_person = PersonSegmenter()
 
-    def __call__(self, photo: np.ndarray) -> Pair:
+    def __call__(self, photo: np.ndarray) -> list[Pair]:
+        """The pairs this photo gives: one for the whole photo, or one per person crop as the pack says."""
         faces = self.detect_faces(photo)
         if not faces:
             raise PairRejected(NO_FACE, "face mesh found no face")
@@ -62,13 +64,15 @@ class PairMaker:
             raise PairRejected(TEACHER_FAILED, f"{type(error).__name__}: {error}") from error
         target = warp_face_to_character(stylised, faces, self.character.geometry)
         teacher_ms = (time.perf_counter() - started) * 1000
-        return Pair(
-            photo=photo,
-            target=target,
-            person_mask=np.round(mask * 255).astype(np.uint8),
-            faces=tuple(faces),
-            teacher_ms=teacher_ms,
-        )
+        return [
+            Pair(
+                photo=photo,
+                target=target,
+                person_mask=np.round(mask * 255).astype(np.uint8),
+                faces=tuple(faces),
+                teacher_ms=teacher_ms,
+            )
+        ]
 
     def close(self) -> None:
         self.detect_faces.close()

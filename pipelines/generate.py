@@ -19,7 +19,8 @@ from celflow.character import Character, load_character
 from celflow.generators.pair import PairMaker, PairRejected
 from celflow.generators.photo import PhotoError, decode_photo
 from celflow.pipelines.pair_store import (
-    finished_record,
+    crop_pair_id,
+    finished_records,
     list_photos,
     pair_id_for,
     remove_stale_temporaries,
@@ -45,48 +46,53 @@ def _pair_maker(character: Character, max_faces: int) -> PairMaker:
 
 def generate_pair(
     photo_path: Path, photos_dir: Path, pairs_dir: Path, character: Character, max_side: int, max_faces: int
-) -> PairRecord | Rejection:
-    """Make and store the pair for one photo, or say why it cannot be made."""
+) -> list[PairRecord] | Rejection:
+    """Make and store the pairs of one photo (one, or one per person crop), or say why none can be made."""
     data = photo_path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    pair_id = pair_id_for(photo_path, photos_dir, digest)
-    done = finished_record(pairs_dir, pair_id, character)
+    photo_pair_id = pair_id_for(photo_path, photos_dir, digest)
+    done = finished_records(pairs_dir, photo_pair_id, character)
     if done is not None:
         return done
     try:
         photo = decode_photo(data, max_side=max_side)
-        pair = _pair_maker(character, max_faces)(photo)
+        pairs = _pair_maker(character, max_faces)(photo)
     except PhotoError as error:
         return Rejection(source=str(photo_path), reason=UNREADABLE, detail=str(error))
     except PairRejected as rejected:
         return Rejection(source=str(photo_path), reason=rejected.reason, detail=rejected.detail)
-    height, width = photo.shape[:2]
-    record = PairRecord(
-        pair_id=pair_id,
-        source=str(photo_path),
-        source_sha256=digest,
-        character=character.name,
-        character_sha256=character.sha256,
-        width=width,
-        height=height,
-        faces=len(pair.faces),
-        person_coverage=round(pair.person_coverage, 4),
-        teacher_ms=round(pair.teacher_ms, 1),
-    )
-    write_pair(pairs_dir, record, pair)
-    return record
+    records = []
+    for index, pair in enumerate(pairs):
+        height, width = pair.photo.shape[:2]
+        record = PairRecord(
+            pair_id=crop_pair_id(photo_pair_id, index, len(pairs)),
+            source=str(photo_path),
+            source_sha256=digest,
+            character=character.name,
+            character_sha256=character.sha256,
+            width=width,
+            height=height,
+            faces=len(pair.faces),
+            person_coverage=round(pair.person_coverage, 4),
+            teacher_ms=round(pair.teacher_ms, 1),
+            crop_index=index,
+            crops_from_photo=len(pairs),
+        )
+        write_pair(pairs_dir, record, pair)
+        records.append(record)
+    return records
 
 
 @task(name="make-pair", task_run_name="pair {photo_path.name}")
 def make_pair_task(
     photo_path: Path, photos_dir: Path, pairs_dir: Path, character: Character, max_side: int, max_faces: int
-) -> PairRecord | Rejection:
+) -> list[PairRecord] | Rejection:
     return generate_pair(photo_path, photos_dir, pairs_dir, character, max_side, max_faces)
 
 
-def assemble_manifest(character: Character, outcomes: list[PairRecord | Rejection]) -> Manifest:
+def assemble_manifest(character: Character, outcomes: list[list[PairRecord] | Rejection]) -> Manifest:
     """Each pair once (identical photos under one name collapse), in photo order."""
-    pairs = {o.pair_id: o for o in outcomes if isinstance(o, PairRecord)}
+    pairs = {record.pair_id: record for o in outcomes if not isinstance(o, Rejection) for record in o}
     rejected = [o for o in outcomes if isinstance(o, Rejection)]
     return Manifest(character=character.name, pairs=sorted(pairs.values(), key=lambda r: r.pair_id), rejected=rejected)
 

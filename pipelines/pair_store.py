@@ -37,13 +37,23 @@ def pair_id_for(photo_path: Path, photos_dir: Path, sha256: str) -> str:
     return f"{readable}-{sha256[:10]}"
 
 
-def finished_record(pairs_dir: Path, pair_id: str, character: Character) -> PairRecord | None:
-    """The record of a pair already made for this photo by this character's current settings, if any."""
-    record_path = Path(pairs_dir) / pair_id / PAIR_RECORD_FILE
-    if not record_path.is_file():
+def crop_pair_id(photo_pair_id: str, crop_index: int, crops: int) -> str:
+    """A whole-photo pair keeps the photo's id; person crops of one photo get `-p0`, `-p1`, …"""
+    return photo_pair_id if crops == 1 else f"{photo_pair_id}-p{crop_index}"
+
+
+def finished_records(pairs_dir: Path, photo_pair_id: str, character: Character) -> list[PairRecord] | None:
+    """Every pair already made from this photo by this character's current settings, or None if any is missing."""
+    folders = [Path(pairs_dir) / photo_pair_id, *sorted(Path(pairs_dir).glob(f"{photo_pair_id}-p*"))]
+    records = [
+        read_pair_record(folder)
+        for folder in folders
+        if (folder / PAIR_RECORD_FILE).is_file()
+    ]
+    records = [r for r in records if r.character_sha256 == character.sha256]
+    if not records or len(records) != records[0].crops_from_photo:
         return None
-    record = read_pair_record(record_path.parent)
-    return record if record.character_sha256 == character.sha256 else None
+    return sorted(records, key=lambda r: r.crop_index)
 
 
 def write_pair(pairs_dir: Path, record: PairRecord, pair: Pair) -> None:

@@ -13,7 +13,7 @@ def maker():
 
 
 def test_portrait_gives_a_pair_with_target_and_person_mask(maker, hopper):
-    pair = maker(hopper)
+    [pair] = maker(hopper)
     assert pair.target.shape == hopper.shape and pair.target.dtype == np.uint8
     assert pair.person_mask.shape == hopper.shape[:2] and pair.person_mask.dtype == np.uint8
     assert 0.3 < pair.person_coverage < 0.8
