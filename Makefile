@@ -10,13 +10,21 @@ $(BIN)/celflow: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-.PHONY: install demo test bench
+# Headless Chromium drives the browser-preview test; installed from Debian when we may, else that test skips.
+CHROMIUM_APT := apt-get install -y -q --no-install-recommends chromium
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	    { $(CHROMIUM_APT) >/dev/null || { apt-get update -q >/dev/null && $(CHROMIUM_APT) >/dev/null; }; }; } || \
+	  echo "note: Chromium not installed; the browser-preview test will be skipped"
+
+.PHONY: install demo test bench browser
 install: $(BIN)/celflow
 
 demo: $(BIN)/celflow
 	$(BIN)/celflow demo
 
-test: $(BIN)/celflow
+test: $(BIN)/celflow browser
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/celflow
