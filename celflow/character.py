@@ -11,7 +11,18 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+)
+
+from celflow.diffusion_spec import PACK_DIR, DiffusionTeacher, InstructPix2PixTeacher
 
 CHARACTER_FILE = "character.yaml"
 BUILTIN_CHARACTERS = Path(__file__).parent / "characters"
@@ -28,10 +39,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class ProceduralTeacher(_Strict):
-    """Cel shading by edge-preserving smoothing, flat tones pulled towards a palette, and ink lines."""
+class CelStyle(_Strict):
+    """Cel shading by edge-preserving smoothing, flat tones at fixed lightness cuts, palette colours, ink lines."""
 
-    kind: Literal["procedural"] = "procedural"
     palette: list[HexColour] = Field(min_length=2, max_length=32)
     palette_strength: float = Field(0.6, ge=0.0, le=1.0, description="0 keeps photo colours, 1 snaps to palette")
     shading_tones: int = Field(3, ge=2, le=3, description="flat luminance bands per colour")
@@ -41,20 +51,83 @@ class ProceduralTeacher(_Strict):
     saturation: float = Field(1.15, ge=0.0, le=3.0)
 
 
+class ProceduralTeacher(CelStyle):
+    """The offline teacher: cel shading of the whole photo, no weights needed."""
+
+    kind: Literal["procedural"] = "procedural"
+
+
+TEACHER_KINDS = {"procedural": ProceduralTeacher, "diffusion": DiffusionTeacher, "instruct-pix2pix": InstructPix2PixTeacher}
+
+
+def _teacher_by_kind(value: object, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> object:
+    """A union discriminated by `kind` (procedural when absent) whose errors name the YAML path, e.g.
+    `teacher.steps`; pydantic's own Discriminator would report `teacher.diffusion.steps`."""
+    if isinstance(value, tuple(TEACHER_KINDS.values())):
+        return value
+    kind = value.get("kind", "procedural") if isinstance(value, dict) else None
+    if kind not in TEACHER_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(TEACHER_KINDS)}, not {kind!r}")
+    return TEACHER_KINDS[kind].model_validate(value, context=info.context)
+
+
+TeacherSpec = Annotated[ProceduralTeacher | DiffusionTeacher | InstructPix2PixTeacher, WrapValidator(_teacher_by_kind)]
+
+
+class BackgroundStyle(CelStyle):
+    """How the background is drawn, apart from the person: its own cel style, or the real photo kept."""
+
+    keep_photo: bool = Field(False, description="person-only styling: the real background stays")
+
+
 class FaceGeometry(_Strict):
     """How the character's face differs from a real one; 1.0 scales and 0 offsets leave a face unchanged."""
 
-    eye_scale: float = Field(1.0, ge=0.8, le=2.0, description="linear size of each eye")
+    eye_scale: float = Field(1.0, ge=0.8, le=2.0, description="linear size of each eye with its lids")
+    eye_spacing: float = Field(1.0, ge=0.8, le=1.3, description="distance between the eyes")
+    face_width: float = Field(1.0, ge=0.8, le=1.2, description="width of the whole face")
     jaw_narrowing: float = Field(0.0, ge=0.0, le=0.4, description="share by which the jaw is pulled inwards")
+    chin_length: float = Field(0.0, ge=-0.15, le=0.2, description="chin moved down by this share of face height")
+    mouth_scale: float = Field(1.0, ge=0.6, le=1.5, description="size of the lips")
+    nose_scale: float = Field(1.0, ge=0.5, le=1.5, description="size of the nose")
+
+
+class SkinTone(_Strict):
+    """The character's skin: the photo's skin colours are moved onto `tone`, keeping their shading."""
+
+    tone: HexColour = "#f1c6a7"
+    shading_kept: float = Field(0.8, ge=0.2, le=1.5, description="share of the photo's skin lightness contrast kept")
+    tint_kept: float = Field(0.3, ge=0.0, le=1.0, description="share of the photo's skin colour variation kept")
+
+
+class QualityLimits(_Strict):
+    """When a photo gives no pair: the quality filter's thresholds."""
+
+    min_face_px: int = Field(48, ge=8, description="faces narrower than this many pixels are rejected")
+    person_coverage: tuple[float, float] = Field((0.03, 0.97), description="allowed share of person pixels")
+    max_warp_shift: float = Field(0.35, gt=0.0, le=1.0, description="largest warp shift, as a share of face width")
+
+    @field_validator("person_coverage")
+    @classmethod
+    def _ordered(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if not 0.0 <= value[0] < value[1] <= 1.0:
+            raise ValueError("must be (low, high) with 0 <= low < high <= 1")
+        return value
 
 
 class Character(_Strict):
-    """One character: its name, its teacher and its face geometry."""
+    """One character: its name, its teacher, its face geometry, skin and background, and the quality filter."""
 
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     description: str = ""
-    teacher: ProceduralTeacher
+    teacher: TeacherSpec
     geometry: FaceGeometry = FaceGeometry()
+    skin: SkinTone | None = None  # None: skin keeps the photo's colours
+    background: BackgroundStyle | None = None  # None: the teacher's output covers the whole photo
+    quality: QualityLimits = QualityLimits()
+    group_photos: Literal["crop_each", "reject"] = Field(
+        "crop_each", description="several faces: one pair per person crop, or reject the photo"
+    )
 
     @field_validator("name")
     @classmethod
@@ -94,7 +167,7 @@ def load_character(ref: str | Path = DEFAULT_CHARACTER) -> Character:
     if not isinstance(data, dict):
         raise CharacterPackError(f"{path}: expected a mapping of fields, got {type(data).__name__}")
     try:
-        return Character.model_validate(data)
+        return Character.model_validate(data, context={PACK_DIR: path.parent})
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "(top level)"

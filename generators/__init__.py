@@ -1,1 +1,1 @@
-"""Make (photo → webtoon) pairs: teachers, face landmarks, person masks, face warping."""
+"""Make (photo → webtoon) pairs: faces and their meshes, person and skin masks, teachers, face warping, quality filter."""

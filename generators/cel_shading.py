@@ -6,14 +6,19 @@ width) scale with the image so a 256 px and a 1024 px photo get the same look.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import cv2
 import numpy as np
 
-from celflow.character import ProceduralTeacher
+from celflow.character import CelStyle
 from celflow.generators.palette import hex_to_rgb, lab_to_rgb, rgb_to_lab
+from celflow.generators.smoothstep import smoothstep
 
 REFERENCE_SIDE = 512
 SHADOW_LIFT = 0.18  # webtoon shadows are light: lift every tone this share of the way to white
+LAB_BIN = 4  # nearest palette colours are looked up per 4×4×4 Lab bin: a table, not a search per pixel
+BAND_EDGE = 10.0  # lightness units (of 255) over which one tone blends into the next
 
 
 def smooth_preserving_edges(rgb: np.ndarray, passes: int, scale: float) -> np.ndarray:
@@ -25,21 +30,37 @@ def smooth_preserving_edges(rgb: np.ndarray, passes: int, scale: float) -> np.nd
 
 
 def quantise_lightness(lightness: np.ndarray, tones: int, scale: float) -> np.ndarray:
-    """Flat lightness bands, split at this image's own quantiles so dark and bright photos both get every tone."""
+    """Flat lightness bands at fixed cuts, with edges a pixel or two wide.
+
+    Fixed cuts keep every output pixel a function of its own neighbourhood (a student seeing a crop can learn
+    it); exposure is evened out before, where the skin is mapped onto the character's tone.
+    """
     guide = cv2.GaussianBlur(lightness, (0, 0), 1.5 * scale)
-    cuts = np.quantile(guide, np.linspace(0, 1, tones + 1)[1:-1])
-    band = np.digitize(guide, cuts)
-    levels = np.array([lightness[band == i].mean() if np.any(band == i) else 0.0 for i in range(tones)])
-    levels = levels * (1 - SHADOW_LIFT) + 255 * SHADOW_LIFT
-    return levels.astype(np.float32)[band]
+    edges = np.linspace(0.0, 255.0, tones + 1)
+    levels = (edges[:-1] + edges[1:]) / 2 * (1 - SHADOW_LIFT) + 255 * SHADOW_LIFT
+    flat = np.full_like(guide, levels[0])
+    for cut, step in zip(edges[1:-1], np.diff(levels)):
+        flat += step * smoothstep((guide - cut) / BAND_EDGE + 0.5)
+    return flat.astype(np.float32)
+
+
+@lru_cache(maxsize=8)
+def _nearest_palette_table(palette_lab_bytes: bytes) -> np.ndarray:
+    """For every Lab bin (LAB_BIN wide per channel), the index of the nearest palette colour."""
+    palette_lab = np.frombuffer(palette_lab_bytes, np.float32).reshape(-1, 3)
+    centres = np.arange(LAB_BIN / 2, 256, LAB_BIN, dtype=np.float32)
+    lab = np.stack(np.meshgrid(centres, centres, centres, indexing="ij"), -1)
+    distance = ((lab[..., None, 1:] - palette_lab[:, 1:]) ** 2).sum(-1)
+    distance += 0.25 * (lab[..., None, 0] - palette_lab[:, 0]) ** 2
+    return distance.argmin(-1).astype(np.uint8)
 
 
 def pull_chroma_to_palette(lab: np.ndarray, palette_lab: np.ndarray, strength: float, saturation: float) -> np.ndarray:
     """Blend each pixel's chroma (a, b) with that of its nearest palette colour; returns chroma centred on 0."""
     chroma = (lab[..., 1:] - 128) * saturation
-    distance = ((lab[..., None, 1:] - palette_lab[:, 1:]) ** 2).sum(-1)
-    distance += 0.25 * (lab[..., None, 0] - palette_lab[:, 0]) ** 2
-    nearest = distance.argmin(-1)
+    table = _nearest_palette_table(palette_lab.astype(np.float32).tobytes())
+    bins = np.clip(lab, 0, 255).astype(np.int32) // LAB_BIN
+    nearest = table[bins[..., 0], bins[..., 1], bins[..., 2]]
     chroma = (1 - strength) * chroma + strength * (palette_lab[nearest, 1:] - 128)
     flat = cv2.medianBlur(np.clip(chroma + 128, 0, 255).astype(np.uint8), 5)
     return flat.astype(np.float32) - 128
@@ -57,7 +78,7 @@ def ink_lines(smooth_rgb: np.ndarray, weight: float, scale: float) -> np.ndarray
     return cv2.GaussianBlur(lines, (0, 0), 0.6 * scale)
 
 
-def cel_shade(rgb: np.ndarray, params: ProceduralTeacher) -> np.ndarray:
+def cel_shade(rgb: np.ndarray, params: CelStyle) -> np.ndarray:
     """Stylise a whole H×W×3 uint8 RGB photo as cel-shaded line art in the character's palette."""
     scale = max(rgb.shape[:2]) / REFERENCE_SIDE
     smooth = smooth_preserving_edges(rgb, params.smoothing_passes, scale)

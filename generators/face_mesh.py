@@ -11,6 +11,16 @@ FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365
              148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
 RIGHT_EYE = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246)
 LEFT_EYE = (362, 382, 381, 380, 374, 373, 390, 249, 263, 466, 388, 387, 386, 385, 384, 398)
+RIGHT_BROW = (46, 52, 53, 55, 63, 65, 66, 70, 105, 107)
+LEFT_BROW = (276, 282, 283, 285, 293, 295, 296, 300, 334, 336)
+RIGHT_IRIS = (468, 469, 470, 471, 472)
+LEFT_IRIS = (473, 474, 475, 476, 477)
+LIPS_OUTER = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185)
+NOSE = (1, 2, 4, 5, 6, 19, 45, 48, 64, 94, 97, 98, 115, 168, 195, 197, 220, 275, 278, 294, 326, 327, 344, 440)
+# Bare skin the colour model is fitted on: both cheeks and the lower forehead (clear of hats and fringes).
+RIGHT_CHEEK = (117, 118, 101, 36, 205, 187, 123)
+LEFT_CHEEK = (346, 347, 330, 266, 425, 411, 352)
+FOREHEAD = (108, 151, 337, 336, 9, 107)
 NOSE_TIP = 1
 CHIN = 152
 MESH_POINTS = 478
@@ -32,6 +42,15 @@ class Face:
     def width(self) -> float:
         x0, _, x1, _ = self.box
         return float(x1 - x0)
+
+    def person_box(self, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+        """(x0, y0, x1, y1) in pixels where this face's person most likely is: head, shoulders and chest."""
+        x0, y0, x1, y1 = self.box
+        width, height = x1 - x0, y1 - y0
+        centre = (x0 + x1) / 2
+        box = (centre - 1.6 * width, y0 - 0.6 * height, centre + 1.6 * width, y1 + 3.0 * height)
+        limits = (shape[1], shape[0], shape[1], shape[0])
+        return tuple(int(np.clip(round(v), 0, limit)) for v, limit in zip(box, limits))
 
     def eye_centre_and_width(self, contour: tuple[int, ...]) -> tuple[np.ndarray, float]:
         eye = self.points[list(contour)]

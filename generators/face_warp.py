@@ -1,91 +1,166 @@
-"""Warp real faces towards the character's proportions (bigger eyes, narrower jaw), driven by the face mesh.
+"""Warp real faces towards the character's proportions, driven by the 478-point face mesh.
 
-The warp is a backward displacement field (output pixel → where to sample in the input), built as a sum of
-local deformations that each fall smoothly to zero, so hair, neck and background do not tear and pixels
-away from every face are left exactly as they were. Written by hand: no maintained library offers a
-landmark-driven, fold-free local face warp.
+Each landmark is given the position the character's geometry asks for (eyes with their lids and brows
+scaled, jaw pulled in, chin lengthened, …); a thin-plate spline through all landmarks, pinned to zero on a
+ring around the face, turns those moves into a smooth dense field. The field fades to nothing before the
+ring, so hair, neck and background do not tear and pixels away from every face stay exactly as they were.
+Moving whole regions consistently (not only the eye contour) is what makes a face mesh re-run on the warped
+image see the new proportions.
 """
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
+from scipy.interpolate import RBFInterpolator
 
 from celflow.character import FaceGeometry
-from celflow.generators.face_mesh import CHIN, LEFT_EYE, NOSE_TIP, RIGHT_EYE, Face
+from celflow.generators.face_mesh import (
+    CHIN,
+    LEFT_EYE,
+    LIPS_OUTER,
+    NOSE,
+    NOSE_TIP,
+    RIGHT_EYE,
+    Face,
+)
+from celflow.generators.smoothstep import smoothstep
 
-EYE_RADIUS_PER_WIDTH = 0.6  # the uniformly scaled disc: the eye and a thin rim around it
-EYE_OUTER_RADIUS = 2.5  # the scaling has faded out at this multiple of the eye disc's radius
-JAW_FALLOFF = 0.8  # the jaw pull fades to zero over this share of the face's half-size beyond its oval
+RING = 1.7  # fixed points on rings here and at WARP_REACH, in units of the face's half-size around its centre
+WARP_REACH = 2.1  # between the rings the (already tiny) field fades to exactly zero
+RING_POINTS = 48
+GRID_STEP = 8  # the spline is evaluated every few pixels and interpolated: it is smooth at that scale
+EYE_REGION = 0.75  # eye and lids are scaled rigidly within this multiple of the eye's width; brows in the blend
 
 
-def _smoothstep(t: np.ndarray) -> np.ndarray:
-    t = np.clip(t, 0.0, 1.0)
-    return t * t * (3 - 2 * t)
+class WarpOutOfRange(ValueError):
+    """The warp would fold the image or move pixels further than allowed."""
 
 
-def eye_enlargement(xs: np.ndarray, ys: np.ndarray, centre: np.ndarray, eye_radius: float, scale: float):
-    """Displacement scaling a disc of `eye_radius` uniformly by `scale`, blending back to none by the outer radius.
+def face_frame(face: Face) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(centre, axes, half_size): the face's own frame, x from its right eye to its left, y down its midline."""
+    across = face.eye_centre_and_width(LEFT_EYE)[0] - face.eye_centre_and_width(RIGHT_EYE)[0]
+    x_axis = across / max(np.linalg.norm(across), 1e-6)
+    axes = np.array([x_axis, [-x_axis[1], x_axis[0]]])
+    points = face.points.astype(np.float64)
+    centre = points.mean(0)
+    local = (points - centre) @ axes.T
+    half_size = np.maximum(np.ptp(local, 0) / 2, 1.0)
+    return centre, axes, half_size
 
-    Between the two radii the sampling radius follows a cubic Hermite curve from (r_e, r_e/scale) with slope
-    1/scale to (R, R) with slope 1; for scale in 0.8–2 and R = 2.5·r_e it is monotonic (Fritsch–Carlson),
-    so the warp never folds.
+
+def _scale_around(local: np.ndarray, centre: np.ndarray, radius: float, scale: float) -> np.ndarray:
+    """Scale points within `radius` of `centre` by `scale`, blending back to unchanged by an outer radius R.
+
+    Between the two radii the new radius follows a cubic Hermite curve from (r, s·r) with slope s to (R, R)
+    with slope 1. R is the smallest that keeps it monotonic (Fritsch–Carlson: R/r ≥ 2s/(3−s)), so the
+    landmarks never swap order and neighbouring features (the other eye) are left alone where possible.
     """
-    outer = EYE_OUTER_RADIUS * eye_radius
-    ox, oy = xs - centre[0], ys - centre[1]
-    radius = np.sqrt(ox * ox + oy * oy)
-    span = outer - eye_radius
-    u = np.clip((radius - eye_radius) / span, 0.0, 1.0)
+    offset = local - centre
+    distance = np.linalg.norm(offset, axis=1, keepdims=True)
+    outer = 1.1 * max(1.5, 2 * scale / (3 - scale)) * radius
+    span = outer - radius
+    u = np.clip((distance - radius) / span, 0.0, 1.0)
     h00, h10, h01, h11 = 2 * u**3 - 3 * u**2 + 1, u**3 - 2 * u**2 + u, -2 * u**3 + 3 * u**2, u**3 - u**2
-    blend = h00 * eye_radius / scale + h10 * span / scale + h01 * outer + h11 * span
-    source_radius = np.where(radius <= eye_radius, radius / scale, np.where(radius < outer, blend, radius))
-    gain = source_radius / np.maximum(radius, 1e-6) - 1.0
-    return ox * gain, oy * gain
+    blend = h00 * scale * radius + h10 * span * scale + h01 * outer + h11 * span
+    new_distance = np.where(distance <= radius, scale * distance, np.where(distance < outer, blend, distance))
+    return centre + offset * new_distance / np.maximum(distance, 1e-6)
 
 
-def jaw_narrowing(xs: np.ndarray, ys: np.ndarray, face: Face, amount: float):
-    """Displacement pulling the lower face towards its midline by `amount` of its half-width.
+def character_landmarks(face: Face, geometry: FaceGeometry) -> np.ndarray:
+    """Where each of the 478 landmarks goes on the character's face (pixels, same order)."""
+    centre, axes, half_size = face_frame(face)
+    local = (face.points.astype(np.float64) - centre) @ axes.T
+    moved = local.copy()
+    eyes = []
+    for contour in (RIGHT_EYE, LEFT_EYE):
+        eye = local[list(contour)]
+        eyes.append((eye.mean(0), float(np.ptp(eye[:, 0]))))
+    spread = (geometry.eye_spacing - 1.0) * (eyes[1][0][0] - eyes[0][0][0]) / 2
+    for side, (eye_centre, eye_width) in zip((-1.0, 1.0), eyes):
+        radius = EYE_REGION * eye_width
+        moved = _scale_around(moved, eye_centre, radius, geometry.eye_scale)
+        distance = np.linalg.norm(local - eye_centre, axis=1)
+        moved[:, 0] += side * spread * (1.0 - smoothstep((distance - radius) / radius))
+    nose = local[list(NOSE)]
+    moved = _scale_around(moved, nose.mean(0), float(np.ptp(nose[:, 0])) / 2, geometry.nose_scale)
+    lips = local[list(LIPS_OUTER)]
+    moved = _scale_around(moved, lips.mean(0), float(np.ptp(lips[:, 0])) / 2, geometry.mouth_scale)
+    nose_y, mouth_y, chin_y = local[NOSE_TIP, 1], lips[:, 1].mean(), local[CHIN, 1]
+    lower = smoothstep((local[:, 1] - nose_y) / max(mouth_y - nose_y, 1.0))
+    moved[:, 0] *= geometry.face_width * (1.0 - geometry.jaw_narrowing * lower)
+    chin = smoothstep((local[:, 1] - mouth_y) / max(chin_y - mouth_y, 1.0))
+    moved[:, 1] += geometry.chin_length * 2 * half_size[1] * chin
+    return centre + moved @ axes
 
-    The pull grows from the nose down to the chin and fades out beyond the face oval; its slope stays below
-    1.5·amount/JAW_FALLOFF < 1, which keeps the Jacobian positive (no folds).
-    """
-    x0, y0, x1, y1 = face.box
-    half_w, half_h = (x1 - x0) / 2, (y1 - y0) / 2
-    midline = (face.points[NOSE_TIP, 0] + face.points[CHIN, 0]) / 2
-    nose_y, chin_y = face.points[NOSE_TIP, 1], face.points[CHIN, 1]
-    lower_face = _smoothstep((ys - nose_y) / max(0.5 * (chin_y - nose_y), 1.0))  # full from the mouth down
-    oval_distance = np.sqrt(((xs - (x0 + x1) / 2) / half_w) ** 2 + ((ys - (y0 + y1) / 2) / half_h) ** 2)
-    inside = 1.0 - _smoothstep((oval_distance - 1.0) / JAW_FALLOFF)
-    offset = np.clip((xs - midline) / half_w, -1.0, 1.0)
-    return amount * half_w * offset * lower_face * inside, np.zeros_like(xs)
+
+def _face_displacement(face: Face, geometry: FaceGeometry, shape: tuple[int, int]):
+    """(x0, y0, dx, dy): the backward displacement of one face over its bounding region of the image."""
+    centre, axes, half_size = face_frame(face)
+    angles = np.linspace(0, 2 * np.pi, RING_POINTS, endpoint=False)
+    circle = np.c_[np.cos(angles), np.sin(angles)]
+    ring = centre + np.vstack([RING * half_size * circle, WARP_REACH * half_size * circle]) @ axes
+    targets = np.vstack([character_landmarks(face, geometry), ring])
+    sources = np.vstack([face.points, ring])
+    try:  # output position → how far away to sample
+        spline = RBFInterpolator(targets, sources - targets, kernel="thin_plate_spline")
+    except np.linalg.LinAlgError as error:
+        raise WarpOutOfRange(f"thin-plate spline through the face mesh failed: {error}") from error
+    corners = centre + (WARP_REACH * half_size * np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]])) @ axes
+    height, width = shape
+    x0, y0 = np.clip(np.floor(corners.min(0)).astype(int), 0, [width - 1, height - 1])
+    x1, y1 = np.clip(np.ceil(corners.max(0)).astype(int) + 1, 1, [width, height])
+    gy, gx = np.mgrid[y0 : y1 + GRID_STEP : GRID_STEP, x0 : x1 + GRID_STEP : GRID_STEP].astype(np.float64)
+    grid = np.c_[gx.ravel(), gy.ravel()]
+    local = (grid - centre) @ axes.T
+    ellipse = np.linalg.norm(local / half_size, axis=1)
+    fade = 1.0 - smoothstep((ellipse - RING) / (WARP_REACH - RING))
+    shift = spline(grid) * fade[:, None]
+    coarse = shift.reshape(*gx.shape, 2).astype(np.float32)
+    # Bilinear between grid nodes: node k sits exactly on pixel x0 + k·GRID_STEP.
+    at_y, at_x = np.mgrid[0 : y1 - y0, 0 : x1 - x0].astype(np.float32) / GRID_STEP
+    full = cv2.remap(coarse, at_x, at_y, interpolation=cv2.INTER_LINEAR)
+    return x0, y0, full[..., 0], full[..., 1]
 
 
 def character_warp_field(shape: tuple[int, int], faces: list[Face], geometry: FaceGeometry):
-    """(map_x, map_y) float32 sampling positions for cv2.remap; identity where no face is near."""
+    """(map_x, map_y) float32 sampling positions for cv2.remap; exactly the identity away from every face."""
     height, width = shape
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-    dx, dy = np.zeros_like(xs), np.zeros_like(ys)
     for face in faces:
-        if geometry.eye_scale != 1.0:
-            for contour in (RIGHT_EYE, LEFT_EYE):
-                centre, eye_width = face.eye_centre_and_width(contour)
-                ex, ey = eye_enlargement(xs, ys, centre, EYE_RADIUS_PER_WIDTH * eye_width, geometry.eye_scale)
-                dx += ex
-                dy += ey
-        if geometry.jaw_narrowing > 0.0:
-            jx, jy = jaw_narrowing(xs, ys, face, geometry.jaw_narrowing)
-            dx += jx
-            dy += jy
-    return (xs + dx).astype(np.float32), (ys + dy).astype(np.float32)
+        x0, y0, dx, dy = _face_displacement(face, geometry, shape)
+        xs[y0 : y0 + dx.shape[0], x0 : x0 + dx.shape[1]] += dx
+        ys[y0 : y0 + dy.shape[0], x0 : x0 + dy.shape[1]] += dy
+    return xs, ys
+
+
+def fold_free_and_within(map_x: np.ndarray, map_y: np.ndarray, faces: list[Face], max_shift: float) -> None:
+    """Raise WarpOutOfRange if the field folds (Jacobian ≤ 0) or moves a pixel more than max_shift × face width."""
+    dxdy, dxdx = np.gradient(map_x)
+    dydy, dydx = np.gradient(map_y)
+    jacobian = float((dxdx * dydy - dxdy * dydx).min())
+    if jacobian <= 0.0:
+        raise WarpOutOfRange(f"the warp folds the image (smallest Jacobian determinant {jacobian:.3f})")
+    ys, xs = np.mgrid[0 : map_x.shape[0], 0 : map_x.shape[1]]
+    shift = float(np.hypot(map_x - xs, map_y - ys).max())
+    limit = max_shift * min(face.width for face in faces)
+    if shift > limit:
+        raise WarpOutOfRange(f"the warp moves pixels {shift:.0f} px, more than {limit:.0f} px allowed")
 
 
 def is_identity(geometry: FaceGeometry) -> bool:
-    return geometry.eye_scale == 1.0 and geometry.jaw_narrowing == 0.0
+    return geometry == FaceGeometry()
 
 
-def warp_face_to_character(rgb: np.ndarray, faces: list[Face], geometry: FaceGeometry) -> np.ndarray:
-    """Apply the character's face geometry to every face in an H×W×3 uint8 image; exact no-op for identity."""
+def warp_face_to_character(
+    rgb: np.ndarray, faces: list[Face], geometry: FaceGeometry, max_shift: float = 1.0
+) -> np.ndarray:
+    """Apply the character's face geometry to every face in an H×W×3 uint8 image; exact no-op for identity.
+
+    Raises WarpOutOfRange when the field would fold or shift further than max_shift × the narrowest face.
+    """
     if not faces or is_identity(geometry):
         return rgb.copy()
     map_x, map_y = character_warp_field(rgb.shape[:2], faces, geometry)
+    fold_free_and_within(map_x, map_y, faces, max_shift)
     return cv2.remap(rgb, map_x, map_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)

@@ -1,34 +1,44 @@
-"""Make one training pair from one photo: find faces and the person, stylise, warp faces to the character."""
+"""Make training pairs from one photo with WebtoonMe's data recipe.
+
+Faces → person mask → skin mask and skin tone → teacher on the person, background in its own style → faces
+warped to the character → one pair for the whole photo, or one per person crop in a group photo. A photo
+that cannot give a clean pair is rejected with a named reason (generators/quality.py), never half-done.
+"""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from celflow.character import Character
-from celflow.generators.face_mesh import Face, FaceMeshDetector
-from celflow.generators.face_warp import warp_face_to_character
+from celflow.generators.background import compose_person_and_background, draw_background
+from celflow.generators.face_finder import FaceFinder, FacesInPhoto
+from celflow.generators.face_mesh import Face
+from celflow.generators.face_warp import WarpOutOfRange, warp_face_to_character
 from celflow.generators.person_mask import PersonSegmenter
+from celflow.generators.quality import (
+    FACE_TOO_SMALL,
+    FACE_WITHOUT_MESH,
+    MASK_COVERAGE,
+    NO_FACE,
+    TEACHER_FAILED,
+    TOO_MANY_FACES,
+    WARP_OUT_OF_RANGE,
+    PairRejected,
+)
+from celflow.generators.sam import SamPersonSegmenter, SamSettings
+from celflow.generators.skin import map_skin_tone, skin_mask
 from celflow.generators.teacher import build_teacher
-
-NO_FACE = "no face"
-TEACHER_FAILED = "teacher failed"
-
-
-class PairRejected(Exception):
-    """The photo gives no usable pair; `reason` is one of a few fixed names, `detail` says more."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
-
 
 @dataclass(frozen=True)
 class Pair:
-    """A photo, its teacher target (faces warped to the character) and its person mask (uint8, 255 = person)."""
+    """A photo, its teacher target (faces warped to the character) and its masks (uint8, 255 = person / skin).
+
+    The masks are aligned with the photo, the student's input; `timings_ms` holds each stage's cost.
+    """
 
     photo: np.ndarray
     target: np.ndarray
@@ -36,44 +46,111 @@ class Pair:
     faces: tuple[Face, ...]
     teacher_ms: float
     crop: tuple[int, int, int, int] | None = None  # (x0, y0, x1, y1) in the photo when one person was cropped out
+    skin_mask: np.ndarray | None = None
+    timings_ms: dict[str, float] = field(default_factory=dict)
 
     @property
     def person_coverage(self) -> float:
         return float((self.person_mask >= 128).mean())
 
 
-class PairMaker:
-    """Holds the detectors and teacher for one character; not thread-safe, so one per worker thread."""
+@contextmanager
+def _stage(timings: dict[str, float], name: str):
+    started = time.perf_counter()
+    yield
+    timings[name] = (time.perf_counter() - started) * 1000
 
-    def __init__(self, character: Character, max_faces: int = 4) -> None:
+
+def check_faces(found: FacesInPhoto, max_faces: int, min_face_px: int) -> None:
+    """Raise PairRejected unless there are 1..max_faces faces, each with a mesh and at least min_face_px wide."""
+    widths = [face.width for face in found.faces] + [float(x1 - x0) for x0, _, x1, _ in found.unfitted]
+    if not widths:
+        raise PairRejected(NO_FACE, "no face found")
+    if len(widths) > max_faces:
+        raise PairRejected(TOO_MANY_FACES, f"{len(widths)} faces; this character allows {max_faces}")
+    if min(widths) < min_face_px:
+        raise PairRejected(FACE_TOO_SMALL, f"a face is {min(widths):.0f} px wide, under {min_face_px} px")
+    if found.unfitted:
+        box = found.unfitted[0]
+        raise PairRejected(FACE_WITHOUT_MESH, f"no face mesh fits the face at {box}, so it cannot be warped")
+
+
+def _as_uint8(mask: np.ndarray) -> np.ndarray:
+    return np.round(np.clip(mask, 0.0, 1.0) * 255).astype(np.uint8)
+
+
+class PairMaker:
+    """Holds the detectors, segmenter and teacher for one character; not thread-safe, so one per worker thread.
+
+    `sam` switches person masks from mediapipe's selfie segmentation to Segment Anything.
+    """
+
+    def __init__(self, character: Character, max_faces: int = 4, sam: SamSettings | None = None) -> None:
         self.character = character
+        self.max_faces = 1 if character.group_photos == "reject" else max_faces
         self.teacher = build_teacher(character)
-        self.detect_faces = FaceMeshDetector(max_faces=max_faces)
-        self.segment_person = PersonSegmenter()
+        self.find_faces = FaceFinder(max_faces=self.max_faces + 1)  # one more, to see when there are too many
+        self.segment_person = SamPersonSegmenter(sam) if sam else PersonSegmenter()
 
     def __call__(self, photo: np.ndarray) -> list[Pair]:
         """The pairs this photo gives: one for the whole photo, or one per person crop as the pack says."""
-        faces = self.detect_faces(photo)
-        if not faces:
-            raise PairRejected(NO_FACE, "face mesh found no face")
-        mask = self.segment_person(photo)
-        started = time.perf_counter()
-        try:
-            stylised = self.teacher(photo, mask)
-        except Exception as error:  # a teacher crash costs one photo, never the run
-            raise PairRejected(TEACHER_FAILED, f"{type(error).__name__}: {error}") from error
-        target = warp_face_to_character(stylised, faces, self.character.geometry)
-        teacher_ms = (time.perf_counter() - started) * 1000
-        return [
-            Pair(
-                photo=photo,
-                target=target,
-                person_mask=np.round(mask * 255).astype(np.uint8),
-                faces=tuple(faces),
-                teacher_ms=teacher_ms,
-            )
-        ]
+        character, limits = self.character, self.character.quality
+        timings: dict[str, float] = {}
+        with _stage(timings, "faces"):
+            found = self.find_faces(photo)
+        check_faces(found, self.max_faces, limits.min_face_px)
+        faces = found.faces
+        with _stage(timings, "person_mask"):
+            mask = self.segment_person(photo, faces)
+        coverage = float((mask >= 0.5).mean())
+        low, high = limits.person_coverage
+        if not low <= coverage <= high:
+            raise PairRejected(MASK_COVERAGE, f"person mask covers {coverage:.1%}, allowed {low:.0%}–{high:.0%}")
+        with _stage(timings, "skin"):
+            skin = skin_mask(photo, faces, mask)
+            toned = map_skin_tone(photo, skin, character.skin) if character.skin else photo
+        with _stage(timings, "teacher"):
+            try:
+                stylised = self.teacher(toned, mask)
+            except Exception as error:  # a teacher crash costs one photo, never the run
+                raise PairRejected(TEACHER_FAILED, f"{type(error).__name__}: {error}") from error
+        if character.background:
+            with _stage(timings, "background"):
+                stylised = compose_person_and_background(stylised, draw_background(photo, character.background), mask)
+        with _stage(timings, "warp"):
+            try:
+                target = warp_face_to_character(stylised, faces, character.geometry, limits.max_warp_shift)
+            except WarpOutOfRange as error:
+                raise PairRejected(WARP_OUT_OF_RANGE, str(error)) from error
+        whole = Pair(
+            photo=photo,
+            target=target,
+            person_mask=_as_uint8(mask),
+            faces=tuple(faces),
+            teacher_ms=sum(timings.values()),
+            skin_mask=_as_uint8(skin),
+            timings_ms=timings,
+        )
+        if len(faces) == 1:
+            return [whole]
+        return [crop_person(whole, face) for face in faces]
 
     def close(self) -> None:
-        self.detect_faces.close()
+        self.find_faces.close()
         self.segment_person.close()
+
+
+def crop_person(pair: Pair, face: Face) -> Pair:
+    """The pair cut down to one face's person box (every face in the photo is already warped)."""
+    x0, y0, x1, y1 = face.person_box(pair.photo.shape[:2])
+    window = (slice(y0, y1), slice(x0, x1))
+    return Pair(
+        photo=pair.photo[window].copy(),
+        target=pair.target[window].copy(),
+        person_mask=pair.person_mask[window].copy(),
+        faces=(Face(points=face.points - np.array([x0, y0], np.float32)),),
+        teacher_ms=pair.teacher_ms,
+        crop=(x0, y0, x1, y1),
+        skin_mask=pair.skin_mask[window].copy() if pair.skin_mask is not None else None,
+        timings_ms=pair.timings_ms,
+    )

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+
+from celflow.generators.face_mesh import Face
 
 
 class PersonSegmenter:
@@ -13,8 +17,8 @@ class PersonSegmenter:
 
         self._segmenter = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=int(landscape))
 
-    def __call__(self, rgb: np.ndarray) -> np.ndarray:
-        """H×W float32 in [0, 1]: how likely each pixel belongs to a person."""
+    def __call__(self, rgb: np.ndarray, faces: Sequence[Face] = ()) -> np.ndarray:
+        """H×W float32 in [0, 1]: how likely each pixel belongs to a person (faces are not needed: it finds all)."""
         mask = self._segmenter.process(np.ascontiguousarray(rgb)).segmentation_mask
         return np.clip(mask, 0.0, 1.0).astype(np.float32)
 

@@ -30,4 +30,12 @@ class CelShadingTeacher:
 
 
 def build_teacher(character: Character) -> Teacher:
+    if character.teacher.kind == "diffusion":
+        from celflow.generators.diffusion.img2img_teacher import StableDiffusionTeacher
+
+        return StableDiffusionTeacher(character.teacher)
+    if character.teacher.kind == "instruct-pix2pix":
+        from celflow.generators.diffusion.instruct_pix2pix import InstructPix2PixRecolour
+
+        return InstructPix2PixRecolour(character.teacher)
     return CelShadingTeacher(character.teacher)

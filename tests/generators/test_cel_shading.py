@@ -49,3 +49,19 @@ def test_lines_darken_the_teacher_output_at_edges(astronaut):
 def test_same_photo_same_output(astronaut):
     params = load_character().teacher
     assert np.array_equal(cel_shade(astronaut, params), cel_shade(astronaut, params))
+
+
+def test_each_pixel_depends_only_on_its_neighbourhood(astronaut):
+    """A student seeing a crop can learn the teacher only if the rest of the photo does not change the look."""
+    params = load_character().teacher
+    darker_left = astronaut.copy()
+    darker_left[:, :200] //= 3
+    changed = cel_shade(darker_left, params).astype(int) - cel_shade(astronaut, params)
+    assert np.abs(changed[:, 260:]).max() == 0
+    assert np.abs(changed[:, :200]).max() > 0
+
+
+def test_fixed_tone_cuts_give_darker_photos_darker_tones(hopper):
+    params = load_character().teacher
+    lightness = lambda rgb: cv2.cvtColor(cel_shade(rgb, params), cv2.COLOR_RGB2LAB)[..., 0].mean()  # noqa: E731
+    assert lightness((hopper * 0.5).astype(np.uint8)) < lightness(hopper) - 20

@@ -26,21 +26,23 @@ def test_pack_folder_and_yaml_path_both_load(tmp_path):
     assert load_character(tmp_path / "character.yaml").name == "mina"
 
 
-def test_bad_field_is_named_with_the_file(tmp_path):
-    _pack(tmp_path, "name: x\nteacher:\n  kind: procedural\n  palette: ['#000000', '#ffffff']\n  shading_tones: 7\n")
-    with pytest.raises(CharacterPackError, match=r"character\.yaml: teacher\.shading_tones: .*less than or equal to 3"):
-        load_character(tmp_path)
+PALETTE = "teacher:\n  palette: ['#000000', '#ffffff']\n"
 
 
-def test_unknown_field_is_refused(tmp_path):
-    _pack(tmp_path, "name: x\nteacher:\n  palette: ['#000000', '#ffffff']\ngeometry:\n  eye_scael: 1.2\n")
-    with pytest.raises(CharacterPackError, match=r"geometry\.eye_scael"):
-        load_character(tmp_path)
-
-
-def test_bad_colour_is_refused(tmp_path):
-    _pack(tmp_path, "name: x\nteacher:\n  palette: ['#000000', 'red']\n")
-    with pytest.raises(CharacterPackError, match=r"teacher\.palette\.1"):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (PALETTE + "  shading_tones: 7\n", r"character\.yaml: teacher\.shading_tones: .*less than or equal to 3"),
+        (PALETTE + "geometry:\n  eye_scael: 1.2\n", r"character\.yaml: geometry\.eye_scael"),
+        ("teacher:\n  palette: ['#000000', 'red']\n", r"character\.yaml: teacher\.palette\.1"),
+        (PALETTE + "quality:\n  person_coverage: [0.9, 0.1]\n", r"character\.yaml: quality\.person_coverage: .*low < high"),
+        (PALETTE + "group_photos: sometimes\n", r"character\.yaml: group_photos: .*crop_each"),
+    ],
+    ids=["out of range", "unknown field", "bad colour", "inverted coverage", "unknown group policy"],
+)
+def test_a_bad_pack_fails_naming_the_file_and_the_field(tmp_path, text, message):
+    _pack(tmp_path, "name: x\n" + text)
+    with pytest.raises(CharacterPackError, match=message):
         load_character(tmp_path)
 
 
@@ -56,3 +58,10 @@ def test_hash_follows_settings_not_formatting():
     a = load_character()
     b = a.model_copy(update={"geometry": a.geometry.model_copy(update={"eye_scale": 1.0})})
     assert a.sha256 == load_character().sha256 and a.sha256 != b.sha256
+
+
+def test_default_pack_sets_skin_background_quality_and_group_policy():
+    character = load_character()
+    assert character.skin is not None and character.background is not None
+    assert character.group_photos in {"crop_each", "reject"}
+    assert character.geometry.mouth_scale != 1.0 and character.geometry.chin_length != 0.0

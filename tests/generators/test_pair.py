@@ -1,8 +1,21 @@
 import numpy as np
 import pytest
 
-from celflow.character import load_character
-from celflow.generators.pair import NO_FACE, TEACHER_FAILED, PairMaker, PairRejected
+from celflow.character import FaceGeometry, QualityLimits, load_character
+from celflow.generators.face_mesh import LEFT_EYE, RIGHT_EYE
+from celflow.generators.pair import PairMaker
+from celflow.generators.quality import (
+    FACE_TOO_SMALL,
+    MASK_COVERAGE,
+    NO_FACE,
+    REASONS,
+    TEACHER_FAILED,
+    TOO_MANY_FACES,
+    WARP_OUT_OF_RANGE,
+    PairRejected,
+)
+
+STAGES = {"faces", "person_mask", "skin", "teacher", "background", "warp"}
 
 
 @pytest.fixture(scope="module")
@@ -12,19 +25,95 @@ def maker():
     pair_maker.close()
 
 
-def test_portrait_gives_a_pair_with_target_and_person_mask(maker, hopper):
+def _character(**changes):
+    return load_character().model_copy(update=changes)
+
+
+def _rejection(character, photo, max_faces=4) -> PairRejected:
+    maker = PairMaker(character, max_faces=max_faces)
+    try:
+        with pytest.raises(PairRejected) as rejected:
+            maker(photo)
+    finally:
+        maker.close()
+    assert rejected.value.reason in REASONS
+    return rejected.value
+
+
+def test_portrait_gives_a_pair_with_target_masks_and_stage_timings(maker, hopper):
     [pair] = maker(hopper)
     assert pair.target.shape == hopper.shape and pair.target.dtype == np.uint8
     assert pair.person_mask.shape == hopper.shape[:2] and pair.person_mask.dtype == np.uint8
+    assert pair.skin_mask.shape == hopper.shape[:2] and 0.02 < (pair.skin_mask >= 128).mean() < 0.3
     assert 0.3 < pair.person_coverage < 0.8
-    assert len(pair.faces) == 1 and pair.teacher_ms > 0
+    assert len(pair.faces) == 1 and pair.crop is None
+    assert set(pair.timings_ms) == STAGES and pair.teacher_ms == pytest.approx(sum(pair.timings_ms.values()))
     assert not np.array_equal(pair.target, pair.photo)
+
+
+def test_person_only_option_keeps_the_real_background_far_from_the_face(astronaut):
+    character = _character(background=load_character().background.model_copy(update={"keep_photo": True}))
+    maker = PairMaker(character)
+    [pair] = maker(astronaut)
+    maker.close()
+    background = pair.person_mask == 0
+    x0, y0, x1, y1 = np.round(pair.faces[0].box).astype(int)
+    size = max(x1 - x0, y1 - y0)
+    background[max(0, y0 - size) : y1 + size, max(0, x0 - size) : x1 + size] = False  # the face warp's reach
+    assert background.mean() > 0.2
+    assert np.abs(pair.target[background].astype(int) - astronaut[background]).max() <= 1  # mask of a few 0.1 %
+
+
+def test_group_photo_gives_one_pair_per_person_crop_with_every_face_warped(maker, group_photo):
+    pairs = maker(group_photo)
+    assert len(pairs) == 2
+    unwarped_maker = PairMaker(_character(geometry=FaceGeometry()))
+    unwarped = unwarped_maker(group_photo)
+    unwarped_maker.close()
+    for pair, plain in zip(pairs, unwarped):
+        x0, y0, x1, y1 = pair.crop
+        assert np.array_equal(pair.photo, group_photo[y0:y1, x0:x1])
+        assert pair.target.shape == pair.photo.shape and len(pair.faces) == 1
+        for contour in (RIGHT_EYE, LEFT_EYE):  # both eyes of this crop's face moved: none left half-warped
+            (cx, cy), width = pair.faces[0].eye_centre_and_width(contour)
+            window = np.s_[int(cy - width) : int(cy + width), int(cx - width) : int(cx + width)]
+            assert np.abs(pair.target[window].astype(int) - plain.target[window]).mean() > 5
+    centres = [pair.faces[0].points[:, 0].mean() + pair.crop[0] for pair in pairs]
+    assert abs(centres[0] - centres[1]) > 100  # two different people
+
+
+def test_wide_group_photo_with_a_small_face_gives_a_pair_per_person(maker, wide_group_photo):
+    pairs = maker(wide_group_photo)
+    assert len(pairs) == 2 and all(pair.crop is not None for pair in pairs)
+
+
+def test_group_photo_is_rejected_when_the_pack_says_so(group_photo):
+    rejected = _rejection(_character(group_photos="reject"), group_photo)
+    assert rejected.reason == TOO_MANY_FACES
+
+
+def test_more_faces_than_allowed_is_rejected(group_photo):
+    assert _rejection(load_character(), group_photo, max_faces=1).reason == TOO_MANY_FACES
 
 
 def test_photo_without_a_face_is_rejected_with_reason(maker):
     with pytest.raises(PairRejected) as rejected:
         maker(np.full((128, 128, 3), 200, np.uint8))
     assert rejected.value.reason == NO_FACE
+
+
+@pytest.mark.parametrize(
+    ("limits", "reason"),
+    [
+        (QualityLimits(min_face_px=400), FACE_TOO_SMALL),
+        (QualityLimits(person_coverage=(0.9, 1.0)), MASK_COVERAGE),
+        (QualityLimits(max_warp_shift=0.01), WARP_OUT_OF_RANGE),
+    ],
+    ids=["small face", "mask coverage", "warp range"],
+)
+def test_quality_filter_rejects_with_named_reasons(hopper, limits, reason):
+    rejected = _rejection(_character(quality=limits), hopper)
+    assert rejected.reason == reason and rejected.detail
 
 
 def test_teacher_crash_rejects_the_photo_not_the_run(hopper):

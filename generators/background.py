@@ -1,0 +1,20 @@
+"""Person and background stylised apart, each with its own settings, and joined along the soft person mask."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from celflow.character import BackgroundStyle
+from celflow.generators.cel_shading import cel_shade
+
+
+def draw_background(photo: np.ndarray, style: BackgroundStyle) -> np.ndarray:
+    """The background layer: the real photo (person-only styling) or the photo in the background's own cel style."""
+    return photo.copy() if style.keep_photo else cel_shade(photo, style)
+
+
+def compose_person_and_background(person: np.ndarray, background: np.ndarray, person_mask: np.ndarray) -> np.ndarray:
+    """Alpha-blend two H×W×3 uint8 layers with an H×W float 0..1 person mask."""
+    alpha = person_mask[..., None].astype(np.float32)
+    blended = person.astype(np.float32) * alpha + background.astype(np.float32) * (1 - alpha)
+    return np.clip(np.round(blended), 0, 255).astype(np.uint8)

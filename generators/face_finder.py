@@ -1,0 +1,90 @@
+"""Every face in a photo, each with its mesh, so that no face is left unwarped without anyone knowing.
+
+The face mesh's own detector is short-range: in a group photo it misses faces that are small in the frame.
+mediapipe's full-range face detector finds those; the mesh is then fitted again on an enlarged crop around
+each face it missed. A face that still gets no mesh is reported, and the caller rejects the photo.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from celflow.generators.face_mesh import Face, FaceMeshDetector
+
+Box = tuple[int, int, int, int]  # (x0, y0, x1, y1) in pixels
+CROP_SIDE = 3.0  # the crop the mesh is re-fitted on is this many detection-box sides wide
+MESH_INPUT_SIDE = 384  # … and is resized to this side, so a small face fills the mesh detector's view
+
+
+@dataclass(frozen=True)
+class FacesInPhoto:
+    """The faces with a mesh, and the boxes of faces the detector saw but no mesh could be fitted to."""
+
+    faces: list[Face]
+    unfitted: list[Box]
+
+
+def _inside(point: np.ndarray, box: tuple[float, float, float, float]) -> bool:
+    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
+
+
+class FaceFinder:
+    """Holds a face mesh, a crop mesh and a full-range face detector; not thread-safe (mediapipe graphs)."""
+
+    def __init__(self, max_faces: int = 4, min_confidence: float = 0.5) -> None:
+        import mediapipe as mp
+
+        self._mesh = FaceMeshDetector(max_faces=max_faces, min_confidence=min_confidence)
+        self._crop_mesh = FaceMeshDetector(max_faces=1, min_confidence=min_confidence)
+        self._detector = mp.solutions.face_detection.FaceDetection(
+            model_selection=1, min_detection_confidence=min_confidence  # 1: the full-range model
+        )
+
+    def detect_boxes(self, rgb: np.ndarray) -> list[Box]:
+        """Face boxes from the full-range detector (no landmarks)."""
+        height, width = rgb.shape[:2]
+        boxes = []
+        for detection in self._detector.process(np.ascontiguousarray(rgb)).detections or []:
+            box = detection.location_data.relative_bounding_box
+            x0, y0 = max(0, round(box.xmin * width)), max(0, round(box.ymin * height))
+            x1 = min(width, round((box.xmin + box.width) * width))
+            y1 = min(height, round((box.ymin + box.height) * height))
+            boxes.append((x0, y0, x1, y1))
+        return boxes
+
+    def _fit_in_box(self, rgb: np.ndarray, box: Box) -> Face | None:
+        """The mesh of the face in `box`, fitted on an enlarged crop around it, in photo pixels; None if none fits."""
+        height, width = rgb.shape[:2]
+        centre = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
+        half = CROP_SIDE * max(box[2] - box[0], box[3] - box[1]) / 2
+        x0, y0 = np.maximum(np.round(centre - half).astype(int), 0)
+        x1, y1 = np.minimum(np.round(centre + half).astype(int), [width, height])
+        scale = MESH_INPUT_SIDE / max(x1 - x0, y1 - y0)
+        crop = cv2.resize(rgb[y0:y1, x0:x1], None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        for face in self._crop_mesh(crop):
+            points = face.points / scale + np.array([x0, y0], np.float32)
+            if _inside(points.mean(0), box):
+                return Face(points=points.astype(np.float32))
+        return None
+
+    def __call__(self, rgb: np.ndarray) -> FacesInPhoto:
+        faces = self._mesh(rgb)
+        unfitted = []
+        for box in self.detect_boxes(rgb):
+            centre = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
+            if any(_inside(centre, face.box) for face in faces):
+                continue
+            face = self._fit_in_box(rgb, box)
+            if face is None:
+                unfitted.append(box)
+            else:
+                faces.append(face)
+        return FacesInPhoto(faces=faces, unfitted=unfitted)
+
+    def close(self) -> None:
+        self._mesh.close()
+        self._crop_mesh.close()
+        self._detector.close()
