@@ -1,4 +1,4 @@
-"""The `convert` flow: a video → the same video stylised by an ONNX student, sound kept."""
+"""The `convert` flow: a video → the same video stylised by one or more ONNX students, sound kept."""
 
 from __future__ import annotations
 
@@ -6,16 +6,55 @@ from pathlib import Path
 
 from prefect import flow, task
 
-from celflow.export.runtime import OnnxStylizer
-from celflow.realtime.convert import ConvertReport, convert_video
+from celflow.realtime.build import build_pipeline, frame_by_frame
+from celflow.realtime.characters import Assignment, Character
+from celflow.realtime.convert import SEGMENT_SECONDS, ConvertReport, convert_video
+from celflow.realtime.modes import Mode
+from celflow.realtime.video import probe_video
 
 
 @task(name="convert-video")
-def convert_task(src: Path, dst: Path, model: Path, progress: bool) -> ConvertReport:
-    return convert_video(src, dst, OnnxStylizer(model), progress=progress)
+def convert_task(
+    src: Path,
+    dst: Path,
+    characters: list[Character],
+    mode: Mode,
+    assignment: Assignment,
+    explicit: dict[int, str],
+    smoothing: float,
+    frame_max_side: int | None,
+    segment_seconds: float,
+    progress: bool,
+) -> ConvertReport:
+    rate = float(probe_video(src).rate)
+    pipeline = build_pipeline(
+        characters, mode, assignment, explicit, smoothing=smoothing, frame_rate=rate, track=False,
+        frame_max_side=frame_max_side,
+    )
+    return convert_video(src, dst, frame_by_frame(pipeline, rate), progress, segment_seconds)
 
 
 @flow(name="convert")
-def convert_flow(src: Path, dst: Path, model: Path, progress: bool = True) -> ConvertReport:
-    """Stylise every frame of `src` with the student in `model` and write an H.264 MP4 to `dst`."""
-    return convert_task(Path(src), Path(dst), Path(model), progress)
+def convert_flow(
+    src: Path,
+    dst: Path,
+    characters: list[Character] | Path,
+    progress: bool = True,
+    mode: Mode = "full-frame",
+    assignment: Assignment = "round-robin",
+    explicit: dict[int, str] | None = None,
+    smoothing: float = 0.0,
+    frame_max_side: int | None = None,
+    segment_seconds: float = SEGMENT_SECONDS,
+) -> ConvertReport:
+    """Stylise every frame of `src` (whole frame, or each person in their character) into an H.264 MP4.
+
+    `characters` may be a single ONNX file: one character, named after the file. `frame_max_side` runs the
+    whole-frame pass on a frame scaled down to that many pixels on its long side (speed for 1080p).
+    """
+    if isinstance(characters, Path):
+        characters = [Character(characters.stem, characters)]
+    return convert_task(
+        Path(src), Path(dst), characters, mode, assignment, explicit or {}, smoothing, frame_max_side, segment_seconds,
+        progress,
+    )

@@ -1,12 +1,40 @@
-"""The `train` flow: a pairs folder → a trained student model folder."""
+"""The `train` flow: a pairs folder → a trained student model folder, with a summary artifact in Prefect."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 
-from celflow.student.train import TrainConfig, TrainReport, train_student
+from celflow.student.checkpoint import WEIGHTS_FILE
+from celflow.student.train import REPORT_FILE, TrainConfig, TrainReport, train_student
+from celflow.student.training_logs import LOSS_CURVES_FILE, SAMPLES_FILE, TENSORBOARD_DIR
+
+
+def train_markdown(report: TrainReport, config: TrainConfig) -> str:
+    """The run at a glance: what was trained, how fast, how well, and where its files are."""
+    student = config.student
+    scores = (
+        f"{report.val_psnr:.2f} dB / {report.val_ssim:.4f} ({report.val_pairs} pairs)"
+        if report.val_ssim is not None
+        else "no pairs held out"
+    )
+    rows = [
+        "| celflow train | |",
+        "|---|---|",
+        f"| student | widths {student.widths}, unshuffle {student.unshuffle}, alpha head {student.alpha_head} |",
+        f"| steps | {report.steps} of {config.steps} in {report.seconds:.0f} s ({report.images_per_second:.1f} images/s, {report.processes} process(es)) |",
+        f"| final loss | {report.final_loss:.4f} |",
+        f"| held-out PSNR / SSIM vs teacher | {scores} |",
+    ]
+    if report.val_alpha_iou is not None:
+        rows.append(f"| held-out alpha IoU | {report.val_alpha_iou:.4f} |")
+    folder = report.model_dir
+    files = {"model": WEIGHTS_FILE, "report": REPORT_FILE, "loss curves": LOSS_CURVES_FILE, "samples": SAMPLES_FILE}
+    rows += [f"| {name} | [{folder / file}]({(folder / file).resolve().as_uri()}) |" for name, file in files.items()]
+    rows.append(f"| TensorBoard | `tensorboard --logdir {folder / TENSORBOARD_DIR}` |")
+    return "\n".join(rows)
 
 
 @task(name="train-student")
@@ -19,4 +47,6 @@ def train_flow(
     pairs_dir: Path, model_dir: Path, config: TrainConfig = TrainConfig(), val_pairs_dir: Path | None = None
 ) -> TrainReport:
     """Train (or resume training) the student on `pairs_dir`; held-out scores on `val_pairs_dir` if given."""
-    return train_task(Path(pairs_dir), Path(model_dir), config, Path(val_pairs_dir) if val_pairs_dir else None)
+    report = train_task(Path(pairs_dir), Path(model_dir), config, Path(val_pairs_dir) if val_pairs_dir else None)
+    create_markdown_artifact(key="student-training", markdown=train_markdown(report, config), description="celflow train")
+    return report
