@@ -1,12 +1,15 @@
-"""How big and how fast the default student is on this machine: the numbers behind its StudentConfig.
+"""How big and how fast each student preset is on this machine: the numbers behind the presets.
 
-Run: .venv/bin/python benchmarks/bench_student.py
-Prints parameters, ONNX size, median ONNX Runtime latency on 2 threads per frame size, and training
-throughput at TrainConfig's default crop and batch (random batches: the model's cost, not PNG decoding).
+Run: .venv/bin/python benchmarks/bench_student.py [--threads 2]
+Prints, per preset and for the walking skeleton's full-resolution U-Net (16, 32, 64, 128) as a baseline:
+parameters, GFLOPs, ONNX size, and median ONNX Runtime latency per frame size, measured interleaved so
+load on a shared machine hits every model alike; then training throughput of the `small` preset at
+TrainConfig's crop and batch (random batches: the model's cost, not PNG decoding).
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import tempfile
 import time
@@ -19,14 +22,15 @@ import torch
 from celflow.export.onnx_export import export_onnx
 from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, open_session
 from celflow.student.checkpoint import save_student
-from celflow.student.losses import stylization_loss
+from celflow.student.info import gflops
+from celflow.student.losses import DistillationLoss
 from celflow.student.train import TrainConfig
-from celflow.student.unet import StudentUNet, count_parameters
+from celflow.student.unet import PRESETS, StudentConfig, StudentUNet, count_parameters
 
-THREADS = 2
 FRAME_SIZES = [(256, 256), (512, 512), (480, 640)]  # (height, width)
-LATENCY_RUNS = 30
+LATENCY_ROUNDS = 20
 TRAIN_STEPS = 5
+BASELINE = "full-res (16,32,64,128)"
 
 
 def median_seconds(run: Callable[[], object], repeats: int) -> float:
@@ -40,52 +44,69 @@ def median_seconds(run: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
-def onnx_latencies_ms(model: StudentUNet) -> tuple[int, dict[tuple[int, int], float]]:
-    """ONNX file size and median latency per frame size."""
-    with tempfile.TemporaryDirectory() as folder:
-        save_student(model, model.config, Path(folder))
-        report = export_onnx(Path(folder), Path(folder) / "student.onnx")
-        session = open_session(report.onnx_path, threads=THREADS)
-        latencies = {}
-        for height, width in FRAME_SIZES:
-            frame = np.random.default_rng(0).random((1, 3, height, width), dtype=np.float32)
-            latencies[height, width] = 1000 * median_seconds(
-                lambda: session.run([OUTPUT_NAME], {INPUT_NAME: frame}), LATENCY_RUNS
-            )
-    return report.size_bytes, latencies
+def onnx_latencies_ms(models: dict[str, StudentUNet], threads: int, folder: Path) -> tuple[dict[str, int], dict[tuple[str, tuple[int, int]], float]]:
+    """ONNX sizes, and median latency per (model, frame size) over rounds that visit every model in turn."""
+    sessions, sizes = {}, {}
+    for index, (name, model) in enumerate(models.items()):
+        model_dir = folder / str(index)
+        save_student(model, model.config, model_dir)
+        report = export_onnx(model_dir, model_dir / "student.onnx")
+        sessions[name], sizes[name] = open_session(report.onnx_path, threads=threads), report.size_bytes
+    times: dict[tuple[str, tuple[int, int]], list[float]] = {}
+    for height, width in FRAME_SIZES:
+        frame = np.random.default_rng(0).random((1, 3, height, width), dtype=np.float32)
+        for session in sessions.values():
+            session.run([OUTPUT_NAME], {INPUT_NAME: frame})  # warm-up
+        for _ in range(LATENCY_ROUNDS):
+            for name, session in sessions.items():
+                started = time.perf_counter()
+                session.run([OUTPUT_NAME], {INPUT_NAME: frame})
+                times.setdefault((name, (height, width)), []).append(time.perf_counter() - started)
+    return sizes, {key: 1000 * statistics.median(values) for key, values in times.items()}
 
 
-def training_images_per_second(model: StudentUNet, config: TrainConfig) -> float:
+def training_images_per_second(config: TrainConfig) -> float:
     """Forward, loss, backward and AdamW step, laid out as train_student lays them out."""
-    model = model.to(memory_format=torch.channels_last).train()
+    model = StudentUNet(config.student).to(memory_format=torch.channels_last).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate)
+    loss = DistillationLoss(config.loss)
     shape = (config.batch_size, 3, config.crop_size, config.crop_size)
     photos = torch.rand(shape).contiguous(memory_format=torch.channels_last)
     targets = torch.rand(shape)
 
     def step() -> None:
-        loss = stylization_loss(model(photos), targets, config.l1_weight, config.ssim_weight)
+        total = sum(loss(model(photos), targets).values())
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        total.backward()
         optimizer.step()
 
     return config.batch_size / median_seconds(step, TRAIN_STEPS)
 
 
 def main() -> None:
-    torch.set_num_threads(THREADS)
-    config = TrainConfig()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model = StudentUNet(config.student).eval()
-    size_bytes, latencies = onnx_latencies_ms(model)
-    print(f"student widths {config.student.widths} (stride {config.student.stride})")
-    print(f"parameters     {count_parameters(model):,}")
-    print(f"onnx size      {size_bytes / 1e6:.2f} MB")
-    for (height, width), milliseconds in latencies.items():
-        fps = 1000 / milliseconds
-        print(f"ort {width}×{height:<8} {milliseconds:6.1f} ms median ({THREADS} threads, {fps:.0f} frames/s)")
-    images_per_second = training_images_per_second(model, config)
-    print(f"training       {images_per_second:.1f} images/s at batch {config.batch_size}, crop {config.crop_size}²")
+    models = {BASELINE: StudentUNet(StudentConfig()).eval(), **{name: StudentUNet(c).eval() for name, c in PRESETS.items()}}
+    with tempfile.TemporaryDirectory() as folder:
+        sizes, latencies = onnx_latencies_ms(models, args.threads, Path(folder))
+    columns = [f"{w}×{h} ms" for h, w in FRAME_SIZES]
+    print(f"| student | widths, unshuffle | parameters | GFLOPs 640×480 | ONNX MB | {' | '.join(columns)} | 640×480 vs baseline |")
+    print("|---|---|---|---|---|" + "---|" * len(columns) + "---|")
+    baseline_ms = latencies[BASELINE, FRAME_SIZES[-1]]
+    for name, model in models.items():
+        cells = [f"{latencies[name, size]:.1f}" for size in FRAME_SIZES]
+        ratio = latencies[name, FRAME_SIZES[-1]] / baseline_ms
+        config = model.config
+        print(
+            f"| {name} | {config.widths}, {config.unshuffle} | {count_parameters(model):,} | {gflops(model, 480, 640):.2f} | "
+            f"{sizes[name] / 1e6:.2f} | {' | '.join(cells)} | {ratio:.2f}× |"
+        )
+    print(f"\nonnxruntime CPU, {args.threads} threads, medians of {LATENCY_ROUNDS} interleaved rounds")
+    config = TrainConfig()
+    print(f"training (small preset): {training_images_per_second(config):.1f} images/s at batch {config.batch_size}, crop {config.crop_size}²")
 
 
 if __name__ == "__main__":

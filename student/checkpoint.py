@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from pickle import UnpicklingError
 from typing import Any
@@ -71,7 +71,11 @@ def _state_mismatch(expected: dict[str, torch.Tensor], found: dict[str, torch.Te
 
 @dataclass(frozen=True)
 class TrainingCheckpoint:
-    """Everything a killed run needs to continue as if it had never stopped."""
+    """Everything a killed run needs to continue as if it had never stopped.
+
+    `history` holds every step's weighted loss terms by name (for the loss-curve PNG); the optional parts
+    exist when the run uses them (EMA weights, the PatchGAN critic and its optimiser).
+    """
 
     model: dict[str, torch.Tensor]
     optimizer: dict[str, Any]
@@ -79,6 +83,11 @@ class TrainingCheckpoint:
     seconds: float
     loss: float
     train_config_json: str
+    scheduler: dict[str, Any] | None = None
+    ema: dict[str, torch.Tensor] | None = None
+    critic: dict[str, torch.Tensor] | None = None
+    critic_optimizer: dict[str, Any] | None = None
+    history: dict[str, list[float]] = field(default_factory=dict)
 
 
 def save_training_checkpoint(path: Path, checkpoint: TrainingCheckpoint) -> None:

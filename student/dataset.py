@@ -12,7 +12,7 @@ import torch
 from torch.utils.data import Dataset
 
 from celflow.student.frames import rgb_to_batch
-from celflow.student.pairs import read_pair
+from celflow.student.pairs import read_mask, read_pair
 
 
 def pair_transform(crop_size: int, augment: bool) -> A.Compose:
@@ -34,7 +34,7 @@ def pair_transform(crop_size: int, augment: bool) -> A.Compose:
 
 
 class PairDataset(Dataset):
-    """(photo, target) crops of `crop_size`², as float32 3×H×W tensors in [0, 1]."""
+    """(photo, target, person mask) crops of `crop_size`², float32 in [0, 1]: 3×S×S, 3×S×S and 1×S×S."""
 
     def __init__(self, pair_dirs: Sequence[Path], crop_size: int, augment: bool) -> None:
         if not pair_dirs:
@@ -49,19 +49,20 @@ class PairDataset(Dataset):
     def __len__(self) -> int:
         return len(self.pair_dirs)
 
-    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         photo, target = read_pair(self.pair_dirs[index])
-        crops = self.transform(image=photo, target=target)
+        mask = read_mask(self.pair_dirs[index], photo.shape[:2])
+        crops = self.transform(image=photo, target=target, mask=mask)
         photo_crop, target_crop = (torch.from_numpy(rgb_to_batch(crops[key])[0]) for key in ("image", "target"))
-        return photo_crop, target_crop
+        return photo_crop, target_crop, torch.from_numpy(crops["mask"][None].astype("float32") / 255.0)
 
 
-def sample_batch(dataset: PairDataset, batch_size: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """N×3×S×S photos and targets drawn by `seed` alone: a resumed run sees the batches a straight run would."""
+def sample_batch(dataset: PairDataset, batch_size: int, seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Photos, targets and masks drawn by `seed` alone: a resumed run sees the batches a straight run would."""
     indices = torch.randint(len(dataset), (batch_size,), generator=torch.Generator().manual_seed(seed))
     dataset.set_random_seed(seed)
-    photos, targets = zip(*(dataset[index] for index in indices.tolist()))
-    return torch.stack(photos), torch.stack(targets)
+    photos, targets, masks = zip(*(dataset[index] for index in indices.tolist()))
+    return torch.stack(photos), torch.stack(targets), torch.stack(masks)
 
 
 def split_pair_ids(pair_ids: Sequence[str], val_fraction: float) -> tuple[list[str], list[str]]:

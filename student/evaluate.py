@@ -8,31 +8,75 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from celflow.student.metrics import psnr, ssim
-from celflow.student.pairs import read_pair
-from celflow.student.stylize import stylize_with_student
+from celflow.student.metrics import edge_f1, mask_iou, ms_ssim, psnr, ssim
+from celflow.student.pairs import read_mask, read_pair
+from celflow.student.stylize import stylize_and_matte_with_student, stylize_with_student
 from celflow.student.unet import StudentUNet
 
 
+class PairScores(BaseModel):
+    """One held-out pair: the student's output against the teacher's target (and mask, with an alpha head)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pair_id: str
+    psnr: float
+    ssim: float
+    ms_ssim: float
+    edge_f1: float
+    alpha_iou: float | None = None
+
+
 class EvaluationReport(BaseModel):
-    """Mean PSNR (dB) and SSIM of student output against target.png over `pairs` pairs."""
+    """Means over `pairs` pairs of PSNR (dB), SSIM, MS-SSIM and line F1 vs target.png; alpha IoU vs mask.png."""
 
     model_config = ConfigDict(frozen=True)
 
     psnr: float
     ssim: float
     pairs: int
+    ms_ssim: float = float("nan")
+    edge_f1: float = float("nan")
+    alpha_iou: float | None = None
+    per_pair: list[PairScores] = []
+
+
+def score_pair(model: StudentUNet, pair_dir: Path) -> tuple[PairScores, np.ndarray]:
+    """Stylise one pair's whole photo (padded to the stride, cropped back); its scores and the stylisation."""
+    photo, target = read_pair(pair_dir)
+    alpha_iou = None
+    if model.config.alpha_head:
+        stylized, matte = stylize_and_matte_with_student(model, photo)
+        alpha_iou = mask_iou(matte, read_mask(pair_dir, photo.shape[:2]))
+    else:
+        stylized = stylize_with_student(model, photo)
+    scores = PairScores(
+        pair_id=Path(pair_dir).name,
+        psnr=psnr(stylized, target),
+        ssim=ssim(stylized, target),
+        ms_ssim=ms_ssim(stylized, target),
+        edge_f1=edge_f1(stylized, target),
+        alpha_iou=alpha_iou,
+    )
+    return scores, stylized
 
 
 def evaluate_model(model: StudentUNet, pair_dirs: Sequence[Path]) -> EvaluationReport:
-    """Stylise each pair's whole photo (padded to the stride, cropped back) and score it; leaves `model` in eval."""
+    """Score every pair; leaves `model` in eval mode."""
     if not pair_dirs:
         raise ValueError("pair_dirs: no pairs to evaluate on")
     model.eval()
-    scores = []
-    for pair_dir in pair_dirs:
-        photo, target = read_pair(pair_dir)
-        stylized = stylize_with_student(model, photo)
-        scores.append((psnr(stylized, target), ssim(stylized, target)))
-    mean_psnr, mean_ssim = np.mean(scores, axis=0)
-    return EvaluationReport(psnr=float(mean_psnr), ssim=float(mean_ssim), pairs=len(scores))
+    per_pair = [score_pair(model, pair_dir)[0] for pair_dir in pair_dirs]
+
+    def mean(name: str) -> float:
+        return float(np.mean([getattr(scores, name) for scores in per_pair]))
+
+    return EvaluationReport(
+        psnr=mean("psnr"),
+        ssim=mean("ssim"),
+        ms_ssim=mean("ms_ssim"),
+        edge_f1=mean("edge_f1"),
+        alpha_iou=mean("alpha_iou") if model.config.alpha_head else None,
+        pairs=len(per_pair),
+        per_pair=per_pair,
+    )

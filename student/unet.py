@@ -1,19 +1,29 @@
-"""The student: a compact depthwise-separable U-Net that predicts a residual on top of the photo."""
+"""The student: a compact depthwise-separable U-Net that predicts a residual on top of the photo.
+
+One configurable module for the whole family: widths set width and depth, an optional pixel-unshuffle
+stem runs the U-Net at a fraction of the frame's resolution, an optional alpha head predicts a person matte.
+"""
 
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from torch import nn
 
 
 class StudentConfig(BaseModel):
-    """Channel widths per level, finest first; each further level halves the resolution once."""
+    """Channel widths per level, finest first; each further level halves the resolution once.
+
+    `unshuffle` folds each f×f pixel block into channels before the first level (PixelUnshuffle), so every
+    level costs 1/f² of its full-resolution price; the head unfolds it back (PixelShuffle).
+    """
 
     model_config = ConfigDict(frozen=True)
 
     widths: tuple[int, ...] = (16, 32, 64, 128)
+    unshuffle: int = Field(default=1, ge=1, le=4)
+    alpha_head: bool = False
 
     @field_validator("widths")
     @classmethod
@@ -24,8 +34,25 @@ class StudentConfig(BaseModel):
 
     @property
     def stride(self) -> int:
-        """Height and width of an input must be multiples of this (one halving per level below the first)."""
-        return 2 ** (len(self.widths) - 1)
+        """Height and width of an input must be multiples of this (the stem's fold, then one halving per level)."""
+        return self.unshuffle * 2 ** (len(self.widths) - 1)
+
+
+# The family. `small` is the shipped real-time student: the stem's 2× fold cut its ONNX Runtime time at
+# 640×480 to 0.38× of the same U-Net at full resolution (benchmarks/bench_student.py). Widths stay multiples
+# of 16: measured here, (24, 48, 96, 192) ran twice as slow as (16, 32, 64, 128) despite the same layout.
+PRESETS: dict[str, StudentConfig] = {
+    "tiny": StudentConfig(widths=(16, 32, 64, 128), unshuffle=4),
+    "small": StudentConfig(widths=(16, 32, 64, 128), unshuffle=2),
+    "base": StudentConfig(widths=(32, 64, 128, 256), unshuffle=2),
+}
+
+
+def student_preset(name: str, alpha_head: bool = False) -> StudentConfig:
+    """The preset called `name`, optionally with the alpha head; unknown names are refused by listing the known."""
+    if name not in PRESETS:
+        raise ValueError(f"preset={name!r}: unknown, choose one of {', '.join(PRESETS)}")
+    return PRESETS[name].model_copy(update={"alpha_head": alpha_head})
 
 
 class SeparableConv(nn.Sequential):
@@ -43,18 +70,28 @@ class SeparableConv(nn.Sequential):
         )
 
 
+def _fold(factor: int) -> nn.Module:
+    return nn.PixelUnshuffle(factor) if factor > 1 else nn.Identity()
+
+
+def _unfold(factor: int) -> nn.Module:
+    return nn.PixelShuffle(factor) if factor > 1 else nn.Identity()
+
+
 class StudentUNet(nn.Module):
     """N×3×H×W in [0, 1] → N×3×H×W in [0, 1]; H and W must be multiples of `config.stride`.
 
-    The head is zero-initialised, so an untrained student returns the photo unchanged and training only
-    has to learn the stylisation's difference from it.
+    The colour head is zero-initialised, so an untrained student returns the photo unchanged and training
+    only has to learn the stylisation's difference from it. `forward` gives the stylised image alone (what
+    is exported); `stylize_and_matte` also gives the alpha head's person-matte logits.
     """
 
     def __init__(self, config: StudentConfig) -> None:
         super().__init__()
         self.config = config
-        widths = config.widths
-        self.stem = nn.Sequential(nn.Conv2d(3, widths[0], 3, padding=1), nn.ReLU(inplace=True))
+        widths, fold = config.widths, config.unshuffle
+        self.fold, self.unfold = _fold(fold), _unfold(fold)
+        self.stem = nn.Sequential(nn.Conv2d(3 * fold * fold, widths[0], 3, padding=1), nn.ReLU(inplace=True))
         self.encoder = nn.ModuleList([SeparableConv(widths[0], widths[0])])
         self.encoder.extend(
             nn.Sequential(SeparableConv(coarse_in, coarse_in, stride=2), SeparableConv(coarse_in, width))
@@ -64,17 +101,21 @@ class StudentUNet(nn.Module):
             nn.Sequential(SeparableConv(coarse + fine, fine), SeparableConv(fine, fine))
             for fine, coarse in zip(widths[:-1], widths[1:])
         )
-        self.head = nn.Conv2d(widths[0], 3, 1)
+        self.head = nn.Conv2d(widths[0], 3 * fold * fold, 1)
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
+        self.alpha = nn.Conv2d(widths[0], fold * fold, 1) if config.alpha_head else None
 
-    def forward(self, image: torch.Tensor) -> torch.Tensor:
+    def _check_size(self, image: torch.Tensor) -> None:
         height, width = image.shape[-2:]
         # Under ONNX tracing the sizes are symbolic; the runtime pads instead (celflow.student.frames).
         if not torch.jit.is_tracing() and (height % self.config.stride or width % self.config.stride):
             raise ValueError(f"image: {height}×{width} is not a multiple of stride {self.config.stride}; pad first")
+
+    def _features(self, image: torch.Tensor) -> torch.Tensor:
+        self._check_size(image)
         skips = []
-        features = self.stem(image)
+        features = self.stem(self.fold(image))
         for level in self.encoder:
             features = level(features)
             skips.append(features)
@@ -82,7 +123,20 @@ class StudentUNet(nn.Module):
         for level in reversed(self.decoder):
             upsampled = F.interpolate(features, scale_factor=2.0, mode="bilinear", align_corners=False)
             features = level(torch.cat([upsampled, skips.pop()], dim=1))
-        return torch.clamp(image + self.head(features), 0.0, 1.0)
+        return features
+
+    def _colour(self, image: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
+        return torch.clamp(image + self.unfold(self.head(features)), 0.0, 1.0)
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        return self._colour(image, self._features(image))
+
+    def stylize_and_matte(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The stylised image and N×1×H×W person-matte logits (sigmoid → probability of 'person')."""
+        if self.alpha is None:
+            raise ValueError("student: built without alpha_head; set StudentConfig.alpha_head=True to train a matte")
+        features = self._features(image)
+        return self._colour(image, features), self.unfold(self.alpha(features))
 
 
 def count_parameters(model: nn.Module) -> int:

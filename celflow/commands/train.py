@@ -2,37 +2,80 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from celflow.cli_support import fail, user_errors
 
+
+def parse_loss_weights(text: str, names: Iterable[str]) -> dict[str, float]:
+    """'edge=1,adversarial=0.05' → {'edge': 1.0, 'adversarial': 0.05}; each name must be one of `names`."""
+    known, weights = list(names), {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, value = (piece.strip() for piece in item.partition("="))
+        if name not in known:
+            raise ValueError(f"--loss {text}: unknown term {name!r}, choose from {', '.join(known)}")
+        try:
+            weights[name] = float(value)
+        except ValueError:
+            raise ValueError(f"--loss {text}: expected NAME=NUMBER[,NAME=NUMBER…], e.g. edge=1,lab=0.1") from None
+    return weights
+
+
 def train(
     pairs: Annotated[Path, typer.Argument(help="Pairs folder made by `celflow generate`.")],
     model_dir: Annotated[Path, typer.Argument(help="Output folder for the student (resumes if it holds a checkpoint).")],
-    steps: Annotated[int, typer.Option(help="Optimisation steps.")] = 3000,
+    steps: Annotated[int, typer.Option(help="Optimisation steps (the learning-rate schedule spans them).")] = 3000,
     minutes: Annotated[float | None, typer.Option(help="Stop after this many minutes even if steps remain.")] = None,
-    batch_size: Annotated[int | None, typer.Option(help="Pairs per step [default: TrainConfig's].")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Pairs per step, over all processes [default: TrainConfig's].")] = None,
     crop: Annotated[int | None, typer.Option(help="Training crop in pixels, a multiple of the stride [default: TrainConfig's].")] = None,
+    preset: Annotated[Literal["tiny", "small", "base"], typer.Option(help="Student architecture.")] = "small",
+    alpha_head: Annotated[bool, typer.Option("--alpha-head", help="Also learn a person matte from the pairs' masks.")] = False,
+    schedule: Annotated[Literal["cosine", "one_cycle", "constant"], typer.Option(help="Learning-rate schedule.")] = "cosine",
+    loss: Annotated[str, typer.Option(help="Loss weights to change, e.g. 'edge=1,adversarial=0.05,perceptual=0.1'.")] = "",
+    vgg_weights: Annotated[Path | None, typer.Option(help="torchvision VGG16 state dict (.safetensors or .pth) for the perceptual loss.")] = None,
     val_pairs: Annotated[Path | None, typer.Option(help="Held-out pairs folder for the final scores.")] = None,
 ) -> None:
-    """Train the compact U-Net student on pairs (L1 + SSIM), with checkpoints and held-out PSNR/SSIM."""
+    """Train the compact U-Net student on pairs, with checkpoints, EMA, TensorBoard logs and held-out scores.
+
+    For several GPUs (or CPU processes) run it under torchrun, e.g.
+    `torchrun --nproc-per-node 2 -m celflow train pairs/ model/`.
+    """
     from celflow.records import read_manifest
+    from celflow.student.losses import LossWeights
     from celflow.student.train import TrainConfig
+    from celflow.student.unet import student_preset
 
     try:
         read_manifest(pairs)
         if val_pairs is not None:
             read_manifest(val_pairs)
-        chosen = {"batch_size": batch_size, "crop_size": crop}
-        config = TrainConfig(steps=steps, max_minutes=minutes, **{k: v for k, v in chosen.items() if v is not None})
+        chosen = {"batch_size": batch_size, "crop_size": crop, "vgg_weights": vgg_weights}
+        config = TrainConfig(
+            steps=steps,
+            max_minutes=minutes,
+            schedule=schedule,
+            student=student_preset(preset, alpha_head),
+            loss=LossWeights(**parse_loss_weights(loss, LossWeights.model_fields)),
+            **{k: v for k, v in chosen.items() if v is not None},
+        )
     except user_errors() as error:
         fail(error)
-    from celflow.pipelines.train import train_flow
+    try:
+        if int(os.environ.get("WORLD_SIZE", "1")) > 1:  # under torchrun: every process trains, no flow per process
+            from celflow.student.train import train_student
 
-    report = train_flow(pairs, model_dir, config, val_pairs)
+            report = train_student(pairs, model_dir, config, val_pairs)
+        else:
+            from celflow.pipelines.train import train_flow
+
+            report = train_flow(pairs, model_dir, config, val_pairs)
+    except user_errors() as error:  # e.g. a checkpoint saved under other settings
+        fail(error)
     scores = (
         f"held-out PSNR {report.val_psnr:.2f} dB, SSIM {report.val_ssim:.3f} ({report.val_pairs} pairs)"
         if report.val_ssim is not None

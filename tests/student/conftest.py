@@ -42,12 +42,14 @@ def posterize_teacher(rgb: np.ndarray) -> np.ndarray:
     return (smooth // 64 * 64 + 32).astype(np.uint8)
 
 
-def write_pair(pairs_dir: Path, pair_id: str, photo: np.ndarray, target: np.ndarray) -> PairRecord:
-    """One pair folder in the celflow.records layout (the mask covers the whole photo)."""
+def write_pair(
+    pairs_dir: Path, pair_id: str, photo: np.ndarray, target: np.ndarray, mask: np.ndarray | None = None
+) -> PairRecord:
+    """One pair folder in the celflow.records layout (without `mask`, the mask covers the whole photo)."""
     pair_dir = pairs_dir / pair_id
     save_rgb(pair_dir / INPUT_FILE, photo)
     save_rgb(pair_dir / TARGET_FILE, target)
-    cv2.imwrite(str(pair_dir / MASK_FILE), np.full(photo.shape[:2], 255, np.uint8))
+    cv2.imwrite(str(pair_dir / MASK_FILE), np.full(photo.shape[:2], 255, np.uint8) if mask is None else mask)
     record = PairRecord(
         pair_id=pair_id,
         source=f"astronaut-{pair_id}",
@@ -64,9 +66,11 @@ def write_pair(pairs_dir: Path, pair_id: str, photo: np.ndarray, target: np.ndar
     return record
 
 
-def write_pairs_folder(pairs_dir: Path, photos: list[np.ndarray], targets: list[np.ndarray]) -> Path:
+def write_pairs_folder(
+    pairs_dir: Path, photos: list[np.ndarray], targets: list[np.ndarray], masks: list[np.ndarray] | None = None
+) -> Path:
     records = [
-        write_pair(pairs_dir, f"pair-{index:02d}", photo, target)
+        write_pair(pairs_dir, f"pair-{index:02d}", photo, target, masks[index] if masks else None)
         for index, (photo, target) in enumerate(zip(photos, targets, strict=True))
     ]
     write_manifest(pairs_dir, Manifest(character="posterize", pairs=records, rejected=[]))
@@ -92,3 +96,17 @@ def inverted_pairs_dir(tmp_path_factory: pytest.TempPathFactory, astronaut: np.n
     """Pairs whose target is 255 − input: any geometric mismatch between the two sides breaks that identity."""
     photos = astronaut_crops(astronaut)
     return write_pairs_folder(tmp_path_factory.mktemp("inverted"), photos, [255 - photo for photo in photos])
+
+
+def bright_mask(rgb: np.ndarray) -> np.ndarray:
+    """A stand-in 'person' mask the photo itself decides (its bright blobs): learnable by a tiny alpha head."""
+    blurred = cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (0, 0), 4)
+    return np.where(blurred > 110, 255, 0).astype(np.uint8)
+
+
+@pytest.fixture(scope="session")
+def masked_pairs_dir(tmp_path_factory: pytest.TempPathFactory, astronaut: np.ndarray) -> Path:
+    """The posterised pairs with `bright_mask` as their person mask."""
+    photos = astronaut_crops(astronaut)
+    targets, masks = [posterize_teacher(p) for p in photos], [bright_mask(p) for p in photos]
+    return write_pairs_folder(tmp_path_factory.mktemp("masked"), photos, targets, masks)

@@ -9,6 +9,8 @@ import torch
 
 from celflow.records import read_manifest
 from celflow.student.dataset import PairDataset, sample_batch, split_pair_ids
+from celflow.student.frames import batch_to_rgb
+from tests.student.conftest import bright_mask
 
 
 def dataset(pairs_dir: Path, crop_size: int = 48, augment: bool = True) -> PairDataset:
@@ -20,7 +22,7 @@ def test_augmentation_moves_photo_and_target_together(inverted_pairs_dir: Path, 
     pairs = dataset(inverted_pairs_dir)
     pairs.set_random_seed(seed)
 
-    photo, target = pairs[seed % len(pairs)]
+    photo, target, _ = pairs[seed % len(pairs)]
 
     # target = 255 − photo survives only if both sides got the same crop, scale, flip and rotation
     assert (photo + target - 1.0).abs().max() <= 1.5 / 255
@@ -38,10 +40,10 @@ def test_augmentation_changes_the_geometry_from_seed_to_seed(pairs_dir: Path) ->
 
 def test_items_are_float_chw_crops_in_unit_range(pairs_dir: Path) -> None:
     for augment in (True, False):
-        photo, target = dataset(pairs_dir, crop_size=40, augment=augment)[2]
+        photo, target, mask = dataset(pairs_dir, crop_size=40, augment=augment)[2]
 
-        assert photo.shape == target.shape == (3, 40, 40)
-        assert photo.dtype == target.dtype == torch.float32
+        assert photo.shape == target.shape == (3, 40, 40) and mask.shape == (1, 40, 40)
+        assert photo.dtype == target.dtype == mask.dtype == torch.float32
         assert 0.0 <= photo.min() and photo.max() <= 1.0
 
 
@@ -57,12 +59,26 @@ def test_without_augmentation_the_centre_crop_is_fixed(inverted_pairs_dir: Path)
 def test_a_batch_is_a_function_of_its_seed(pairs_dir: Path) -> None:
     pairs = dataset(pairs_dir)
 
-    photos, targets = sample_batch(pairs, batch_size=3, seed=7)
-    same_photos, _ = sample_batch(pairs, batch_size=3, seed=7)
-    other_photos, _ = sample_batch(pairs, batch_size=3, seed=8)
+    photos, targets, masks = sample_batch(pairs, batch_size=3, seed=7)
+    same_photos, _, _ = sample_batch(pairs, batch_size=3, seed=7)
+    other_photos, _, _ = sample_batch(pairs, batch_size=3, seed=8)
 
-    assert photos.shape == targets.shape == (3, 3, 48, 48)
+    assert photos.shape == targets.shape == (3, 3, 48, 48) and masks.shape == (3, 1, 48, 48)
     assert torch.equal(photos, same_photos) and not torch.equal(photos, other_photos)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_mask_moves_with_the_photo(masked_pairs_dir: Path, seed: int) -> None:
+    pairs = dataset(masked_pairs_dir)
+    pairs.set_random_seed(seed)
+
+    photo, _, mask = pairs[seed]
+
+    bright = torch.from_numpy(bright_mask(batch_to_rgb(photo[None].numpy())) > 0)
+    agree = (bright == (mask[0] > 0.5)).float().mean()
+    agree_if_flipped = (bright == (mask[0].flip(-1) > 0.5)).float().mean()
+    # the mask was drawn from the photo's brightness: only resampled borders differ, far fewer than if flipped
+    assert agree > 0.85 and agree > agree_if_flipped + 0.1, (agree, agree_if_flipped)
 
 
 def test_a_missing_image_is_named(tmp_path: Path) -> None:

@@ -1,40 +1,144 @@
-"""The distillation loss: zero on a perfect copy, weighted L1 plus (1 − SSIM) otherwise."""
+"""The distillation loss: each term zero on a perfect copy, weighted as configured, pulling towards the target."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
 import torch
 import torch.nn.functional as F
 from pytorch_msssim import ssim
+from safetensors.torch import save_file
+from torchvision.models.vgg import cfgs, make_layers
 
-from celflow.student.losses import stylization_loss
+from celflow.student.losses import (
+    DistillationLoss,
+    LossWeights,
+    PatchDiscriminator,
+    critic_loss,
+    fooling_loss,
+    ms_ssim_window,
+    rgb_to_lab,
+    sobel_edges,
+)
+
+EVERY_TERM = LossWeights(l1=1.0, ssim=1.0, ms_ssim=1.0, edge=1.0, lab=1.0)
 
 
-def images() -> tuple[torch.Tensor, torch.Tensor]:
+def images(side: int = 64) -> tuple[torch.Tensor, torch.Tensor]:
     generator = torch.Generator().manual_seed(0)
-    return torch.rand(2, 3, 32, 32, generator=generator), torch.rand(2, 3, 32, 32, generator=generator)
+    return torch.rand(2, 3, side, side, generator=generator), torch.rand(2, 3, side, side, generator=generator)
 
 
-def test_a_perfect_copy_costs_nothing() -> None:
+def test_a_perfect_copy_costs_nothing_in_every_term() -> None:
     target, _ = images()
-    assert stylization_loss(target, target).item() < 1e-6
+
+    terms = DistillationLoss(EVERY_TERM)(target, target)
+
+    assert set(terms) == {"l1", "ssim", "ms_ssim", "edge", "lab"}
+    assert all(value.item() < 1e-4 for value in terms.values())
 
 
-def test_the_weights_mix_l1_and_structure() -> None:
+def test_weights_scale_their_terms_and_zero_switches_a_term_off() -> None:
     prediction, target = images()
 
-    l1_only = stylization_loss(prediction, target, l1_weight=1.0, ssim_weight=0.0)
-    ssim_only = stylization_loss(prediction, target, l1_weight=0.0, ssim_weight=1.0)
-    mixed = stylization_loss(prediction, target, l1_weight=2.0, ssim_weight=0.5)
+    single = DistillationLoss(LossWeights(l1=1.0, ssim=1.0, edge=0.0, lab=0.0))(prediction, target)
+    double = DistillationLoss(LossWeights(l1=2.0, ssim=0.5, edge=0.0, lab=0.0))(prediction, target)
 
-    torch.testing.assert_close(l1_only, F.l1_loss(prediction, target))
-    torch.testing.assert_close(ssim_only, 1.0 - ssim(prediction, target, data_range=1.0))
-    torch.testing.assert_close(mixed, 2.0 * l1_only + 0.5 * ssim_only)
+    assert set(single) == {"l1", "ssim"}
+    torch.testing.assert_close(single["l1"], F.l1_loss(prediction, target))
+    torch.testing.assert_close(single["ssim"], 1.0 - ssim(prediction, target, data_range=1.0))
+    torch.testing.assert_close(double["l1"], 2.0 * single["l1"])
+    torch.testing.assert_close(double["ssim"], 0.5 * single["ssim"])
 
 
-def test_the_loss_has_a_gradient_towards_the_target() -> None:
+def test_every_term_has_a_gradient_towards_the_target() -> None:
     prediction, target = images()
     prediction.requires_grad_(True)
 
-    stylization_loss(prediction, target).backward()
+    for name, term in DistillationLoss(EVERY_TERM)(prediction, target).items():
+        (gradient,) = torch.autograd.grad(term, prediction)
+        assert gradient.abs().sum() > 0, name
 
-    assert prediction.grad is not None and prediction.grad.abs().sum() > 0
+
+def test_sobel_edges_find_a_vertical_line() -> None:
+    image = torch.ones(1, 3, 16, 16)
+    image[..., 8] = 0.0  # a dark ink line down column 8
+
+    edges = sobel_edges(image)[0, 0]
+
+    assert edges[:, [7, 9]].min() > 0.1  # both sides of the line
+    assert edges[:, :5].max() < 1e-5 and edges[:, 12:].max() < 1e-5  # flat paper has no edges
+
+
+def test_the_edge_term_is_what_sees_a_moved_line() -> None:
+    drawn, moved = torch.ones(1, 3, 32, 32), torch.ones(1, 3, 32, 32)
+    drawn[..., 10], moved[..., 14] = 0.0, 0.0
+
+    loss = DistillationLoss(LossWeights(l1=0, ssim=0, edge=1.0, lab=0))
+
+    assert loss(moved, drawn)["edge"] > loss(drawn, drawn)["edge"] + 0.01
+
+
+def test_lab_matches_opencv(astronaut: np.ndarray) -> None:
+    rgb = astronaut[::8, ::8].astype(np.float32) / 255
+
+    ours = rgb_to_lab(torch.from_numpy(rgb).permute(2, 0, 1)[None])[0].permute(1, 2, 0).numpy()
+
+    np.testing.assert_allclose(ours, cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab), atol=0.5)
+
+
+@pytest.mark.parametrize(("side", "window"), [(256, 11), (128, 7), (64, 3)])
+def test_ms_ssim_shrinks_its_window_to_fit_training_crops(side: int, window: int) -> None:
+    assert ms_ssim_window(side) == window
+
+
+def test_ms_ssim_refuses_images_too_small_for_its_scales() -> None:
+    with pytest.raises(ValueError, match="image side 32"):
+        ms_ssim_window(32)
+
+
+def test_the_critic_learns_to_tell_teacher_from_student() -> None:
+    torch.manual_seed(0)
+    critic = PatchDiscriminator(width=16)
+    optimizer = torch.optim.Adam(critic.parameters(), lr=2e-3)
+    teacher, student = images(32)
+    student = student * 0.3  # darker: something a critic can pick up
+
+    for _ in range(30):
+        optimizer.zero_grad()
+        critic_loss(critic, teacher, student).backward()
+        optimizer.step()
+
+    with torch.no_grad():
+        assert critic(teacher).mean() > critic(student).mean() + 0.5  # least squares: teacher → 1, student → 0
+    assert fooling_loss(critic, student).item() > fooling_loss(critic, teacher).item()
+
+
+@pytest.fixture(scope="module")
+def vgg_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A torchvision VGG16 state dict with seeded random values (real weights are not available offline)."""
+    torch.manual_seed(0)
+    state = {f"features.{k}": v for k, v in make_layers(cfgs["D"]).state_dict().items()}  # VGG16 `features`
+    path = tmp_path_factory.mktemp("vgg") / "vgg16.safetensors"
+    save_file(state, str(path))
+    return path
+
+
+def test_perceptual_term_uses_the_given_vgg_weights(vgg_weights: Path) -> None:
+    prediction, target = images(32)
+    loss = DistillationLoss(LossWeights(l1=0, ssim=0, edge=0, lab=0, perceptual=1.0), vgg_weights)
+
+    assert loss(target, target)["perceptual"].item() == 0.0
+    assert loss(prediction, target)["perceptual"].item() > 0.0
+    assert not any(p.requires_grad for p in loss.vgg.parameters())
+
+
+def test_weights_that_are_not_vgg16_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "other.safetensors"
+    save_file({"features.0.weight": torch.zeros(3, 3)}, str(path))
+
+    with pytest.raises(ValueError, match="other.safetensors: not torchvision VGG16 weights"):
+        DistillationLoss(LossWeights(perceptual=1.0), path)

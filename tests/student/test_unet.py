@@ -1,4 +1,4 @@
-"""StudentUNet: any stride-multiple size in, same size out in [0, 1], within the parameter budget."""
+"""StudentUNet: any stride-multiple size in, same size out in [0, 1]; presets, unshuffle stem and alpha head."""
 
 from __future__ import annotations
 
@@ -7,25 +7,45 @@ import pytest
 import torch
 from torch import nn
 
-from celflow.student.unet import StudentConfig, StudentUNet, count_parameters
+from celflow.student.info import gflops
+from celflow.student.unet import PRESETS, StudentConfig, StudentUNet, count_parameters, student_preset
 from tests.student.conftest import randomised_student
 
 PARAMETER_BUDGET = 300_000
+UNSHUFFLED = StudentConfig(widths=(8, 16, 32), unshuffle=2, alpha_head=True)
 
 
-@pytest.mark.parametrize(("batch", "height", "width"), [(1, 8, 8), (2, 24, 40), (1, 56, 8), (3, 72, 104)])
-def test_output_has_the_input_shape_and_stays_in_unit_range(batch: int, height: int, width: int) -> None:
+@pytest.mark.parametrize("config", [StudentConfig(), UNSHUFFLED], ids=["full-res", "unshuffle-2"])
+@pytest.mark.parametrize(("batch", "height", "width"), [(1, 16, 16), (2, 32, 48), (3, 64, 112)])
+def test_output_has_the_input_shape_and_stays_in_unit_range(config: StudentConfig, batch: int, height: int, width: int) -> None:
     with torch.inference_mode():
-        stylized = randomised_student()(torch.rand(batch, 3, height, width))
+        stylized = randomised_student(config)(torch.rand(batch, 3, height, width))
 
     assert stylized.shape == (batch, 3, height, width)
     assert stylized.min() >= 0.0 and stylized.max() <= 1.0
 
 
-def test_an_untrained_student_returns_the_photo() -> None:
-    photo = torch.rand(1, 3, 32, 48)
+@pytest.mark.parametrize("config", [StudentConfig(), *PRESETS.values()])
+def test_an_untrained_student_returns_the_photo(config: StudentConfig) -> None:
+    photo = torch.rand(1, 3, 64, 96)
     with torch.inference_mode():
-        torch.testing.assert_close(StudentUNet(StudentConfig())(photo), photo)
+        torch.testing.assert_close(StudentUNet(config)(photo), photo)
+
+
+def test_the_alpha_head_gives_a_full_resolution_matte_beside_the_same_image() -> None:
+    model = randomised_student(UNSHUFFLED)
+    photo = torch.rand(2, 3, 32, 40)
+
+    with torch.inference_mode():
+        stylized, matte = model.stylize_and_matte(photo)
+        torch.testing.assert_close(stylized, model(photo))
+
+    assert matte.shape == (2, 1, 32, 40)
+
+
+def test_a_student_without_alpha_head_says_so() -> None:
+    with pytest.raises(ValueError, match="alpha_head"):
+        StudentUNet(StudentConfig()).stylize_and_matte(torch.rand(1, 3, 16, 16))
 
 
 def test_sizes_off_the_stride_are_refused_by_name() -> None:
@@ -33,26 +53,47 @@ def test_sizes_off_the_stride_are_refused_by_name() -> None:
         StudentUNet(StudentConfig())(torch.rand(1, 3, 20, 24))
 
 
-def test_stride_halves_once_per_level_below_the_first() -> None:
+def test_stride_is_the_stem_fold_times_one_halving_per_level_below_the_first() -> None:
     assert StudentConfig(widths=(8, 16)).stride == 2
     assert StudentConfig(widths=(16, 32, 64, 128, 256)).stride == 16
+    assert StudentConfig(widths=(16, 32, 64, 128), unshuffle=2).stride == 16
 
 
-def test_default_student_fits_the_budget_with_depthwise_separable_convs() -> None:
-    model = StudentUNet(StudentConfig())
+def test_presets_cost_more_from_tiny_to_base_and_fit_the_budget() -> None:
+    models = [StudentUNet(student_preset(name)) for name in ("tiny", "small", "base")]
+    costs = [gflops(model, 480, 640) for model in models]
+
+    assert costs == sorted(costs) and len(set(costs)) == 3
+    assert all(count_parameters(model) <= PARAMETER_BUDGET for model in models)
+
+
+def test_the_unshuffle_stem_cuts_the_flops_of_the_same_u_net() -> None:
+    full, folded = (StudentUNet(StudentConfig(widths=(16, 32, 64, 128), unshuffle=f)) for f in (1, 2))
+
+    assert gflops(folded, 480, 640) < 0.4 * gflops(full, 480, 640)
+
+
+def test_an_unknown_preset_lists_the_known_ones() -> None:
+    with pytest.raises(ValueError, match="preset='huge': unknown, choose one of tiny, small, base"):
+        student_preset("huge")
+    assert student_preset("small", alpha_head=True).alpha_head
+
+
+def test_spatial_convolutions_are_depthwise_after_the_stem() -> None:
+    model = StudentUNet(PRESETS["small"])
     spatial = [m for m in model.modules() if isinstance(m, nn.Conv2d) and m.kernel_size == (3, 3)]
 
-    assert count_parameters(model) <= PARAMETER_BUDGET
     assert all(conv.groups == conv.in_channels for conv in spatial if conv is not model.stem[0])
 
 
 def test_config_round_trips_through_json() -> None:
-    config = StudentConfig(widths=(8, 16, 32))
-    assert StudentConfig.model_validate_json(config.model_dump_json()) == config
+    assert StudentConfig.model_validate_json(UNSHUFFLED.model_dump_json()) == UNSHUFFLED
 
 
-def test_config_needs_two_levels_of_positive_width() -> None:
+def test_config_needs_two_levels_of_positive_width_and_a_sane_fold() -> None:
     with pytest.raises(pydantic.ValidationError, match="widths"):
         StudentConfig(widths=(16,))
     with pytest.raises(pydantic.ValidationError, match="widths"):
         StudentConfig(widths=(16, 0))
+    with pytest.raises(pydantic.ValidationError, match="unshuffle"):
+        StudentConfig(unshuffle=0)
