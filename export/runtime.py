@@ -1,31 +1,67 @@
-"""Run an exported student on photos with ONNX Runtime: one session held, cheap calls per frame."""
+"""Run an exported student with ONNX Runtime on the CPU, CUDA or TensorRT execution provider."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, InvalidGraph, InvalidProtobuf
 
+from celflow.export.backends import ORT_PROVIDERS, Backend
+from celflow.export.shape_profile import DEFAULT_PROFILE, ShapeProfile
+from celflow.export.stylizer import Stylizer
+from celflow.export.tensorrt_ops import QDQ_OPS
 from celflow.student.cpu import available_cores
-from celflow.student.frames import stylize_rgb
+
+log = logging.getLogger(__name__)
 
 INPUT_NAME = "image"
 OUTPUT_NAME = "stylized"
 STRIDE_KEY = "celflow.stride"
 
 
-def execution_providers() -> list[str]:
-    """Providers a session runs on, best first.
+def execution_providers(backend: Backend, onnx_path: Path, profile: ShapeProfile, fp16: bool) -> list:
+    """Providers for `backend`, best first, each GPU one backed by the next (ORT places what it cannot run)."""
+    if backend is Backend.TENSORRT_EP:
+        shape = {name: f"{INPUT_NAME}:{'x'.join(map(str, getattr(profile, name)))}" for name in ("min", "opt", "max")}
+        tensorrt_options = {
+            "trt_engine_cache_enable": True,
+            "trt_engine_cache_path": str(engine_cache_dir(onnx_path)),
+            "trt_timing_cache_enable": True,
+            "trt_fp16_enable": fp16,
+            # Explicit INT8: the Q/DQ nodes carry the scales, so no calibration table is needed.
+            "trt_int8_enable": has_quantize_nodes(onnx_path),
+            "trt_profile_min_shapes": shape["min"],
+            "trt_profile_opt_shapes": shape["opt"],
+            "trt_profile_max_shapes": shape["max"],
+        }
+        return [(ORT_PROVIDERS[backend], tensorrt_options), ORT_PROVIDERS[Backend.CUDA_EP], "CPUExecutionProvider"]
+    if backend is Backend.CUDA_EP:
+        return [ORT_PROVIDERS[backend], "CPUExecutionProvider"]
+    if backend is Backend.CPU:
+        return ["CPUExecutionProvider"]
+    raise ValueError(f"backend {backend.value}: not an onnxruntime backend")
 
-    Only the CPU provider is used today. This is the one place where CUDA or TensorRT would be chosen,
-    from what `onnxruntime.get_available_providers()` offers on the machine.
-    """
-    return ["CPUExecutionProvider"]
+
+def engine_cache_dir(onnx_path: Path) -> Path:
+    """Engines built for an ONNX file live beside it, so deleting the model folder deletes them too."""
+    return Path(onnx_path).parent / "engine-cache"
 
 
-def open_session(onnx_path: Path, threads: int | None = None) -> ort.InferenceSession:
+def has_quantize_nodes(onnx_path: Path) -> bool:
+    return any(node.op_type in QDQ_OPS for node in onnx.load(str(onnx_path), load_external_data=False).graph.node)
+
+
+def open_session(
+    onnx_path: Path,
+    threads: int | None = None,
+    backend: Backend = Backend.CPU,
+    profile: ShapeProfile = DEFAULT_PROFILE,
+    fp16: bool = False,
+) -> ort.InferenceSession:
     """An inference session on `threads` cores (default: all this process may use); one-line errors."""
     path = Path(onnx_path)
     if not path.is_file():
@@ -33,25 +69,33 @@ def open_session(onnx_path: Path, threads: int | None = None) -> ort.InferenceSe
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or available_cores()
     options.inter_op_num_threads = 1
+    providers = execution_providers(backend, path, profile, fp16)
     try:
-        return ort.InferenceSession(str(path), options, providers=execution_providers())
+        session = ort.InferenceSession(str(path), options, providers=providers)
     except (InvalidProtobuf, InvalidArgument, InvalidGraph, Fail) as error:
         raise ValueError(f"{path}: not an ONNX model ONNX Runtime can load ({type(error).__name__})") from error
+    if session.get_providers()[0] != ORT_PROVIDERS[backend]:
+        # ORT falls back silently when a GPU provider fails to start; say so instead.
+        log.warning("%s: asked for %s, onnxruntime runs %s", path, backend.value, session.get_providers()[0])
+    return session
 
 
-class OnnxStylizer:
+def stride_from_metadata(metadata: dict[str, str], onnx_path: Path) -> int:
+    if STRIDE_KEY not in metadata:
+        raise ValueError(f"{onnx_path}: no '{STRIDE_KEY}' metadata; export it with celflow.export")
+    return int(metadata[STRIDE_KEY])
+
+
+class OnnxStylizer(Stylizer):
     """Stylise H×W×3 uint8 RGB photos of any size with an ONNX student made by `export_onnx`."""
 
-    def __init__(self, onnx_path: Path, threads: int | None = None) -> None:
+    def __init__(
+        self, onnx_path: Path, threads: int | None = None, backend: Backend = Backend.CPU, fp16: bool = False
+    ) -> None:
         self.onnx_path = Path(onnx_path)
-        self.session = open_session(self.onnx_path, threads)
-        stride = self.session.get_modelmeta().custom_metadata_map.get(STRIDE_KEY)
-        if stride is None:
-            raise ValueError(f"{self.onnx_path}: no '{STRIDE_KEY}' metadata; export it with celflow.export")
-        self.stride = int(stride)
+        self.backend = Backend(backend)
+        self.session = open_session(self.onnx_path, threads, self.backend, fp16=fp16)
+        self.stride = stride_from_metadata(self.session.get_modelmeta().custom_metadata_map, self.onnx_path)
 
-    def __call__(self, rgb: np.ndarray) -> np.ndarray:
-        return stylize_rgb(rgb, self.stride, self._run)
-
-    def _run(self, batch: np.ndarray) -> np.ndarray:
+    def run_batch(self, batch: np.ndarray) -> np.ndarray:
         return self.session.run([OUTPUT_NAME], {INPUT_NAME: batch})[0]

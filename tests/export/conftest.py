@@ -1,4 +1,4 @@
-"""A saved student with a non-trivial head, and its ONNX export, shared by the export tests."""
+"""A saved student with a non-trivial head, its ONNX export, and real pair photos, shared by the export tests."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from celflow.export.onnx_export import ExportReport, export_onnx
 from celflow.student.checkpoint import save_student
-from tests.student.conftest import randomised_student
+from tests.student.conftest import pairs_dir, randomised_student  # noqa: F401  (pairs_dir is a fixture)
 
 
 @pytest.fixture(scope="session")

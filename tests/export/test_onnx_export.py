@@ -12,7 +12,9 @@ import torch
 from celflow.export import onnx_export
 from celflow.export.onnx_export import ExportReport, ParityError, export_onnx
 from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, STRIDE_KEY, open_session
-from celflow.student.checkpoint import CONFIG_FILE, load_student
+from celflow.student.checkpoint import CONFIG_FILE, load_student, save_student
+from celflow.student.unet import PRESETS, student_preset
+from tests.student.conftest import randomised_student
 
 
 def test_the_export_matches_torch_and_passes_the_checker(exported: ExportReport) -> None:
@@ -53,3 +55,39 @@ def test_a_parity_failure_names_the_file_and_writes_nothing(
 def test_a_folder_without_a_student_is_named(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=CONFIG_FILE):
         export_onnx(tmp_path, tmp_path / "student.onnx")
+
+
+def test_a_fixed_shape_is_frozen_into_the_graph(model_dir: Path, tmp_path: Path) -> None:
+    report = export_onnx(model_dir, tmp_path / "fixed.onnx", fixed_shape=(2, 48, 64))
+
+    dims = [d.dim_value for d in onnx.load(str(report.onnx_path)).graph.input[0].type.tensor_type.shape.dim]
+    assert dims == [2, 3, 48, 64] and report.fixed_shape == (2, 48, 64)
+    with pytest.raises(Exception, match="Got invalid dimensions"):
+        open_session(report.onnx_path).run([OUTPUT_NAME], {INPUT_NAME: np.zeros((1, 3, 48, 64), np.float32)})
+
+
+def test_a_fixed_shape_off_the_stride_and_an_old_opset_are_refused(model_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"fixed_shape=\(1, 50, 64\): .*multiples of the stride 8"):
+        export_onnx(model_dir, tmp_path / "odd.onnx", fixed_shape=(1, 50, 64))
+    with pytest.raises(ValueError, match="opset=13: celflow exports opset 17 or newer"):
+        export_onnx(model_dir, tmp_path / "old.onnx", opset=13)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_every_preset_with_an_alpha_head_exports_both_outputs(preset: str, tmp_path: Path) -> None:
+    model = randomised_student(student_preset(preset, alpha_head=True))
+    save_student(model, model.config, tmp_path)
+
+    report = export_onnx(tmp_path, tmp_path / "student.onnx")
+
+    image = torch.rand(1, 3, 64, 96, generator=torch.Generator().manual_seed(1))
+    stylized, alpha = open_session(report.onnx_path).run(["stylized", "alpha"], {INPUT_NAME: image.numpy()})
+    with torch.inference_mode():
+        expected_stylized, matte_logits = model.stylize_and_matte(image)
+        expected_alpha = torch.sigmoid(matte_logits)
+    assert report.outputs == ("stylized", "alpha") and report.max_abs_diff <= 1e-3
+    assert np.abs(alpha - expected_alpha.numpy()).max() <= 1e-3 and alpha.shape == (1, 1, 64, 96)
+    assert 0 <= alpha.min() and alpha.max() <= 1  # a probability, as celflow.realtime reads it
+    assert np.abs(stylized - expected_stylized.numpy()).max() <= 1e-3
+    assert report.size_bytes <= 2_000_000

@@ -9,7 +9,9 @@ import onnx
 import pytest
 
 from celflow.export.onnx_export import ExportReport
-from celflow.export.runtime import OnnxStylizer
+from celflow.export.backends import ORT_PROVIDERS, Backend, availability, available_backends, choose_backend
+from celflow.export.open_stylizer import open_stylizer
+from celflow.export.runtime import OnnxStylizer, engine_cache_dir
 from celflow.student.checkpoint import load_student
 from celflow.student.stylize import stylize_with_student
 
@@ -53,3 +55,42 @@ def test_a_model_without_the_stride_is_refused(exported: ExportReport, tmp_path:
 def test_non_rgb_input_is_refused(exported: ExportReport) -> None:
     with pytest.raises(ValueError, match="H×W×3 uint8"):
         OnnxStylizer(exported.onnx_path)(np.zeros((32, 32, 3), np.float32))
+
+
+def test_every_backend_here_draws_the_same_picture(model_dir: Path, exported: ExportReport, astronaut: np.ndarray) -> None:
+    photo = np.ascontiguousarray(astronaut[60:190, 200:300])
+    reference = stylize_with_student(load_student(model_dir)[0], photo)
+
+    for backend in available_backends():
+        stylizer = open_stylizer(model_dir if backend is Backend.TORCH else exported.onnx_path, backend)
+        assert stylizer.backend is backend
+        assert np.abs(stylizer(photo).astype(np.int16) - reference).max() <= 2, backend
+
+
+def test_auto_opens_the_onnx_file_on_the_chosen_backend_and_a_folder_on_torch(
+    model_dir: Path, exported: ExportReport
+) -> None:
+    assert open_stylizer(exported.onnx_path, "auto").backend is choose_backend("auto")
+    assert open_stylizer(model_dir, "auto").backend is Backend.TORCH
+
+
+def test_mismatched_model_and_backend_are_named(model_dir: Path, exported: ExportReport) -> None:
+    with pytest.raises(ValueError, match=r"student\.onnx: the torch backend needs the student folder"):
+        open_stylizer(exported.onnx_path, "torch")
+    with pytest.raises(ValueError, match="a student folder runs on the torch backend only"):
+        open_stylizer(model_dir, "cpu")
+
+
+@pytest.mark.parametrize("backend", [Backend.CUDA_EP, Backend.TENSORRT_EP])
+def test_gpu_execution_providers_match_the_cpu(backend: Backend, exported: ExportReport, astronaut: np.ndarray) -> None:
+    found = availability(backend)
+    if not found.available:
+        pytest.skip(f"{backend.value} not available: {found.reason}")
+    photo = np.ascontiguousarray(astronaut[:200, :256])
+
+    stylizer = OnnxStylizer(exported.onnx_path, backend=backend)
+
+    assert stylizer.session.get_providers()[0] == ORT_PROVIDERS[backend]
+    assert np.abs(stylizer(photo).astype(np.int16) - OnnxStylizer(exported.onnx_path)(photo)).max() <= 2
+    if backend is Backend.TENSORRT_EP:
+        assert any(engine_cache_dir(exported.onnx_path).iterdir()), "the TensorRT EP engine cache is on"

@@ -1,0 +1,91 @@
+"""Which runtime backends this machine has, and the fastest one to use: capability checks, no GPU imports.
+
+GPU libraries are optional: each check asks without importing heavy modules where it can, and a missing
+library or device becomes a reason string for the log, never an exception.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib.util
+import logging
+from dataclasses import dataclass
+
+import onnxruntime as ort
+
+log = logging.getLogger(__name__)
+
+
+class Backend(str, enum.Enum):
+    """Ways to run the student, fastest first for `auto` (torch eager is a reference, never auto-chosen)."""
+
+    TENSORRT = "tensorrt"  # native TensorRT engine built with the tensorrt Python API
+    TENSORRT_EP = "tensorrt-ep"  # onnxruntime's TensorRT execution provider
+    CUDA_EP = "cuda-ep"  # onnxruntime's CUDA execution provider
+    CPU = "cpu"  # onnxruntime's CPU execution provider
+    TORCH = "torch"  # PyTorch eager, from the student folder
+
+
+AUTO_ORDER = (Backend.TENSORRT, Backend.TENSORRT_EP, Backend.CUDA_EP, Backend.CPU)
+ORT_PROVIDERS = {
+    Backend.TENSORRT_EP: "TensorrtExecutionProvider",
+    Backend.CUDA_EP: "CUDAExecutionProvider",
+    Backend.CPU: "CPUExecutionProvider",
+}
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether a backend can run here, and why (or why not) in words for the log."""
+
+    backend: Backend
+    available: bool
+    reason: str
+
+
+def cuda_device_name() -> str | None:
+    """The first CUDA GPU's name, or None when torch sees no GPU (torch is a dependency; its CPU build says no)."""
+    import torch
+
+    return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+
+
+def availability(backend: Backend) -> Availability:
+    if backend is Backend.TORCH:
+        return Availability(backend, True, "PyTorch is installed")
+    if backend is Backend.CPU:
+        return Availability(backend, True, "onnxruntime's CPU provider is always present")
+    gpu = cuda_device_name()
+    if gpu is None:
+        return Availability(backend, False, "no CUDA GPU visible to torch")
+    if backend is Backend.TENSORRT:
+        if importlib.util.find_spec("tensorrt") is None:
+            return Availability(backend, False, "the tensorrt Python package is not installed")
+        return Availability(backend, True, f"tensorrt is installed and {gpu} is visible")
+    provider = ORT_PROVIDERS[backend]
+    if provider not in ort.get_available_providers():
+        return Availability(backend, False, f"this onnxruntime build has no {provider} (install onnxruntime-gpu)")
+    return Availability(backend, True, f"onnxruntime offers {provider} and {gpu} is visible")
+
+
+def choose_backend(requested: Backend | str = "auto") -> Backend:
+    """`auto` → the first available of AUTO_ORDER, logging every skipped backend's reason; else check `requested`."""
+    if requested != "auto":
+        backend = Backend(requested)
+        found = availability(backend)
+        if not found.available:
+            raise ValueError(f"backend {backend.value}: not available here ({found.reason})")
+        return backend
+    for backend in AUTO_ORDER[:-1]:
+        found = availability(backend)
+        if found.available:
+            log.info("backend auto: chose %s (%s)", backend.value, found.reason)
+            return backend
+        log.info("backend auto: skipped %s: %s", backend.value, found.reason)
+    log.info("backend auto: chose cpu (%s)", availability(Backend.CPU).reason)
+    return Backend.CPU
+
+
+def available_backends() -> list[Backend]:
+    """Every backend that can run here, in AUTO_ORDER, then torch."""
+    return [backend for backend in (*AUTO_ORDER, Backend.TORCH) if availability(backend).available]

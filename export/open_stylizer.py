@@ -1,0 +1,33 @@
+"""Open the student on the backend asked for, or the fastest this machine has (`auto`)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from celflow.export.backends import Backend, choose_backend
+from celflow.export.stylizer import Stylizer
+
+log = logging.getLogger(__name__)
+
+
+def open_stylizer(model: Path, backend: Backend | str = "auto", threads: int | None = None, fp16: bool = False) -> Stylizer:
+    """`model` is an ONNX file, or a student folder for the torch backend; `auto` logs what it chose and why."""
+    model = Path(model)
+    if model.is_dir():
+        if backend not in ("auto", Backend.TORCH, Backend.TORCH.value):
+            raise ValueError(f"{model}: a student folder runs on the torch backend only; export it for {backend}")
+        log.info("%s: a student folder runs on PyTorch eager", model)
+        from celflow.export.torch_stylizer import TorchStylizer
+
+        return TorchStylizer(model)
+    chosen = choose_backend(backend)
+    if chosen is Backend.TORCH:
+        raise ValueError(f"{model}: the torch backend needs the student folder, not an ONNX file")
+    if chosen is Backend.TENSORRT:
+        from celflow.export.tensorrt_engine import TensorRTStylizer
+
+        return TensorRTStylizer(model, fp16=fp16)
+    from celflow.export.runtime import OnnxStylizer
+
+    return OnnxStylizer(model, threads, chosen, fp16=fp16)

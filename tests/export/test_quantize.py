@@ -1,0 +1,88 @@
+"""INT8 and FP16 variants: calibrated on pair photos, judged against FP32, refused below the SSIM floor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+
+from celflow.export import quantize
+from celflow.export.calibration import pair_photos, split_calibration_and_check
+from celflow.export.onnx_export import ExportReport
+from celflow.export.quantize import QualityRefusedError, QuantizeSettings, VariantReport, make_variant
+from celflow.export.runtime import OnnxStylizer
+from celflow.export.tensorrt_ops import tensorrt_problems
+from celflow.student.metrics import ssim
+
+FAST = {"warmup": 0, "iterations": 2}  # the timing figures are checked for shape, not size, in tests
+
+
+@pytest.fixture(scope="module")
+def int8(exported: ExportReport, pairs_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> VariantReport:
+    out = tmp_path_factory.mktemp("int8") / "student.int8.onnx"
+    return make_variant("int8", exported.onnx_path, out, pair_photos(pairs_dir), **FAST)
+
+
+def test_int8_is_quantized_close_to_fp32_and_reports_its_figures(
+    int8: VariantReport, exported: ExportReport, astronaut: np.ndarray
+) -> None:
+    graph = onnx.load(str(int8.onnx_path)).graph
+
+    assert {"QuantizeLinear", "DequantizeLinear"} <= {node.op_type for node in graph.node}
+    assert int8.ssim_vs_fp32 >= 0.97 and int8.check_photos == 4 and not int8.forced
+    assert int8.size_bytes < exported.size_bytes
+    assert int8.fp32_p50_ms > 0 and int8.variant_p50_ms > 0
+    assert int8.speedup == pytest.approx(int8.fp32_p50_ms / int8.variant_p50_ms)
+    photo = astronaut[150:350, 150:350]  # a photo neither calibrated on nor checked
+    assert ssim(OnnxStylizer(int8.onnx_path)(photo), OnnxStylizer(exported.onnx_path)(photo)) >= 0.97
+
+
+def test_the_cpu_variant_is_asymmetric_and_the_tensorrt_variant_builds_on_tensorrt(
+    int8: VariantReport, exported: ExportReport, pairs_dir: Path, tmp_path: Path
+) -> None:
+    settings = QuantizeSettings(target="tensorrt")
+    symmetric = make_variant("int8", exported.onnx_path, tmp_path / "trt.onnx", pair_photos(pairs_dir), settings, **FAST)
+
+    assert not int8.tensorrt_buildable and tensorrt_problems(onnx.load(str(int8.onnx_path)))
+    assert symmetric.tensorrt_buildable and symmetric.ssim_vs_fp32 >= 0.97
+
+
+def test_a_variant_below_the_floor_is_refused_and_not_written_unless_forced(
+    exported: ExportReport, pairs_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(quantize, "SSIM_FLOOR", 1.01)  # no variant can reach it
+    photos = pair_photos(pairs_dir)
+
+    with pytest.raises(QualityRefusedError, match=r"refused\.onnx: int8 SSIM vs FP32 is 0\.9\d+, below 1\.01"):
+        make_variant("int8", exported.onnx_path, tmp_path / "refused.onnx", photos, **FAST)
+    assert list(tmp_path.iterdir()) == []
+    forced = make_variant("int8", exported.onnx_path, tmp_path / "forced.onnx", photos, force=True, **FAST)
+    assert forced.forced and forced.onnx_path.is_file()
+
+
+def test_fp16_halves_the_weights_and_keeps_fp32_inputs(exported: ExportReport, pairs_dir: Path, tmp_path: Path) -> None:
+    pytest.importorskip("onnxconverter_common", reason="FP16 conversion needs onnxconverter-common")
+
+    fp16 = make_variant("fp16", exported.onnx_path, tmp_path / "student.fp16.onnx", pair_photos(pairs_dir), **FAST)
+
+    graph = onnx.load(str(fp16.onnx_path)).graph
+    assert {init.data_type for init in graph.initializer if init.dims} == {onnx.TensorProto.FLOAT16}
+    assert graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT
+    assert fp16.ssim_vs_fp32 >= 0.99 and fp16.tensorrt_buildable
+    assert OnnxStylizer(fp16.onnx_path).stride == 8  # the metadata travels with the variant
+
+
+def test_calibration_and_check_photos_do_not_overlap(pairs_dir: Path) -> None:
+    photos = pair_photos(pairs_dir)
+    calibration, check = split_calibration_and_check(photos)
+
+    assert len(photos) == 8 and len(calibration) == len(check) == 4
+    assert not any(np.array_equal(a, b) for a in calibration for b in check if a.shape == b.shape)
+    assert len(pair_photos(pairs_dir, limit=3)) == 3
+
+
+def test_a_folder_without_a_manifest_is_named(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"manifest\.json: no manifest"):
+        pair_photos(tmp_path)
