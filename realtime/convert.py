@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import av
 import numpy as np
 from tqdm import tqdm
 
-from celflow.atomic import atomic_path
-from celflow.realtime.audio import carry_audio
-from celflow.realtime.h264 import H264Writer
-from celflow.realtime.video import VideoError, open_video, probe_video, upright_rgb
+from celflow.realtime.segments import frames_in, join_segments, plan_segments, segment_path, work_folder, write_segment
+from celflow.realtime.video import VideoError, probe_video
+
+SEGMENT_SECONDS = 30.0  # a kill loses at most this much work; each segment costs one seek and one file
 
 
 @dataclass(frozen=True)
 class ConvertReport:
-    """What one conversion wrote and how fast it ran."""
+    """What one conversion wrote and how fast it ran (`frames` counts only frames stylized by this run)."""
 
     output: Path
     frames: int
@@ -28,6 +28,7 @@ class ConvertReport:
     width: int
     height: int
     audio: Literal["copied", "transcoded", "none"]
+    resumed_frames: int = 0
 
     @property
     def fps(self) -> float:
@@ -35,12 +36,17 @@ class ConvertReport:
 
 
 def convert_video(
-    src: Path, dst: Path, stylize: Callable[[np.ndarray], np.ndarray], progress: bool = True
+    src: Path,
+    dst: Path,
+    stylize: Callable[[np.ndarray], np.ndarray],
+    progress: bool = True,
+    segment_seconds: float = SEGMENT_SECONDS,
 ) -> ConvertReport:
     """Write `src` with every frame passed through `stylize` (RGB → RGB, same size) to the MP4 `dst`.
 
-    The MP4 is written beside `dst` and renamed onto it at the end, so a conversion that fails or is killed
-    never leaves half a file at `dst`.
+    Segments are kept in a hidden folder beside `dst` until all are done, then joined without re-encoding
+    and renamed onto `dst`: a failed or killed run never leaves half a file at `dst`, and running the same
+    command again resumes from the last finished segment.
     """
     src, dst = Path(src), Path(dst)
     if dst.suffix.lower() != ".mp4":
@@ -49,39 +55,24 @@ def convert_video(
         raise VideoError(f"{dst}: output would overwrite its own input")
     started = time.perf_counter()
     info = probe_video(src)
+    plan = plan_segments(src, info, segment_seconds)
+    folder = work_folder(dst, plan)
+    paths = [segment_path(folder, number) for number in range(plan.segments)]
+    resumed = sum(frames_in(path) for path in paths if path.is_file())
     frames = 0
-    with (
-        open_video(src) as source,
-        atomic_path(dst) as tmp,
-        # faststart puts the index first, so a browser plays the file before it has all of it
-        av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as output,
-        tqdm(total=info.frames, unit="frame", desc=src.name, disable=not progress) as bar,
-    ):
-        video_in = source.streams.best("video")
-        video_in.thread_type = "AUTO"
-        audio_in = source.streams.best("audio")
-        video_out = H264Writer(output, info)
-        audio_out = carry_audio(output, audio_in) if audio_in is not None else None
-        for packet in source.demux([stream for stream in (video_in, audio_in) if stream is not None]):
-            if packet.stream.type == "audio":
-                audio_out.write(packet)
-                continue
-            for frame in video_in.decode(packet):
-                rgb = upright_rgb(frame)
-                styled = stylize(rgb)
-                if styled.shape != rgb.shape or styled.dtype != np.uint8:
-                    raise ValueError(f"stylize returned {styled.dtype} {styled.shape} for {rgb.shape} of {src}")
-                video_out.write(styled, frame.pts)
-                frames += 1
-                bar.update()
-        video_out.flush()
-        if audio_out is not None:
-            audio_out.flush()
+    # tqdm's ETA counts only this run's pace, so resumed frames do not make it optimistic
+    with tqdm(total=info.frames, initial=resumed, unit="frame", desc=src.name, disable=not progress) as bar:
+        for number, path in enumerate(paths):
+            if not path.is_file():
+                frames += write_segment(src, path, info, plan, number, stylize, bar.update)
+    audio = join_segments(src, paths, dst)
+    shutil.rmtree(folder)
     return ConvertReport(
         output=dst,
         frames=frames,
         seconds=time.perf_counter() - started,
-        width=video_out.width,
-        height=video_out.height,
-        audio=audio_out.mode if audio_out is not None else "none",
+        width=info.width - info.width % 2,
+        height=info.height - info.height % 2,
+        audio=audio,
+        resumed_frames=resumed,
     )

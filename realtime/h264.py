@@ -10,6 +10,8 @@ from celflow.realtime.video import VideoInfo
 
 # Speed first on two cores; stylized frames are mostly flat colour, so CRF 20 stays clean at small sizes.
 H264_OPTIONS = {"crf": "20", "preset": "veryfast"}
+# No B-frames: decode order = display order, so separately encoded segments join with rising timestamps.
+JOINABLE_H264_OPTIONS = {**H264_OPTIONS, "bf": "0"}
 
 
 class H264Writer:
@@ -20,10 +22,10 @@ class H264Writer:
     a timestamp (raw .h264 streams carry none) are placed at their index / rate.
     """
 
-    def __init__(self, output: OutputContainer, info: VideoInfo) -> None:
+    def __init__(self, output: OutputContainer, info: VideoInfo, options: dict[str, str] = H264_OPTIONS) -> None:
         self._output = output
         self.width, self.height = info.width - info.width % 2, info.height - info.height % 2
-        self._stream = output.add_stream("libx264", rate=info.rate, options=H264_OPTIONS)
+        self._stream = output.add_stream("libx264", rate=info.rate, options=options)
         self._stream.width, self._stream.height, self._stream.pix_fmt = self.width, self.height, "yuv420p"
         self._time_base = self._stream.codec_context.time_base = info.time_base
         self._ticks_per_frame = 1 / (info.rate * info.time_base)

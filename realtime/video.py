@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -11,6 +12,9 @@ import av
 import numpy as np
 from av.container import InputContainer
 from av.video.stream import VideoStream
+
+
+log = logging.getLogger(__name__)
 
 
 class VideoError(Exception):
@@ -47,11 +51,26 @@ def upright_rgb(frame: av.VideoFrame) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(frame.to_ndarray(format="rgb24"), k=round(frame.rotation / 90)))
 
 
+def decode_packet(stream: VideoStream, packet: av.Packet, name: object) -> list[av.VideoFrame]:
+    """The frames in one packet; a packet the decoder rejects as corrupt is skipped with a log line.
+
+    A damaged frame in the middle of a long video should cost that frame, not the whole conversion.
+    """
+    try:
+        return stream.decode(packet)
+    except av.InvalidDataError as error:
+        when = f"{float(packet.pts * packet.time_base):.3f} s" if packet.pts is not None else "unknown time"
+        log.warning("%s: skipped a corrupt frame at %s (%s)", name, when, error.strerror)
+        return []
+
+
 def read_frames(path: Path) -> Iterator[np.ndarray]:
-    """Every frame of the video in `path`, in order, as upright RGB."""
+    """Every readable frame of the video in `path`, in order, as upright RGB."""
     with open_video(path) as container:
-        for frame in container.decode(container.streams.best("video")):
-            yield upright_rgb(frame)
+        stream = container.streams.best("video")
+        for packet in container.demux(stream):
+            for frame in decode_packet(stream, packet, path):
+                yield upright_rgb(frame)
 
 
 def probe_video(path: Path) -> VideoInfo:

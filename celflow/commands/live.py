@@ -1,0 +1,76 @@
+"""`celflow live`: a webcam, stream, video or image folder stylized live, with a browser preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from celflow.cli_support import fail, user_errors
+from celflow.commands.convert import CHARACTERS_HELP, MAX_SIDE_HELP
+
+
+def live(
+    source: Annotated[str, typer.Option("--source", help="Webcam index (0), video file, rtsp:// or http:// URL, or image folder.")],
+    characters: Annotated[str, typer.Option("--characters", help=CHARACTERS_HELP)],
+    mode: Annotated[str, typer.Option(help="full-frame, per-person or person-only.")] = "per-person",
+    assign: Annotated[str, typer.Option(help="Explicit track ids, e.g. 1=anna,2=ben; others round-robin.")] = "",
+    one_for_all: Annotated[bool, typer.Option(help="Every person gets the first character.")] = False,
+    detect_every: Annotated[int, typer.Option(help="Run face detection every N frames (and whenever a person is lost).")] = 1,
+    smoothing: Annotated[float, typer.Option(help="Temporal smoothing strength in [0, 1); 0 is off.")] = 0.0,
+    max_side: Annotated[int | None, typer.Option(help=MAX_SIDE_HELP)] = None,
+    preview_port: Annotated[int, typer.Option(help="Browser preview on http://127.0.0.1:PORT/ (0: off).")] = 8765,
+    window: Annotated[bool, typer.Option(help="Show an OpenCV window when a display exists.")] = True,
+    record: Annotated[Path | None, typer.Option(help="Also write the stylized stream to this MP4.")] = None,
+    max_frames: Annotated[int | None, typer.Option(help="Stop after this many frames.")] = None,
+) -> None:
+    """Stylize a live source until it ends, `q` is pressed in the window, or Ctrl-C."""
+    from celflow.realtime.build import build_pipeline
+    from celflow.realtime.capture import Capture
+    from celflow.realtime.characters import parse_characters, parse_track_map
+    from celflow.realtime.engine import run_loop
+    from celflow.realtime.modes import MODES
+    from celflow.realtime.sinks import Mp4Sink, PreviewSink, WindowSink, has_display
+    from celflow.realtime.sources import SourceError, open_source
+
+    try:
+        if mode not in MODES:
+            raise ValueError(f"--mode {mode}: expected one of {', '.join(MODES)}")
+        cast = parse_characters(characters)
+        explicit = parse_track_map(assign, [c.name for c in cast])
+        opened = open_source(source)
+        pipeline = build_pipeline(
+            cast,
+            mode,  # type: ignore[arg-type]
+            "one-for-all" if one_for_all else "round-robin",
+            explicit,
+            detect_every=detect_every,
+            smoothing=smoothing,
+            frame_rate=opened.rate,
+            frame_max_side=max_side,
+        )
+    except (SourceError, *user_errors()) as error:
+        fail(error)
+    sinks = []
+    try:
+        if preview_port:
+            sinks.append(PreviewSink(preview_port))
+            typer.echo(f"preview: {sinks[-1].server.url}")
+    except OSError as error:  # the port is taken
+        fail(OSError(f"--preview-port {preview_port}: cannot listen on 127.0.0.1 ({error.strerror})"))
+    if window and has_display():
+        sinks.append(WindowSink())
+    if record is not None:
+        sinks.append(Mp4Sink(record, opened.rate))
+    capture = Capture(opened)
+    try:
+        report = run_loop(capture, pipeline, sinks, max_frames)
+    except KeyboardInterrupt:
+        typer.echo("stopped (Ctrl-C)")
+        return
+    finally:
+        capture.close()
+    why = "stopped by the user" if report.stopped_by_user else (opened.end_reason or "stopped")
+    typer.echo(f"{opened.name}: {why}. {report.frames} frames at {report.fps:.1f} FPS, latency p50 "
+               f"{report.latency_p50_ms:.0f} ms / p95 {report.latency_p95_ms:.0f} ms, {capture.dropped} stale frames dropped")

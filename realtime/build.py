@@ -1,0 +1,58 @@
+"""Assembling a pipeline from what the user asked for on the command line."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from celflow.realtime.characters import Assignment, Character, CharacterAssigner
+from celflow.realtime.detect import FaceDetector
+from celflow.realtime.engine import Pipeline
+from celflow.realtime.modes import FrameRenderer, Mode, all_have_alpha
+from celflow.realtime.records import Frame
+from celflow.realtime.smoothing import TemporalSmoother
+from celflow.realtime.stylizer import load_stylizer
+from celflow.realtime.tracking import PersonTracker
+
+
+def build_pipeline(
+    characters: list[Character],
+    mode: Mode = "full-frame",
+    assignment: Assignment = "round-robin",
+    explicit: dict[int, str] | None = None,
+    detect_every: int = 1,
+    smoothing: float = 0.0,
+    frame_rate: float = 30.0,
+    track: bool = True,
+    max_side: int = 192,
+    frame_max_side: int | None = None,
+) -> Pipeline:
+    """One stylizer per character, a tracker when people matter (any mode but full-frame, or `track`)."""
+    stylizers = {character.name: load_stylizer(character.model) for character in characters}
+    person_mask = None
+    if mode != "full-frame" and not all_have_alpha(stylizers.values()):
+        from celflow.generators.person_mask import PersonSegmenter
+
+        person_mask = PersonSegmenter()
+    renderer = FrameRenderer(mode, stylizers, person_mask, max_side=max_side, frame_max_side=frame_max_side)
+    tracker = None
+    if track or mode != "full-frame":
+        tracker = PersonTracker(FaceDetector(), detect_every=detect_every, frame_rate=frame_rate)
+    assigner = CharacterAssigner(list(stylizers), assignment, explicit or {})
+    smoother = TemporalSmoother(smoothing) if smoothing > 0 else None
+    return Pipeline(renderer, tracker, assigner, smoother)
+
+
+def frame_by_frame(pipeline: Pipeline, frame_rate: float) -> Callable[[np.ndarray], np.ndarray]:
+    """The pipeline as RGB → RGB for offline conversion: frames numbered in call order at `frame_rate`."""
+    count = 0
+
+    def stylize(rgb: np.ndarray) -> np.ndarray:
+        nonlocal count
+        result = pipeline(Frame(count, count / frame_rate, rgb, time.perf_counter()))
+        count += 1
+        return result.rgb
+
+    return stylize

@@ -1,0 +1,71 @@
+"""Characters at run time, and which tracked person wears which.
+
+A character is a name bound to an exported student: `--characters anna=anna.onnx,ben=models/ben` where
+each value is an ONNX file or a folder holding `student.onnx`; without `name=` the name is the file's stem
+(or the folder's name).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+MODEL_FILE = "student.onnx"
+Assignment = Literal["round-robin", "one-for-all"]
+
+
+@dataclass(frozen=True)
+class Character:
+    name: str
+    model: Path
+
+
+def parse_characters(spec: str) -> list[Character]:
+    """`a=x.onnx,b=dir` or `x.onnx,dir` → characters, each model found on disk; one-line errors name the part."""
+    characters = []
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, location = part.rpartition("=")
+        path = Path(location)
+        model = path / MODEL_FILE if path.is_dir() else path
+        if not model.is_file():
+            raise FileNotFoundError(f"{part}: no ONNX student at {model}; export one with `celflow export`")
+        characters.append(Character(name or (path.name if path.is_dir() else path.stem), model))
+    if not characters:
+        raise ValueError(f"--characters {spec!r}: name at least one ONNX student")
+    names = [c.name for c in characters]
+    if len(set(names)) != len(names):
+        raise ValueError(f"--characters {spec!r}: two characters share a name; write name=path for each")
+    return characters
+
+
+def parse_track_map(spec: str, names: list[str]) -> dict[int, str]:
+    """`1=anna,2=ben` → {track id: character name}, every name checked against the loaded characters."""
+    mapping = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        track_id, _, name = part.partition("=")
+        if not track_id.strip().isdigit() or name not in names:
+            raise ValueError(f"--assign {part!r}: expected TRACK_ID=NAME with NAME one of {', '.join(names)}")
+        mapping[int(track_id)] = name
+    return mapping
+
+
+@dataclass
+class CharacterAssigner:
+    """Gives each new track id a character and keeps it for the whole video, even after the person leaves."""
+
+    names: list[str]
+    policy: Assignment = "round-robin"
+    explicit: dict[int, str] = field(default_factory=dict)
+    _given: dict[int, str] = field(default_factory=dict)
+
+    def __call__(self, track_id: int) -> str:
+        if track_id not in self._given:
+            if track_id in self.explicit:
+                self._given[track_id] = self.explicit[track_id]
+            elif self.policy == "one-for-all":
+                self._given[track_id] = self.names[0]
+            else:  # in order of appearance, skipping nobody: the n-th new person gets character n mod k
+                automatic = len(self._given.keys() - self.explicit.keys())
+                self._given[track_id] = self.names[automatic % len(self.names)]
+        return self._given[track_id]

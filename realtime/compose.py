@@ -1,0 +1,59 @@
+"""Putting stylized people back into a frame: crops with a margin, soft masks, no visible seams."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+
+from celflow.realtime.stylizer import Stylizer
+
+IntBox = tuple[int, int, int, int]
+
+
+def run_scaled(
+    run: Callable[[np.ndarray], tuple[np.ndarray, ...]], rgb: np.ndarray, box: IntBox, max_side: int
+) -> tuple[np.ndarray, ...]:
+    """`run`'s images for the crop `box` of `rgb`, at the crop's size; crops longer than `max_side` run scaled down.
+
+    The student's cost grows with pixels, and a person seen close up has more pixels than their look needs.
+    """
+    x0, y0, x1, y1 = box
+    crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+    height, width = crop.shape[:2]
+    scale = min(1.0, max_side / max(height, width))
+    if scale == 1.0:
+        return run(crop)
+    small = cv2.resize(crop, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
+    return tuple(cv2.resize(image, (width, height), interpolation=cv2.INTER_LINEAR) for image in run(small))
+
+
+def stylize_crop(stylize: Stylizer, rgb: np.ndarray, box: IntBox, max_side: int) -> np.ndarray:
+    """The crop `box` of `rgb` stylized, at the crop's size (see `run_scaled`)."""
+    return run_scaled(lambda crop: (stylize(crop),), rgb, box, max_side)[0]
+
+
+def edge_fade(height: int, width: int, box: IntBox, frame_shape: tuple[int, ...], ramp: int) -> np.ndarray:
+    """H×W float32 weights rising from 0 to 1 over `ramp` pixels at the crop's sides inside the frame.
+
+    Sides on the frame's own border stay at 1: nothing lies beyond them to blend into.
+    """
+    x0, y0, x1, y1 = box
+    rows, cols = np.arange(height, dtype=np.float32), np.arange(width, dtype=np.float32)
+    ramp = max(ramp, 1)
+    top = np.clip((rows + 1) / ramp, 0, 1) if y0 > 0 else np.ones(height, np.float32)
+    bottom = np.clip((height - rows) / ramp, 0, 1) if y1 < frame_shape[0] else np.ones(height, np.float32)
+    left = np.clip((cols + 1) / ramp, 0, 1) if x0 > 0 else np.ones(width, np.float32)
+    right = np.clip((width - cols) / ramp, 0, 1) if x1 < frame_shape[1] else np.ones(width, np.float32)
+    return np.minimum(top, bottom)[:, None] * np.minimum(left, right)[None, :]
+
+
+def paste_soft(canvas: np.ndarray, patch: np.ndarray, alpha: np.ndarray, box: IntBox) -> np.ndarray:
+    """`canvas` with `patch` blended in at `box` by `alpha` (H×W float in [0, 1]); a new array."""
+    x0, y0, x1, y1 = box
+    out = canvas.copy()
+    region = out[y0:y1, x0:x1].astype(np.float32)
+    weight = alpha[..., None].astype(np.float32)
+    out[y0:y1, x0:x1] = np.rint(region + (patch.astype(np.float32) - region) * weight).astype(np.uint8)
+    return out

@@ -1,0 +1,85 @@
+"""The three ways a frame is stylized: whole frame, each person in their character, or people only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+
+from celflow.realtime.compose import edge_fade, paste_soft, run_scaled, stylize_crop
+from celflow.realtime.detect import person_box
+from celflow.realtime.records import Track
+from celflow.realtime.stylizer import AlphaStylizer, Stylizer
+
+Mode = Literal["full-frame", "per-person", "person-only"]
+MODES: tuple[Mode, ...] = ("full-frame", "per-person", "person-only")
+PersonMask = Callable[[np.ndarray], np.ndarray]  # RGB crop → H×W float in [0, 1], 1 on the person
+
+
+def all_have_alpha(stylizers: Iterable[Stylizer]) -> bool:
+    return all(isinstance(stylizer, AlphaStylizer) for stylizer in stylizers)
+
+
+class FrameRenderer:
+    """(photo, tracks) → stylized photo of the same size.
+
+    full-frame: the first character stylizes everything. per-person: the first character stylizes the
+    frame, then each person is cropped with a margin, stylized by their own character and pasted back
+    through a soft person mask (the student's alpha head when it has one, else `person_mask`). person-only: the same pasting over the real, unstylized background.
+    Crops run at most `max_side` pixels long, whole frames at most `frame_max_side` (None: full size).
+    """
+
+    def __init__(
+        self,
+        mode: Mode,
+        stylizers: Mapping[str, Stylizer],
+        person_mask: PersonMask | None = None,
+        margin: float = 0.25,
+        max_side: int = 192,
+        frame_max_side: int | None = None,
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"--mode {mode}: expected one of {', '.join(MODES)}")
+        if mode != "full-frame" and person_mask is None and not all_have_alpha(stylizers.values()):
+            raise ValueError(f"--mode {mode}: needs a person mask to paste people back")
+        self.mode = mode
+        self.stylizers = dict(stylizers)
+        self.default = next(iter(self.stylizers))
+        self._person_mask = person_mask
+        self._margin = margin
+        self._max_side = max_side
+        self._frame_max_side = frame_max_side
+
+    def __call__(self, rgb: np.ndarray, tracks: Sequence[Track] = ()) -> np.ndarray:
+        if self.mode == "full-frame":
+            return self._whole_frame(rgb)
+        canvas = self._whole_frame(rgb) if self.mode == "per-person" else rgb
+        pasted = [t for t in tracks if not (self.mode == "per-person" and t.character == self.default)]
+        for track in pasted:  # per-person: the background pass already drew the first character's people
+            canvas = self._paste_person(canvas, rgb, track)
+        return canvas
+
+    def _whole_frame(self, rgb: np.ndarray) -> np.ndarray:
+        """The first character over the whole frame, scaled down to `frame_max_side` first when that is set."""
+        if self._frame_max_side is None:
+            return self.stylizers[self.default](rgb)
+        height, width = rgb.shape[:2]
+        return stylize_crop(self.stylizers[self.default], rgb, (0, 0, width, height), self._frame_max_side)
+
+    def _paste_person(self, canvas: np.ndarray, rgb: np.ndarray, track: Track) -> np.ndarray:
+        box = person_box(track.box, rgb.shape, self._margin)
+        x0, y0, x1, y1 = box
+        if x1 - x0 < 8 or y1 - y0 < 8:
+            return canvas
+        stylizer = self.stylizers[track.character]
+        if isinstance(stylizer, AlphaStylizer):  # the student's own alpha head: no segmentation run
+            patch, person = run_scaled(stylizer.stylize_with_alpha, rgb, box, self._max_side)
+        else:
+            patch = stylize_crop(stylizer, rgb, box, self._max_side)
+            # segmenting the crop, not the frame: the model is made for one person filling the picture,
+            # and finds people a whole-frame pass misses when they stand far away
+            person = self._person_mask(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+        ramp = round(0.1 * min(x1 - x0, y1 - y0))
+        alpha = person * edge_fade(y1 - y0, x1 - x0, box, rgb.shape, ramp)
+        return paste_soft(canvas, patch, alpha, box)

@@ -1,0 +1,51 @@
+"""What the real-time stages hand each other: frozen records, so any stage can be fed a recorded input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+Box = tuple[float, float, float, float]  # (x0, y0, x1, y1) in pixels
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One picture from a source: H×W×3 uint8 RGB, its place in the source and when it was captured."""
+
+    index: int
+    time: float  # seconds since the source's start (presentation time for files, wall clock for cameras)
+    rgb: np.ndarray
+    captured_at: float  # time.perf_counter() when it left the source, to measure latency end to end
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A face found in a frame; people are tracked by their faces, which overlap less than bodies do."""
+
+    box: Box
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Track:
+    """A person followed across frames: a stable id, where their face is now and the character they wear."""
+
+    track_id: int
+    box: Box
+    character: str
+
+
+@dataclass(frozen=True)
+class StylizedFrame:
+    """A frame after stylization, with the people in it and when it was finished."""
+
+    frame: Frame
+    rgb: np.ndarray
+    tracks: tuple[Track, ...]
+    finished_at: float
+
+    @property
+    def latency(self) -> float:
+        """Seconds from capture to the stylized picture."""
+        return self.finished_at - self.frame.captured_at

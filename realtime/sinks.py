@@ -1,0 +1,89 @@
+"""Where stylized frames go: an OpenCV window, an H.264 MP4, the browser preview."""
+
+from __future__ import annotations
+
+import os
+import sys
+from fractions import Fraction
+from pathlib import Path
+from typing import Protocol
+
+import av
+import cv2
+import numpy as np
+
+from celflow.atomic import atomic_path
+from celflow.realtime.h264 import H264Writer
+from celflow.realtime.preview import PreviewServer
+from celflow.realtime.records import StylizedFrame
+from celflow.realtime.video import VideoInfo
+
+
+class Sink(Protocol):
+    def write(self, result: StylizedFrame, annotated: np.ndarray) -> bool:
+        """Take one frame (`annotated` carries the overlay); False when the user asked to stop."""
+
+    def close(self) -> None: ...
+
+
+def has_display() -> bool:
+    """Whether a window can open: always on Windows and macOS, on Linux only under X11 or Wayland."""
+    return sys.platform in ("win32", "darwin") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+class WindowSink:
+    """An OpenCV window with the overlay; `q` or Esc stops the loop."""
+
+    def __init__(self, title: str = "celflow live") -> None:
+        self._title = title
+
+    def write(self, result: StylizedFrame, annotated: np.ndarray) -> bool:
+        cv2.imshow(self._title, cv2.cvtColor(annotated, cv2.COLOR_RGB2BGR))
+        return cv2.waitKey(1) & 0xFF not in (ord("q"), 27)
+
+    def close(self) -> None:
+        cv2.destroyWindow(self._title)
+
+
+class PreviewSink:
+    """The browser preview with the overlay; see `PreviewServer`."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.server = PreviewServer(port)
+
+    def write(self, result: StylizedFrame, annotated: np.ndarray) -> bool:
+        self.server.publish(annotated)
+        return True
+
+    def close(self) -> None:
+        self.server.close()
+
+
+class Mp4Sink:
+    """Clean frames (no overlay) to an H.264 MP4 timed by each frame's source time; renamed into place on close."""
+
+    TIME_BASE = Fraction(1, 1000)
+
+    def __init__(self, path: Path, rate: float) -> None:
+        self._path = Path(path)
+        self._rate = Fraction(rate).limit_denominator(1001)
+        self._atomic = atomic_path(self._path)
+        self._tmp = self._atomic.__enter__()
+        self._output = av.open(str(self._tmp), "w", format="mp4")
+        self._writer: H264Writer | None = None
+        self._last_pts = -1
+
+    def write(self, result: StylizedFrame, annotated: np.ndarray) -> bool:
+        height, width = result.rgb.shape[:2]
+        if self._writer is None:
+            self._writer = H264Writer(self._output, VideoInfo(width, height, self._rate, self.TIME_BASE, None))
+        pts = max(round(result.frame.time / self.TIME_BASE), self._last_pts + 1)  # live clocks may repeat
+        self._writer.write(result.rgb, pts)
+        self._last_pts = pts
+        return True
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.flush()
+        self._output.close()
+        self._atomic.__exit__(None, None, None)

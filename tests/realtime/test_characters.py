@@ -1,0 +1,50 @@
+"""Characters on the command line, and which person wears which for the whole video."""
+
+from __future__ import annotations
+
+import pytest
+
+from celflow.realtime.characters import Character, CharacterAssigner, parse_characters, parse_track_map
+
+
+def test_names_come_from_name_equals_path_or_from_the_file_or_folder(characters):
+    red, blue = characters["red"], characters["blue"]
+
+    assert parse_characters(f"anna={red},{blue.parent}") == [
+        Character("anna", red),
+        Character(blue.parent.name, blue),
+    ]
+    assert parse_characters(str(red)) == [Character("student", red)]
+
+
+def test_missing_model_and_duplicate_names_are_one_line_errors(characters, tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"ghost=.*ghost.onnx: no ONNX student at"):
+        parse_characters(f"ghost={tmp_path / 'ghost.onnx'}")
+    with pytest.raises(ValueError, match="two characters share a name"):
+        parse_characters(f"a={characters['red']},a={characters['blue']}")
+    with pytest.raises(ValueError, match="name at least one"):
+        parse_characters(" , ")
+
+
+def test_round_robin_in_order_of_appearance_and_kept_for_good():
+    assign = CharacterAssigner(["red", "blue"])
+
+    assert [assign(track_id) for track_id in (4, 7, 9)] == ["red", "blue", "red"]
+    assert [assign(track_id) for track_id in (9, 4, 7)] == ["red", "red", "blue"]
+
+
+def test_explicit_map_wins_and_the_others_share_the_rest():
+    assign = CharacterAssigner(["red", "blue"], explicit=parse_track_map("2=blue", ["red", "blue"]))
+
+    assert [assign(track_id) for track_id in (1, 2, 3)] == ["red", "blue", "blue"]
+
+
+def test_one_for_all():
+    assign = CharacterAssigner(["red", "blue"], policy="one-for-all")
+
+    assert {assign(track_id) for track_id in range(5)} == {"red"}
+
+
+def test_a_map_naming_an_unknown_character_is_refused():
+    with pytest.raises(ValueError, match="--assign '1=green': expected TRACK_ID=NAME with NAME one of red, blue"):
+        parse_track_map("1=green", ["red", "blue"])

@@ -1,0 +1,72 @@
+"""`celflow live` and `celflow convert` as a user types them."""
+
+from __future__ import annotations
+
+import av
+from typer.testing import CliRunner
+
+from celflow.cli import app
+from celflow.realtime.video import read_frames
+
+from .conftest import redness, write_clip
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, [str(arg) for arg in args])
+
+
+def test_live_on_a_video_file_runs_to_its_end_and_says_so(crossing, characters, tmp_path):
+    clip = write_clip(tmp_path / "crossing.mp4", [shot.rgb for shot in crossing[:12]])
+    recording = tmp_path / "recorded.mp4"
+
+    result = run("live", "--source", clip, "--characters", f"red={characters['red']},blue={characters['blue']}",
+                 "--preview-port", 0, "--no-window", "--record", recording)
+
+    assert result.exit_code == 0, result.output
+    assert "crossing.mp4: end of file. 12 frames at" in result.output
+    with av.open(str(recording)) as container:
+        assert container.streams.video[0].frames == 12
+
+
+def test_live_stops_after_max_frames(crossing, characters, tmp_path):
+    clip = write_clip(tmp_path / "crossing.mp4", [shot.rgb for shot in crossing[:12]])
+
+    result = run("live", "--source", clip, "--characters", characters["red"], "--preview-port", 0, "--no-window",
+                 "--max-frames", 4, "--mode", "full-frame")
+
+    assert result.exit_code == 0, result.output
+    assert " 4 frames at" in result.output
+
+
+def test_live_errors_are_one_line(characters, tmp_path):
+    result = run("live", "--source", tmp_path / "gone.mp4", "--characters", characters["red"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"celflow: error: {tmp_path / 'gone.mp4'}: no such file, folder, camera index or stream URL"
+    ]
+    result = run("live", "--source", "0", "--characters", characters["red"], "--mode", "cartoon")
+    assert result.exit_code == 1 and "--mode cartoon: expected one of" in result.output
+
+
+def test_convert_per_person_with_two_characters(prefect_server, crossing, characters, tmp_path):
+    clip = write_clip(tmp_path / "crossing.mp4", [shot.rgb for shot in crossing[:20]], "aac")
+    out = tmp_path / "out.mp4"
+
+    result = run("convert", clip, out, "--mode", "per-person", "--characters",
+                 f"red={characters['red']},blue={characters['blue']}", "--segment-seconds", 0.5)
+
+    assert result.exit_code == 0, result.output
+    assert "20 frames" in result.output and "audio copied" in result.output
+    frames = list(read_frames(out))
+    assert len(frames) == 20
+    last = frames[-1]
+    faces = [last[round(y0) : round(y1), round(x0) : round(x1)] for x0, y0, x1, y1 in crossing[19].faces.values()]
+    # round-robin: one person got red (like the background), the other blue
+    assert sorted(redness(face) > 0 for face in faces) == [False, True]
+    assert min(redness(face) for face in faces) < -60
+    assert redness(last[:40]) > 60
+
+
+def test_convert_needs_exactly_one_of_model_and_characters(aac_clip, characters, tmp_path):
+    result = run("convert", aac_clip, tmp_path / "out.mp4")
+    assert result.exit_code == 1 and "give either --model or --characters" in result.output

@@ -1,0 +1,67 @@
+"""The whole live loop on a real crossing clip: every person keeps their character, sinks get every frame."""
+
+from __future__ import annotations
+
+import av
+import numpy as np
+
+from celflow.realtime.build import build_pipeline
+from celflow.realtime.capture import Capture
+from celflow.realtime.characters import Character
+from celflow.realtime.engine import run_loop
+from celflow.realtime.records import StylizedFrame
+from celflow.realtime.sinks import Mp4Sink
+from celflow.realtime.sources import VideoSource
+
+from .conftest import redness, write_clip
+
+
+class Recorder:
+    """A sink that keeps what it was given (the sinks' interface, nothing skipped)."""
+
+    def __init__(self, stop_after: int | None = None) -> None:
+        self.results: list[StylizedFrame] = []
+        self.stop_after = stop_after
+        self.closed = False
+
+    def write(self, result: StylizedFrame, annotated: np.ndarray) -> bool:
+        self.results.append(result)
+        return self.stop_after is None or len(self.results) < self.stop_after
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_people_keep_their_character_through_the_crossing(crossing, characters, tmp_path):
+    clip = write_clip(tmp_path / "crossing.mp4", [shot.rgb for shot in crossing])
+    cast = [Character(name, path) for name, path in characters.items()]
+    pipeline = build_pipeline(cast, "person-only", frame_rate=20)
+    recorder = Recorder()
+    recording = tmp_path / "recorded.mp4"
+
+    report = run_loop(Capture(VideoSource(str(clip))), pipeline, [recorder, Mp4Sink(recording, 20)])
+
+    assert report.frames == len(crossing) and not report.stopped_by_user
+    assert 0 < report.latency_p50_ms <= report.latency_p95_ms
+    assert recorder.closed
+    worn = {}
+    for result in recorder.results:
+        for track in result.tracks:
+            worn.setdefault(track.track_id, set()).add(track.character)
+            x0, y0, x1, y1 = (round(v) for v in track.box)
+            face = result.rgb[y0:y1, x0:x1]
+            assert (redness(face) > 60) if track.character == "red" else (redness(face) < -60)
+    assert (worn[0], worn[1]) == ({"red"}, {"blue"})
+    with av.open(str(recording)) as container:
+        assert container.streams.video[0].frames == len(crossing)
+
+
+def test_a_sink_saying_stop_ends_the_loop(crossing, characters, tmp_path):
+    clip = write_clip(tmp_path / "crossing.mp4", [shot.rgb for shot in crossing[:10]])
+    pipeline = build_pipeline([Character("red", characters["red"])], "full-frame", track=False)
+    capture = Capture(VideoSource(str(clip)))
+
+    report = run_loop(capture, pipeline, [Recorder(stop_after=3)])
+    capture.close()
+
+    assert (report.frames, report.stopped_by_user) == (3, True)
