@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from celflow.commands import character, convert, demo, export, generate, train
+from celflow.commands import bench, character, convert, demo, distill, evaluate, export, generate, live, serve, student, train
 
 app = typer.Typer(
     help="celflow: make photo→webtoon pairs with a slow teacher, distil them into a real-time student, ship it.",
@@ -21,11 +21,17 @@ app = typer.Typer(
 
 # Registration: one line per command or command group.
 app.command()(generate.generate)
+app.command()(distill.distill)
+app.command()(serve.serve)
 app.command()(train.train)
+app.command()(evaluate.evaluate)
 app.command()(export.export)
+app.command()(bench.bench)
 app.command()(convert.convert)
+app.command()(live.live)
 app.command()(demo.demo)
 app.add_typer(character.app, name="character")
+app.add_typer(student.app, name="student")
 
 
 def main() -> None:

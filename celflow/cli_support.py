@@ -13,8 +13,12 @@ CharacterOption = Annotated[
 
 
 def fail(error: Exception) -> NoReturn:
-    """Print `celflow: error: …` on one line and exit 1: the user's input is wrong, not the program."""
-    typer.echo(f"celflow: error: {error}", err=True)
+    """Print `celflow: error: …` on one line and exit 1: the user's input is wrong, not the program.
+
+    Multi-line messages (pydantic lists each bad field on its own lines) are joined with "; ".
+    """
+    message = "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
+    typer.echo(f"celflow: error: {message}", err=True)
     raise typer.Exit(code=1)
 
 
