@@ -6,6 +6,7 @@ inside the command functions so `celflow --help` is instant.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -35,6 +36,9 @@ app.add_typer(student.app, name="student")
 
 
 def main() -> None:
+    # Prefect's temporary server would send usage telemetry, and its heartbeat races our first flow run for
+    # the SQLite lock ("database is locked" tracebacks); a user can still turn it on in the environment.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     app(prog_name="celflow")
 
 

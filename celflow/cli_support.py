@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -10,6 +12,32 @@ import typer
 CharacterOption = Annotated[
     str, typer.Option("--character", "-c", help="Character pack folder, its character.yaml, or a built-in name.")
 ]
+BackendOption = Annotated[
+    str,
+    typer.Option(help="Runtime: auto (the fastest present, logged with why), cpu, cuda-ep, tensorrt-ep, tensorrt."),
+]
+
+
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a line is logged (a test runner swaps it between commands)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _ignored) -> None:
+        pass
+
+
+def show_celflow_logs() -> None:
+    """celflow's own INFO lines (e.g. which backend `auto` chose) on stderr; other libraries stay quiet."""
+    logger = logging.getLogger("celflow")
+    if not any(isinstance(handler, _CurrentStderr) for handler in logger.handlers):
+        handler = _CurrentStderr()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 def fail(error: Exception) -> NoReturn:

@@ -55,17 +55,19 @@ def availability(backend: Backend) -> Availability:
         return Availability(backend, True, "PyTorch is installed")
     if backend is Backend.CPU:
         return Availability(backend, True, "onnxruntime's CPU provider is always present")
+    # the library first: where it is missing, torch (hundreds of MB for a live process) is never imported
+    if backend is Backend.TENSORRT:
+        if importlib.util.find_spec("tensorrt") is None:
+            return Availability(backend, False, "the tensorrt Python package is not installed")
+    elif ORT_PROVIDERS[backend] not in ort.get_available_providers():
+        provider = ORT_PROVIDERS[backend]
+        return Availability(backend, False, f"this onnxruntime build has no {provider} (install onnxruntime-gpu)")
     gpu = cuda_device_name()
     if gpu is None:
         return Availability(backend, False, "no CUDA GPU visible to torch")
     if backend is Backend.TENSORRT:
-        if importlib.util.find_spec("tensorrt") is None:
-            return Availability(backend, False, "the tensorrt Python package is not installed")
         return Availability(backend, True, f"tensorrt is installed and {gpu} is visible")
-    provider = ORT_PROVIDERS[backend]
-    if provider not in ort.get_available_providers():
-        return Availability(backend, False, f"this onnxruntime build has no {provider} (install onnxruntime-gpu)")
-    return Availability(backend, True, f"onnxruntime offers {provider} and {gpu} is visible")
+    return Availability(backend, True, f"onnxruntime offers {ORT_PROVIDERS[backend]} and {gpu} is visible")
 
 
 def choose_backend(requested: Backend | str = "auto") -> Backend:

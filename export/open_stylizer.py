@@ -11,8 +11,12 @@ from celflow.export.stylizer import Stylizer
 log = logging.getLogger(__name__)
 
 
-def open_stylizer(model: Path, backend: Backend | str = "auto", threads: int | None = None, fp16: bool = False) -> Stylizer:
-    """`model` is an ONNX file, or a student folder for the torch backend; `auto` logs what it chose and why."""
+def open_stylizer(
+    model: Path, backend: Backend | str = "auto", threads: int | None = None, fp16: bool = False, spin: bool = True
+) -> Stylizer:
+    """`model` is an ONNX file, or a student folder for the torch backend; `auto` logs what it chose and why.
+
+    `spin` is onnxruntime's busy-waiting between runs (see `open_session`)."""
     model = Path(model)
     if model.is_dir():
         if backend not in ("auto", Backend.TORCH, Backend.TORCH.value):
@@ -30,4 +34,4 @@ def open_stylizer(model: Path, backend: Backend | str = "auto", threads: int | N
         return TensorRTStylizer(model, fp16=fp16)
     from celflow.export.runtime import OnnxStylizer
 
-    return OnnxStylizer(model, threads, chosen, fp16=fp16)
+    return OnnxStylizer(model, threads, chosen, fp16=fp16, spin=spin)

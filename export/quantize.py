@@ -110,9 +110,10 @@ def compare_to_fp32(
 ) -> tuple[float, float, float]:
     """Mean SSIM of the variant's stylisations against FP32's, and both median latencies (ms) at SPEED_SHAPE.
 
-    Timed interleaved on the CPU provider, so a busy machine slows both alike and the ratio stays fair.
+    Timed interleaved on the CPU provider, so a busy machine slows both alike and the ratio stays fair; without
+    spin-waiting, or each session's idle threads would slow the other.
     """
-    reference, variant = OnnxStylizer(fp32_path), OnnxStylizer(variant_path)
+    reference, variant = OnnxStylizer(fp32_path, spin=False), OnnxStylizer(variant_path, spin=False)
     mean_ssim = float(np.mean([ssim(variant(photo), reference(photo)) for photo in photos]))
     frame = np.random.default_rng(0).random(SPEED_SHAPE, dtype=np.float32)
     fp32_latency, variant_latency = interleaved_latencies(

@@ -25,11 +25,12 @@ def convert_task(
     frame_max_side: int | None,
     segment_seconds: float,
     progress: bool,
+    backend: str,
 ) -> ConvertReport:
     rate = float(probe_video(src).rate)
     pipeline = build_pipeline(
         characters, mode, assignment, explicit, smoothing=smoothing, frame_rate=rate, track=False,
-        frame_max_side=frame_max_side,
+        frame_max_side=frame_max_side, backend=backend,
     )
     return convert_video(src, dst, frame_by_frame(pipeline, rate), progress, segment_seconds)
 
@@ -46,15 +47,17 @@ def convert_flow(
     smoothing: float = 0.0,
     frame_max_side: int | None = None,
     segment_seconds: float = SEGMENT_SECONDS,
+    backend: str = "auto",
 ) -> ConvertReport:
     """Stylise every frame of `src` (whole frame, or each person in their character) into an H.264 MP4.
 
     `characters` may be a single ONNX file: one character, named after the file. `frame_max_side` runs the
-    whole-frame pass on a frame scaled down to that many pixels on its long side (speed for 1080p).
+    whole-frame pass on a frame scaled down to that many pixels on its long side (speed for 1080p);
+    `backend` is a runtime backend name (`auto`: the fastest present).
     """
     if isinstance(characters, Path):
         characters = [Character(characters.stem, characters)]
     return convert_task(
         Path(src), Path(dst), characters, mode, assignment, explicit or {}, smoothing, frame_max_side, segment_seconds,
-        progress,
+        progress, backend,
     )

@@ -28,9 +28,10 @@ def build_pipeline(
     track: bool = True,
     max_side: int = 192,
     frame_max_side: int | None = None,
+    backend: str = "auto",
 ) -> Pipeline:
     """One stylizer per character, a tracker when people matter (any mode but full-frame, or `track`)."""
-    stylizers = {character.name: load_stylizer(character.model) for character in characters}
+    stylizers = {character.name: load_stylizer(character.model, backend=backend) for character in characters}
     person_mask = None
     if mode != "full-frame" and not all_have_alpha(stylizers.values()):
         from celflow.generators.person_mask import PersonSegmenter

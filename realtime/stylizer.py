@@ -11,6 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
+from celflow.export.open_stylizer import open_stylizer
 from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, OnnxStylizer
 from celflow.student.frames import batch_to_rgb, check_rgb, pad_to_stride, rgb_to_batch
 
@@ -39,8 +40,13 @@ class AlphaStylizer:
         return batch_to_rgb(stylized)[:height, :width], np.clip(alpha[0, 0, :height, :width], 0, 1).astype(np.float32)
 
 
-def load_stylizer(model: Path, threads: int | None = None) -> Stylizer | AlphaStylizer:
-    """The backend that runs a character's student; swapping it (CUDA, TensorRT) is this one line."""
-    onnx = OnnxStylizer(model, threads)
-    has_alpha = any(output.name == ALPHA_OUTPUT for output in onnx.session.get_outputs())
-    return AlphaStylizer(onnx) if has_alpha else onnx
+def load_stylizer(model: Path, threads: int | None = None, backend: str = "auto") -> Stylizer | AlphaStylizer:
+    """A character's student on `backend` (`auto`: the fastest present, logged with the reason).
+
+    The alpha output is read through onnxruntime (CPU, CUDA or TensorRT EP); a native TensorRT engine gives
+    the picture only, and the person mask then comes from selfie segmentation. onnxruntime does not spin
+    between runs here: the detector, the segmenter, the codec and other characters' sessions share the cores."""
+    stylizer = open_stylizer(model, backend, threads, spin=False)
+    if isinstance(stylizer, OnnxStylizer) and any(o.name == ALPHA_OUTPUT for o in stylizer.session.get_outputs()):
+        return AlphaStylizer(stylizer)
+    return stylizer

@@ -56,9 +56,10 @@ def bench(
     rows = []
     try:
         sizes = tuple(parse_size(text) for text in size or DEFAULT_SIZES)
-        for model in models:
+        for model in models:  # every model checked before the first (slow) measurement
             if not model.exists():
                 raise FileNotFoundError(f"{model}: no model there")
+        for model in models:
             for name in backends_for(model, backend, available_backends()):
                 stylizer = open_stylizer(model, name, threads)
                 typer.echo(f"benchmarking {model.name} on {stylizer.backend.value} …", err=True)

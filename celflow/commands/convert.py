@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from celflow.cli_support import fail, require_file, user_errors
+from celflow.cli_support import BackendOption, fail, require_file, show_celflow_logs, user_errors
 
 MAX_SIDE_HELP = "Stylize whole frames scaled down to this long side, then scale back (speed at 1080p)."
 CHARACTERS_HELP = "Characters: NAME=student.onnx or model folders, comma-separated (the first also draws the background)."
@@ -26,9 +26,11 @@ def convert(
     smoothing: Annotated[float, typer.Option(help="Temporal smoothing strength in [0, 1); 0 is off.")] = 0.0,
     max_side: Annotated[int | None, typer.Option(help=MAX_SIDE_HELP)] = None,
     segment_seconds: Annotated[float, typer.Option(help="Length of each resumable segment.")] = 30.0,
+    backend: BackendOption = "auto",
 ) -> None:
     """Stylise every frame of a video; rerun the same command to resume an interrupted conversion."""
     require_file(src, "input video")
+    show_celflow_logs()
     from celflow.realtime.characters import Character, parse_characters, parse_track_map
     from celflow.realtime.modes import MODES
     from celflow.realtime.video import VideoError
@@ -56,6 +58,7 @@ def convert(
             smoothing=smoothing,
             frame_max_side=max_side,
             segment_seconds=segment_seconds,
+            backend=backend,
         )
     except (VideoError, *user_errors()) as error:
         fail(error)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from celflow.cli_support import fail, user_errors
+from celflow.cli_support import BackendOption, fail, show_celflow_logs, user_errors
 from celflow.commands.convert import CHARACTERS_HELP, MAX_SIDE_HELP
 
 
@@ -24,6 +24,7 @@ def live(
     window: Annotated[bool, typer.Option(help="Show an OpenCV window when a display exists.")] = True,
     record: Annotated[Path | None, typer.Option(help="Also write the stylized stream to this MP4.")] = None,
     max_frames: Annotated[int | None, typer.Option(help="Stop after this many frames.")] = None,
+    backend: BackendOption = "auto",
 ) -> None:
     """Stylize a live source until it ends, `q` is pressed in the window, or Ctrl-C."""
     from celflow.realtime.build import build_pipeline
@@ -34,6 +35,7 @@ def live(
     from celflow.realtime.sinks import Mp4Sink, PreviewSink, WindowSink, has_display
     from celflow.realtime.sources import SourceError, open_source
 
+    show_celflow_logs()
     try:
         if mode not in MODES:
             raise ValueError(f"--mode {mode}: expected one of {', '.join(MODES)}")
@@ -49,6 +51,7 @@ def live(
             smoothing=smoothing,
             frame_rate=opened.rate,
             frame_max_side=max_side,
+            backend=backend,
         )
     except (SourceError, *user_errors()) as error:
         fail(error)

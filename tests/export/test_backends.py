@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import re
+import subprocess
+import sys
 
+import onnxruntime as ort
 import pytest
 
-from celflow.export.backends import AUTO_ORDER, Backend, availability, available_backends, choose_backend, cuda_device_name
+from celflow.export.backends import (
+    AUTO_ORDER,
+    ORT_PROVIDERS,
+    Backend,
+    availability,
+    available_backends,
+    choose_backend,
+    cuda_device_name,
+)
 
 NO_GPU = cuda_device_name() is None
 needs_no_gpu = pytest.mark.skipif(not NO_GPU, reason="describes a machine without a CUDA GPU; this one has one")
@@ -26,16 +39,28 @@ def test_without_a_gpu_auto_falls_back_to_the_cpu_and_logs_each_reason(caplog: p
     with caplog.at_level(logging.INFO, logger="celflow.export.backends"):
         assert choose_backend("auto") is Backend.CPU
 
-    for skipped in ("tensorrt", "tensorrt-ep", "cuda-ep"):
-        assert f"backend auto: skipped {skipped}: no CUDA GPU visible to torch" in caplog.text
+    for skipped in (Backend.TENSORRT, Backend.TENSORRT_EP, Backend.CUDA_EP):
+        reason = availability(skipped).reason
+        assert reason and f"backend auto: skipped {skipped.value}: {reason}" in caplog.text
     assert available_backends() == [Backend.CPU, Backend.TORCH]
 
 
 @needs_no_gpu
 @pytest.mark.parametrize("backend", ["tensorrt", "tensorrt-ep", "cuda-ep"])
 def test_asking_for_an_absent_gpu_backend_is_a_one_line_error(backend: str) -> None:
-    with pytest.raises(ValueError, match=rf"backend {backend}: not available here \(no CUDA GPU visible to torch\)"):
+    reason = availability(Backend(backend)).reason
+    with pytest.raises(ValueError, match=rf"^backend {backend}: not available here \({re.escape(reason)}\)$"):
         choose_backend(backend)
+
+
+def test_without_gpu_libraries_auto_does_not_import_torch() -> None:
+    """A live process stays small: torch is asked about a GPU only when a GPU library is there to use it."""
+    probe = "import sys; from celflow.export.backends import choose_backend; choose_backend('auto'); print('torch' in sys.modules)"
+    has_gpu_library = importlib.util.find_spec("tensorrt") is not None or any(
+        ORT_PROVIDERS[b] in ort.get_available_providers() for b in (Backend.TENSORRT_EP, Backend.CUDA_EP)
+    )
+    imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert imported == str(has_gpu_library)
 
 
 def test_an_unknown_backend_name_is_refused() -> None:

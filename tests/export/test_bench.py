@@ -39,9 +39,11 @@ def test_bad_arguments_are_one_line_errors(exported: ExportReport, tmp_path: Pat
     for args, message in [
         ([str(exported.onnx_path), "--size", "640by480"], "--size 640by480: expected WIDTHxHEIGHT"),
         ([str(tmp_path / "missing.onnx")], "missing.onnx: no model there"),
+        ([str(exported.onnx_path), str(tmp_path / "later.onnx")], "later.onnx: no model there"),
         ([str(exported.onnx_path), "--backend", "cuda-ep"], "backend cuda-ep: not available here"),
     ]:
         result = CliRunner().invoke(app, ["bench", *args])
         if "cuda-ep" in args and result.exit_code == 0:
             continue  # this machine has CUDA: nothing to refuse
         assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+        assert "benchmarking" not in result.output  # refused before any slow measurement

@@ -63,8 +63,6 @@ def test_a_variant_below_the_floor_is_refused_and_not_written_unless_forced(
 
 
 def test_fp16_halves_the_weights_and_keeps_fp32_inputs(exported: ExportReport, pairs_dir: Path, tmp_path: Path) -> None:
-    pytest.importorskip("onnxconverter_common", reason="FP16 conversion needs onnxconverter-common")
-
     fp16 = make_variant("fp16", exported.onnx_path, tmp_path / "student.fp16.onnx", pair_photos(pairs_dir), **FAST)
 
     graph = onnx.load(str(fp16.onnx_path)).graph

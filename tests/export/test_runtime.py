@@ -30,6 +30,15 @@ def test_odd_sizes_come_back_whole_and_match_torch(
     assert np.abs(stylized.astype(np.int16) - photo).mean() > 1  # the head is not zero: it really stylised
 
 
+def test_spin_waiting_can_be_turned_off_and_draws_the_same(exported: ExportReport, astronaut: np.ndarray) -> None:
+    spinning, quiet = OnnxStylizer(exported.onnx_path), OnnxStylizer(exported.onnx_path, spin=False)
+    entry = "session.intra_op.allow_spinning"
+
+    assert spinning.session.get_session_options().get_session_config_entry(entry) == "1"
+    assert quiet.session.get_session_options().get_session_config_entry(entry) == "0"
+    assert np.array_equal(spinning(astronaut[:64, :64]), quiet(astronaut[:64, :64]))
+
+
 def test_a_missing_model_is_named(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"nothing\.onnx: no ONNX model there"):
         OnnxStylizer(tmp_path / "nothing.onnx")

@@ -6,6 +6,7 @@ import av
 from typer.testing import CliRunner
 
 from celflow.cli import app
+from celflow.export.backends import Backend, availability
 from celflow.realtime.video import read_frames
 
 from .conftest import redness, write_clip
@@ -36,6 +37,21 @@ def test_live_stops_after_max_frames(crossing, characters, tmp_path):
 
     assert result.exit_code == 0, result.output
     assert " 4 frames at" in result.output
+
+
+def test_live_says_which_backend_it_chose_and_refuses_one_that_is_not_here(crossing, characters, tmp_path):
+    clip = write_clip(tmp_path / "crossing.mp4", [shot.rgb for shot in crossing[:4]])
+    common = ("live", "--source", clip, "--characters", characters["red"], "--preview-port", 0, "--no-window")
+
+    chosen = run(*common, "--backend", "auto")
+    assert chosen.exit_code == 0, chosen.output
+    assert "backend auto: chose " in chosen.output
+
+    if availability(Backend.TENSORRT).available:
+        return  # a TensorRT machine: nothing is missing to refuse
+    missing = run(*common, "--backend", "tensorrt")
+    assert missing.exit_code == 1
+    assert missing.output.strip().splitlines()[-1].startswith("celflow: error: backend tensorrt: not available here (")
 
 
 def test_live_errors_are_one_line(characters, tmp_path):

@@ -66,7 +66,8 @@ def test_resuming_with_other_settings_is_refused(pack, reference_images):
 
 
 def test_text_encoder_lora_is_saved_beside_the_unet_one(pack, reference_images):
-    assert _train(pack, reference_images, 2, "--train-text-encoder").exit_code == 0
+    result = _train(pack, reference_images, 2, "--train-text-encoder")
+    assert result.exit_code == 0, result.output
     keys = load_file(pack / "lora" / "pytorch_lora_weights.safetensors").keys()
     assert any(key.startswith("text_encoder.") for key in keys) and any(key.startswith("unet.") for key in keys)
 
