@@ -71,6 +71,16 @@ class DiffusionWeights(_Strict):
     device: Literal["auto", "cuda", "mps", "cpu"] = "auto"
     attention_slicing: bool = False
     vae_tiling: bool = False
+    batch_size: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="photos diffused together in one pipeline call (GPU throughput); 1 = one at a time; "
+        "batches fill only with --workers ≥ batch_size and photos of the same diffusion size",
+    )
+    batch_wait_ms: int = Field(
+        200, ge=0, le=60_000, description="how long a batch's first photo waits for others before it runs alone"
+    )
 
     _pack_dir: Path = PrivateAttr(default_factory=Path.cwd)
     _weights_sha256: str = PrivateAttr("")

@@ -34,7 +34,9 @@ class DemoSettings(BaseModel):
     variants_per_portrait: int = 50
     clip_every: int = 4
     max_side: int = 384
-    train: TrainConfig = TrainConfig(max_minutes=7.0)
+    # the cosine schedule spans `steps`, about what 2 cores train in 7 minutes, so the rate has decayed by the
+    # time the 7-minute cap stops training (a cap far inside the schedule would stop it at its peak rate)
+    train: TrainConfig = TrainConfig(steps=3000, max_minutes=7.0)
     sheet_rows: int = 6
     progress: bool = True
 

@@ -36,7 +36,7 @@ from celflow.pipelines.pair_store import (
     remove_stale_temporaries,
     write_pair,
 )
-from celflow.pipelines.teacher_slots import ensure_teacher_slots, teacher_tag
+from celflow.pipelines.teacher_slots import ensure_teacher_slots, short_batches_warning, teacher_tag
 from celflow.records import MANIFEST_FILE, PAIR_RECORD_FILE, Manifest, PairRecord, Rejection, read_manifest, write_manifest
 
 DEFAULT_MAX_SIDE = 512
@@ -203,7 +203,12 @@ def generate_flow(
     if removed := remove_stale_temporaries(pairs_dir):
         logger.info("removed %d half-written pair folder(s) left by an interrupted run", removed)
     if (slots := ensure_teacher_slots(pack)) is not None:
-        logger.info("%s teacher: at most %d task(s) at once (tag %s)", pack.teacher.kind, slots, teacher_tag(pack))
+        logger.info(
+            "%s teacher: at most %d task(s) at once (tag %s), batches of up to %d photos",
+            pack.teacher.kind, slots, teacher_tag(pack), pack.teacher.batch_size,
+        )
+        if warning := short_batches_warning(pack, slots):
+            logger.warning(warning)
     pair_task = make_pair_task.with_options(
         tags={teacher_tag(pack)},
         result_storage=result_storage(cache_dir or pairs_dir / CACHE_FOLDER),

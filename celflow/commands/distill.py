@@ -15,6 +15,7 @@ from celflow.commands.generate import (
     RunnerOption,
     WorkersOption,
     runner_spec,
+    warn_if_batches_cannot_fill,
 )
 
 
@@ -40,11 +41,12 @@ def distill(
         list_photos(photos)
         if heldout is not None:
             list_photos(heldout)
-        load_character(character)
+        pack = load_character(character)
         config = TrainConfig(steps=steps, max_minutes=minutes)
     except user_errors() as error:
         fail(error)
     spec = runner_spec(runner, address, workers)
+    warn_if_batches_cannot_fill(pack, workers)
     from celflow.pipelines.distill import distill_flow
     from celflow.pipelines.generate_summary import TooManyFailures
 

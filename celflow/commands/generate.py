@@ -10,13 +10,19 @@ import typer
 from celflow.cli_support import CharacterOption, fail, user_errors
 
 if TYPE_CHECKING:
+    from celflow.character import Character
     from celflow.pipelines.runners import RunnerSpec
 
 RunnerOption = Annotated[str, typer.Option(help="Where tasks run: threads | dask | ray (ray: pip install 'celflow[ray]').")]
 AddressOption = Annotated[
     str | None, typer.Option(help="Address of a running Dask scheduler or Ray cluster (default: start a local one).")
 ]
-WorkersOption = Annotated[int, typer.Option(help="Threads, or local Dask workers, making pairs at once.")]
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        help="Threads, or local Dask workers, making pairs at once (≥ a diffusion pack's batch_size to fill batches)."
+    ),
+]
 MaxSideOption = Annotated[int, typer.Option(help="Shrink photos so their longer side is at most this.")]
 FailedShareOption = Annotated[
     float, typer.Option(help="Fail the run when more than this share of photos is unreadable or crashes the teacher.")
@@ -54,6 +60,14 @@ def runner_spec(runner: str, address: str | None, workers: int) -> RunnerSpec:
     return spec
 
 
+def warn_if_batches_cannot_fill(character: Character, workers: int) -> None:
+    """A diffusion batch gathers photos from tasks running at once: fewer workers than batch_size cap it."""
+    batch_size = getattr(character.teacher, "batch_size", 1)
+    if workers < batch_size:
+        message = f"warning: --workers {workers} < batch_size {batch_size}: batches hold at most {workers} photos"
+        typer.echo(message, err=True)
+
+
 def generate(
     photos: Annotated[Path, typer.Argument(help="Folder of photos (searched recursively).")],
     pairs: Annotated[Path, typer.Argument(help="Output folder for pairs and manifest.json.")],
@@ -75,11 +89,12 @@ def generate(
 
     try:
         count = len(list_photos(photos))
-        load_character(character)
+        pack = load_character(character)
         sam = sam_settings(sam_checkpoint, sam_model)
     except user_errors() as error:
         fail(error)
     spec = runner_spec(runner, address, workers)
+    warn_if_batches_cannot_fill(pack, workers)
     from celflow.pipelines.generate import generate_flow
     from celflow.pipelines.generate_summary import TooManyFailures
     from celflow.pipelines.runners import with_runner

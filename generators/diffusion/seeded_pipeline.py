@@ -4,36 +4,58 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
 from celflow.diffusion_spec import DiffusionWeights
+from celflow.generators.diffusion.batcher import MicroBatcher
 from celflow.generators.diffusion.two_pass import float_image_to_uint8, resize_rgb
 
-_shared: dict[tuple, tuple[object, threading.Lock]] = {}
+PER_IMAGE = ("prompt", "negative_prompt", "image", "control_image")  # the arguments diffusers takes as lists
+
+_shared: dict[tuple, MicroBatcher] = {}
 _shared_lock = threading.Lock()
+
+
+def batch_key(call: dict) -> tuple:
+    """What calls must agree on to share a pipeline call: every argument but the per-image ones, the image
+    sizes (one tensor holds the batch) and whether there is a negative prompt."""
+    settings = tuple(sorted((name, value) for name, value in call.items() if name not in PER_IMAGE))
+    sizes = tuple(getattr(call.get(name), "size", None) for name in ("image", "control_image"))
+    return settings, sizes, call.get("negative_prompt") is None
+
+
+def diffuse_batch(pipe, seed: int, calls: list[dict]) -> list[np.ndarray]:
+    """One pipeline call for `calls` (agreeing on `batch_key`); each image gets the noise it would get alone,
+    since diffusers draws image i's noise from generator i. A batch of one is the unbatched call."""
+    import torch
+
+    def noise() -> torch.Generator:  # drawn on the CPU: the same seed gives the same image on any device
+        return torch.Generator("cpu").manual_seed(seed)
+
+    if len(calls) == 1:
+        return list(pipe(generator=noise(), output_type="np", **calls[0]).images)
+    settings = {name: value for name, value in calls[0].items() if name not in PER_IMAGE}
+    lists = {name: [call[name] for call in calls] for name in PER_IMAGE if calls[0].get(name) is not None}
+    return list(pipe(generator=[noise() for _ in calls], output_type="np", **settings, **lists).images)
 
 
 class SeededPipeline:
     """The flow runs a PairMaker per worker thread; two copies of SD on one GPU would double its memory for no
-    speed, so threads share one pipeline and take turns (a pipeline's scheduler is not thread-safe)."""
+    speed, so threads share one pipeline: calls take turns (a pipeline's scheduler is not thread-safe), and
+    with the pack's `batch_size` > 1 concurrent calls are diffused together."""
 
     def __init__(self, spec: DiffusionWeights, build: Callable[[DiffusionWeights], object]) -> None:
         key = (build.__qualname__, spec.model_dump_json(), str(spec.pack_dir))
         with _shared_lock:
             if key not in _shared:
                 _shared.clear()  # one model in memory at a time: a new pack's pipeline replaces the last one
-                _shared[key] = (build(spec), threading.Lock())
-            self._pipe, self._lock = _shared[key]
-        self.seed = spec.seed
+                run = partial(diffuse_batch, build(spec), spec.seed)
+                _shared[key] = MicroBatcher(run, spec.batch_size, spec.batch_wait_ms / 1000)
+            self._batcher = _shared[key]
 
     def __call__(self, height: int, width: int, **call) -> np.ndarray:
-        """Run the pipeline on `call`; its first image as H×W×3 uint8 at (height, width)."""
-        import torch
-
-        with self._lock:
-            # noise drawn on the CPU: the same seed gives the same image on any device
-            images = self._pipe(
-                generator=torch.Generator("cpu").manual_seed(self.seed), output_type="np", **call
-            ).images
-        return resize_rgb(float_image_to_uint8(images[0]), height, width)
+        """Run the pipeline on `call`; its image as H×W×3 uint8 at (height, width)."""
+        image = self._batcher.submit(batch_key(call), call)
+        return resize_rgb(float_image_to_uint8(image), height, width)
