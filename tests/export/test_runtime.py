@@ -94,7 +94,7 @@ def test_mismatched_model_and_backend_are_named(model_dir: Path, exported: Expor
 def test_gpu_execution_providers_match_the_cpu(backend: Backend, exported: ExportReport, astronaut: np.ndarray) -> None:
     found = availability(backend)
     if not found.available:
-        pytest.skip(f"{backend.value} not available: {found.reason}")
+        pytest.skip(f"GPU backend {backend.value} not available: {found.reason}")
     photo = np.ascontiguousarray(astronaut[:200, :256])
 
     stylizer = OnnxStylizer(exported.onnx_path, backend=backend)
