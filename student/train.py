@@ -8,6 +8,7 @@ weights a straight run does.
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from pathlib import Path
 from typing import Literal
@@ -45,11 +46,14 @@ from celflow.student.training_logs import (
 )
 from celflow.student.unet import PRESETS, StudentConfig, StudentUNet
 
+log = logging.getLogger(__name__)
+
 REPORT_FILE = "train_report.json"
 # How long to run and how often to report, not what is learnt: a resumed run may change these.
 # `steps` is not among them: the learning-rate schedule spans it.
 RUN_LENGTH_FIELDS = {"max_minutes", "checkpoint_every", "log_every"}
 SAMPLE_ROWS = 4
+CUT_SCHEDULE_WARNING = 0.1  # warn when a time limit stops training with the learning rate above this share of its peak
 
 
 class TrainConfig(BaseModel):
@@ -233,6 +237,8 @@ def train_student(
         if any_process(time.monotonic() >= deadline, process):
             break
     bar.close()
+    if step < config.steps and process.is_main:
+        _warn_if_schedule_cut(step, config, scheduler.get_last_lr()[0])
     if step % config.checkpoint_every:
         save_checkpoint()  # the run ended between checkpoints: keep its last steps for the next run
     seconds = seconds_before + time.monotonic() - started
@@ -272,6 +278,18 @@ def _report(
         images_per_second=step * config.batch_size / seconds if seconds > 0 else 0.0,
         model_dir=model_dir,
         processes=process.world_size,
+    )
+
+
+def _warn_if_schedule_cut(step: int, config: TrainConfig, learning_rate: float) -> None:
+    """The time limit ended training while a decaying schedule was still far from its end: the weights were
+    shipped at a high learning rate, which costs quality the user can win back by resuming or by fewer steps."""
+    if config.schedule == "constant" or learning_rate <= CUT_SCHEDULE_WARNING * config.learning_rate:
+        return
+    log.warning(
+        "stopped by the %g-minute limit at step %d of %d, learning rate still %.0f%% of its peak: rerun the same "
+        "command to continue, or choose fewer steps so the %s schedule ends in time",
+        config.max_minutes, step, config.steps, 100 * learning_rate / config.learning_rate, config.schedule,
     )
 
 

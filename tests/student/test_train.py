@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import cv2
@@ -139,11 +140,15 @@ def test_resume_refuses_a_checkpoint_trained_with_other_settings(pairs_dir: Path
         train(pairs_dir, tmp_path, TINY.model_copy(update={"learning_rate": 1e-3}))
 
 
-def test_max_minutes_stops_early_and_keeps_a_checkpoint(pairs_dir: Path, tmp_path: Path) -> None:
-    report = train(pairs_dir, tmp_path, TINY.model_copy(update={"max_minutes": 1e-6}))
+def test_max_minutes_stops_early_keeps_a_checkpoint_and_says_the_schedule_was_cut(
+    pairs_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="celflow.student.train"):
+        report = train(pairs_dir, tmp_path, TINY.model_copy(update={"max_minutes": 1e-6}))
 
     assert report.steps == 1
     assert load_training_checkpoint(tmp_path / CHECKPOINT_FILE).step == 1
+    assert f"limit at step 1 of {TINY.steps}, learning rate still" in caplog.text
 
 
 def test_a_separate_validation_folder_is_used_whole(pairs_dir: Path, tmp_path: Path) -> None:
