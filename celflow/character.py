@@ -55,6 +55,7 @@ class ProceduralTeacher(CelStyle):
     """The offline teacher: cel shading of the whole photo, no weights needed."""
 
     kind: Literal["procedural"] = "procedural"
+    draw_eyes: bool = Field(True, description="webtoon eyes from the face mesh: white eye, dark iris, inked lid")
 
 
 TEACHER_KINDS = {"procedural": ProceduralTeacher, "diffusion": DiffusionTeacher, "instruct-pix2pix": InstructPix2PixTeacher}

@@ -78,6 +78,12 @@ def ink_lines(smooth_rgb: np.ndarray, weight: float, scale: float) -> np.ndarray
     return cv2.GaussianBlur(lines, (0, 0), 0.6 * scale)
 
 
+def ink_colour(params: CelStyle) -> np.ndarray:
+    """The palette's darkest colour (RGB float32): what lines are drawn in."""
+    palette = hex_to_rgb(params.palette)
+    return palette[int(rgb_to_lab(palette)[:, 0].argmin())].astype(np.float32)
+
+
 def cel_shade(rgb: np.ndarray, params: CelStyle) -> np.ndarray:
     """Stylise a whole H×W×3 uint8 RGB photo as cel-shaded line art in the character's palette."""
     scale = max(rgb.shape[:2]) / REFERENCE_SIDE
@@ -88,6 +94,6 @@ def cel_shade(rgb: np.ndarray, params: CelStyle) -> np.ndarray:
     lightness = quantise_lightness(lab[..., 0], params.shading_tones, scale)
     chroma = pull_chroma_to_palette(lab, palette_lab, params.palette_strength, params.saturation)
     shaded = lab_to_rgb(np.dstack([lightness, chroma + 128])).astype(np.float32)
-    ink = palette[int(palette_lab[:, 0].argmin())].astype(np.float32)
+    ink = ink_colour(params)
     alpha = (ink_lines(smooth, params.line_weight, scale) * params.line_darkness)[..., None]
     return np.clip(shaded * (1 - alpha) + ink * alpha, 0, 255).astype(np.uint8)

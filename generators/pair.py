@@ -15,6 +15,8 @@ import numpy as np
 
 from celflow.character import Character
 from celflow.generators.background import compose_person_and_background, draw_background
+from celflow.generators.cel_eyes import draw_cel_eyes
+from celflow.generators.cel_shading import ink_colour
 from celflow.generators.face_finder import FaceFinder, FacesInPhoto
 from celflow.generators.face_mesh import Face
 from celflow.generators.face_warp import WarpOutOfRange, warp_face_to_character
@@ -114,6 +116,9 @@ class PairMaker:
                 stylised = self.teacher(toned, mask)
             except Exception as error:  # a teacher crash costs one photo, never the run
                 raise PairRejected(TEACHER_FAILED, f"{type(error).__name__}: {error}") from error
+            style = character.teacher
+            if style.kind == "procedural" and style.draw_eyes:
+                stylised = draw_cel_eyes(stylised, toned, faces, ink_colour(style), style.line_weight)
         if character.background:
             with _stage(timings, "background"):
                 stylised = compose_person_and_background(stylised, draw_background(photo, character.background), mask)
