@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import tempfile
 import time
@@ -22,7 +21,9 @@ import cv2
 import numpy as np
 import skimage.data
 
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # as the celflow CLI runs Prefect
+from celflow.prefect_defaults import quiet_local_server
+
+quiet_local_server()  # as the celflow CLI runs Prefect
 
 from celflow.character import load_character
 from celflow.generators.pair import PairMaker

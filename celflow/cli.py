@@ -6,12 +6,12 @@ inside the command functions so `celflow --help` is instant.
 
 from __future__ import annotations
 
-import os
 import sys
 
 import typer
 
 from celflow.commands import bench, character, convert, demo, distill, evaluate, export, generate, live, serve, student, train
+from celflow.prefect_defaults import quiet_local_server
 
 app = typer.Typer(
     help="celflow: make photo→webtoon pairs with a slow teacher, distil them into a real-time student, ship it.",
@@ -36,9 +36,7 @@ app.add_typer(student.app, name="student")
 
 
 def main() -> None:
-    # Prefect's temporary server would send usage telemetry, and its heartbeat races our first flow run for
-    # the SQLite lock ("database is locked" tracebacks); a user can still turn it on in the environment.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    quiet_local_server()
     app(prog_name="celflow")
 
 

@@ -7,9 +7,12 @@ import tempfile
 
 # Prefect reads its home when first imported: point it away from ~/.prefect before any test imports it.
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="celflow-prefect-"))
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from pathlib import Path  # noqa: E402
+
+from celflow.prefect_defaults import quiet_local_server  # noqa: E402
+
+quiet_local_server()
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
