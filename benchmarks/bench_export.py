@@ -1,7 +1,7 @@
 """Export figures behind the README: FP32 size, INT8/FP16 quality and speed against FP32, and `celflow bench`.
 
-Run: .venv/bin/python benchmarks/bench_export.py [--student DIR --pairs DIR] [--iterations N] [--json OUT]
-Without --student it exports a seeded random student of the default preset (TrainConfig().student) and
+Run: .venv/bin/python benchmarks/bench_export.py [--student DIR --pairs DIR | --preset NAME] [--iterations N] [--json OUT]
+Without --student it exports a seeded random student of --preset (default: TrainConfig().student) and
 calibrates on crops of the two offline photos; quality figures then describe the quantizer, not a trained
 look. Speeds are medians of interleaved runs on this machine's CPU; rerun on a quiet machine for the README.
 """
@@ -25,7 +25,7 @@ from celflow.export.open_stylizer import open_stylizer
 from celflow.export.quantize import SSIM_FLOOR, QuantizeSettings, make_variant
 from celflow.student.checkpoint import save_student
 from celflow.student.train import TrainConfig
-from celflow.student.unet import StudentUNet
+from celflow.student.unet import PRESETS, StudentConfig, StudentUNet, student_preset
 
 SAMPLES = Path(__file__).resolve().parent.parent / "celflow" / "samples"
 INT8_SETTINGS = {
@@ -50,24 +50,26 @@ def offline_photos() -> list[np.ndarray]:
     return photos
 
 
-def random_student(folder: Path) -> Path:
-    """The default preset with seeded weights and a non-zero head (an untrained head returns the photo)."""
+def random_student(folder: Path, config: StudentConfig) -> Path:
+    """A preset with seeded weights and a non-zero head (an untrained head returns the photo)."""
     torch.manual_seed(0)
-    model = StudentUNet(TrainConfig().student).eval()
+    model = StudentUNet(config).eval()
     torch.nn.init.normal_(model.head.weight, std=0.3)
     return save_student(model, model.config, folder)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--student", type=Path, help="trained student folder (default: a random default preset)")
+    parser.add_argument("--student", type=Path, help="trained student folder (default: a random --preset)")
+    parser.add_argument("--preset", choices=list(PRESETS), help="preset of the random student (default: TrainConfig's)")
     parser.add_argument("--pairs", type=Path, help="pairs folder for calibration (default: offline photo crops)")
     parser.add_argument("--iterations", type=int, default=10, help="timed calls per configuration")
     parser.add_argument("--json", type=Path, help="write every figure here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        student = args.student or random_student(work / "student")
+        preset = student_preset(args.preset) if args.preset else TrainConfig().student
+        student = args.student or random_student(work / "student", preset)
         photos = pair_photos(args.pairs) if args.pairs else offline_photos()
         report = export_onnx(student, work / "student.onnx")
         print(f"student {student}: FP32 ONNX {report.size_bytes / 1e6:.3f} MB (limit 2 MB), parity {report.max_abs_diff:.1e}")

@@ -93,7 +93,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         sizes, latencies = onnx_latencies_ms(models, args.threads, Path(folder))
     columns = [f"{w}×{h} ms" for h, w in FRAME_SIZES]
-    print(f"| student | widths, unshuffle | parameters | GFLOPs 640×480 | ONNX MB | {' | '.join(columns)} | 640×480 vs baseline |")
+    print(f"| student | blocks, widths, unshuffle | parameters | GFLOPs 640×480 | ONNX MB | {' | '.join(columns)} | 640×480 vs baseline |")
     print("|---|---|---|---|---|" + "---|" * len(columns) + "---|")
     baseline_ms = latencies[BASELINE, FRAME_SIZES[-1]]
     for name, model in models.items():
@@ -101,7 +101,7 @@ def main() -> None:
         ratio = latencies[name, FRAME_SIZES[-1]] / baseline_ms
         config = model.config
         print(
-            f"| {name} | {config.widths}, {config.unshuffle} | {count_parameters(model):,} | {gflops(model, 480, 640):.2f} | "
+            f"| {name} | {config.blocks}, {config.widths}, {config.unshuffle} | {count_parameters(model):,} | {gflops(model, 480, 640):.2f} | "
             f"{sizes[name] / 1e6:.2f} | {' | '.join(cells)} | {ratio:.2f}× |"
         )
     print(f"\nonnxruntime CPU, {args.threads} threads, medians of {LATENCY_ROUNDS} interleaved rounds, no spin-waiting")

@@ -1,7 +1,7 @@
-"""Is the student good enough to ship? Train the `small` preset on ≥ 200 teacher pairs from real photos for
+"""Is the student good enough to ship? Train a preset (`small`) on ≥ 200 teacher pairs from real photos for
 at most 10 minutes, then measure, in this one run, everything the student-quality issue asks for.
 
-Run: .venv/bin/python benchmarks/bench_student_quality.py [--out DIR] [--minutes 10] [--threads 2]
+Run: .venv/bin/python benchmarks/bench_student_quality.py [--out DIR] [--minutes 10] [--threads 2] [--preset small]
 A rerun with the same --out reuses the pairs already made (and the trained student, unless --retrain).
 
 Photos (real, offline): training = augmented crops/flips/colour jitter of NASA's astronaut portrait and
@@ -36,7 +36,7 @@ from celflow.student.dataset import PairDataset, sample_batch
 from celflow.student.evaluate import evaluate_model
 from celflow.student.losses import DistillationLoss, LossWeights
 from celflow.student.train import TrainConfig, train_student
-from celflow.student.unet import StudentUNet, student_preset
+from celflow.student.unet import PRESETS, StudentUNet, student_preset
 
 CHARACTER = "default"
 FRAME = (480, 640)  # (height, width): the latency targets are stated at 640×480
@@ -106,6 +106,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/celflow-bench-quality"))
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--preset", choices=list(PRESETS), default="small", help="student preset (trained with its alpha head)")
     parser.add_argument("--variants", type=int, default=110, help="augmented astronaut crops (clip frames add 120)")
     parser.add_argument("--steps", type=int, default=None, help="training steps (default: as many as fit in --minutes, timed here)")
     parser.add_argument("--learning-rate", type=float, default=TrainConfig().learning_rate, help="peak rate of the cosine schedule")
@@ -122,7 +123,7 @@ def main() -> None:
 
     model_dir = out / "student"
     base = TrainConfig(
-        student=student_preset("small", alpha_head=True),
+        student=student_preset(args.preset, alpha_head=True),
         max_minutes=args.minutes,
         learning_rate=args.learning_rate,
         checkpoint_every=250,
@@ -163,7 +164,7 @@ def main() -> None:
         "train pairs (rejected photos)": f"{len(train_pairs.pairs)} ({len(train_pairs.rejected)})",
         "held-out pairs": f"{len(heldout_pairs.pairs)} (hopper {sum(p.pair_id.startswith('hopper') for p in scores.per_pair)}, carphone {sum(p.pair_id.startswith('carphone') for p in scores.per_pair)})",
         "pair generation, this run (pairs already on disk are reused)": f"{generate_s:.0f} s",
-        "training": f"{trained.steps} steps in {trained.seconds / 60:.1f} min, batch {base.batch_size}, crop {base.crop_size}², lr {base.learning_rate:g}, {args.threads} threads",
+        "training": f"{args.preset}: {trained.steps} steps in {trained.seconds / 60:.1f} min, batch {base.batch_size}, crop {base.crop_size}², lr {base.learning_rate:g}, {args.threads} threads",
         "held-out SSIM vs teacher (target ≥ 0.90)": f"{scores.ssim:.4f} (hopper {by_source['hopper']:.4f}, carphone {by_source['carphone']:.4f})",
         "held-out PSNR / MS-SSIM / line F1": f"{scores.psnr:.2f} dB / {scores.ms_ssim:.4f} / {scores.edge_f1:.4f}",
         "alpha IoU vs person masks (target ≥ 0.9)": f"{scores.alpha_iou:.4f}",

@@ -27,7 +27,7 @@ DEMO_CHARACTER = "default"
 
 
 class DemoSettings(BaseModel):
-    """Sizes of the demo run; the defaults take about nine minutes on two CPU cores (seven of them training)."""
+    """Sizes of the demo run; the defaults take about eight minutes on two CPU cores (seven of them training)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -36,7 +36,7 @@ class DemoSettings(BaseModel):
     max_side: int = 384
     # the cosine schedule spans `steps`, about what 2 cores train in 7 minutes, so the rate has decayed by the
     # time the 7-minute cap stops training (a cap far inside the schedule would stop it at its peak rate)
-    train: TrainConfig = TrainConfig(steps=3000, max_minutes=7.0)
+    train: TrainConfig = TrainConfig(steps=4000, max_minutes=7.0)
     sheet_rows: int = 6
     progress: bool = True
 

@@ -23,7 +23,7 @@ def train_markdown(report: TrainReport, config: TrainConfig) -> str:
     rows = [
         "| celflow train | |",
         "|---|---|",
-        f"| student | widths {student.widths}, unshuffle {student.unshuffle}, alpha head {student.alpha_head} |",
+        f"| student | {student.blocks} blocks, widths {student.widths}, unshuffle {student.unshuffle}, alpha head {student.alpha_head} |",
         f"| steps | {report.steps} of {config.steps} in {report.seconds:.0f} s ({report.images_per_second:.1f} images/s, {report.processes} process(es)) |",
         f"| final loss | {report.final_loss:.4f} |",
         f"| held-out PSNR / SSIM vs teacher | {scores} |",

@@ -13,7 +13,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from celflow.atomic import atomic_path, write_text_atomic
-from celflow.student.unet import StudentConfig, StudentUNet
+from celflow.student.unet import StudentConfig, StudentUNet, stem_weight_from_unshuffled
 
 WEIGHTS_FILE = "student.safetensors"
 CONFIG_FILE = "student.json"
@@ -48,11 +48,20 @@ def load_student(model_dir: Path) -> tuple[StudentUNet, StudentConfig]:
     except SafetensorError as error:
         raise ValueError(f"{weights_path}: not a safetensors file ({error})") from error
     model = StudentUNet(config)
+    state = _with_strided_stem(state, config)
     mismatch = _state_mismatch(model.state_dict(), state)
     if mismatch:
         raise ValueError(f"{weights_path}: does not match widths={config.widths} in {config_path} ({mismatch})")
     model.load_state_dict(state)
     return model.eval(), config
+
+
+def _with_strided_stem(state: dict[str, torch.Tensor], config: StudentConfig) -> dict[str, torch.Tensor]:
+    """Students saved with a PixelUnshuffle stem (3·f² input channels) load into the equivalent strided stem."""
+    stem, fold = state.get("stem.0.weight"), config.unshuffle
+    if stem is None or fold == 1 or stem.shape[1] != 3 * fold * fold:
+        return state
+    return {**state, "stem.0.weight": stem_weight_from_unshuffled(stem, fold)}
 
 
 def _state_mismatch(expected: dict[str, torch.Tensor], found: dict[str, torch.Tensor]) -> str:

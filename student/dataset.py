@@ -8,6 +8,7 @@ from pathlib import Path
 
 import albumentations as A
 import cv2
+import numpy as np
 import torch
 from torch.utils.data import Dataset
 
@@ -33,14 +34,23 @@ def pair_transform(crop_size: int, augment: bool) -> A.Compose:
     return A.Compose(steps, additional_targets={"target": "image"})
 
 
-class PairDataset(Dataset):
-    """(photo, target, person mask) crops of `crop_size`², float32 in [0, 1]: 3×S×S, 3×S×S and 1×S×S."""
+DECODED_CACHE_BYTES = 2 * 1024**3  # decoded pairs kept in memory; 200 pairs of 384² take about 220 MB
 
-    def __init__(self, pair_dirs: Sequence[Path], crop_size: int, augment: bool) -> None:
+
+class PairDataset(Dataset):
+    """(photo, target, person mask) crops of `crop_size`², float32 in [0, 1]: 3×S×S, 3×S×S and 1×S×S.
+
+    Decoded pairs are kept in memory up to `cache_bytes` (the first ones read stay): decoding three PNGs per
+    crop took 40 % of a CPU training step.
+    """
+
+    def __init__(self, pair_dirs: Sequence[Path], crop_size: int, augment: bool, cache_bytes: int = DECODED_CACHE_BYTES) -> None:
         if not pair_dirs:
             raise ValueError("pair_dirs: no pairs to train on")
         self.pair_dirs = [Path(pair_dir) for pair_dir in pair_dirs]
         self.transform = pair_transform(crop_size, augment)
+        self._decoded: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._room = cache_bytes
 
     def set_random_seed(self, seed: int) -> None:
         """Fix the augmentation draws that follow, so a batch is a function of its seed (exact resume)."""
@@ -49,9 +59,18 @@ class PairDataset(Dataset):
     def __len__(self) -> int:
         return len(self.pair_dirs)
 
-    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def _decode(self, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if index in self._decoded:
+            return self._decoded[index]
         photo, target = read_pair(self.pair_dirs[index])
-        mask = read_mask(self.pair_dirs[index], photo.shape[:2])
+        decoded = (photo, target, read_mask(self.pair_dirs[index], photo.shape[:2]))
+        size = sum(array.nbytes for array in decoded)
+        if size <= self._room:
+            self._decoded[index], self._room = decoded, self._room - size
+        return decoded
+
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        photo, target, mask = self._decode(index)
         crops = self.transform(image=photo, target=target, mask=mask)
         photo_crop, target_crop = (torch.from_numpy(rgb_to_batch(crops[key])[0]) for key in ("image", "target"))
         return photo_crop, target_crop, torch.from_numpy(crops["mask"][None].astype("float32") / 255.0)

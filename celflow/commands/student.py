@@ -15,7 +15,7 @@ app = typer.Typer(help="The student network: sizes and costs of the presets or o
 
 @app.command()
 def info(
-    preset: Annotated[Literal["tiny", "small", "base"], typer.Option(help="Architecture preset to describe.")] = "small",
+    preset: Annotated[Literal["tiny", "small", "base", "dense"], typer.Option(help="Architecture preset to describe.")] = "small",
     model: Annotated[Path | None, typer.Option(help="A trained student folder instead of a preset.")] = None,
     alpha_head: Annotated[bool, typer.Option("--alpha-head", help="Include the alpha (person matte) head.")] = False,
 ) -> None:
@@ -38,7 +38,7 @@ def info(
         save_student(network, config, Path(folder))
         onnx_bytes = export_onnx(Path(folder), Path(folder) / "student.onnx").size_bytes
     name = str(model) if model is not None else f"preset {preset}"
-    typer.echo(f"student      {name}: widths {config.widths}, unshuffle {config.unshuffle}, alpha head {config.alpha_head}")
+    typer.echo(f"student      {name}: {config.blocks} blocks, widths {config.widths}, unshuffle {config.unshuffle}, alpha head {config.alpha_head}")
     typer.echo(f"stride       {config.stride} (frames are padded to multiples of it)")
     typer.echo(f"parameters   {cost.parameters:,}")
     for size, gflops in cost.gflops.items():

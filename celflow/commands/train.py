@@ -33,7 +33,10 @@ def train(
     minutes: Annotated[float | None, typer.Option(help="Stop after this many minutes even if steps remain.")] = None,
     batch_size: Annotated[int | None, typer.Option(help="Pairs per step, over all processes [default: TrainConfig's].")] = None,
     crop: Annotated[int | None, typer.Option(help="Training crop in pixels, a multiple of the stride [default: TrainConfig's].")] = None,
-    preset: Annotated[Literal["tiny", "small", "base"], typer.Option(help="Student architecture.")] = "small",
+    preset: Annotated[
+        Literal["tiny", "small", "base", "dense"],
+        typer.Option(help="Student architecture: small (best per CPU minute), tiny (fastest), base (wider), dense (for INT8 on CPUs)."),
+    ] = "small",
     alpha_head: Annotated[bool, typer.Option("--alpha-head", help="Also learn a person matte from the pairs' masks.")] = False,
     schedule: Annotated[Literal["cosine", "one_cycle", "constant"], typer.Option(help="Learning-rate schedule.")] = "cosine",
     loss: Annotated[str, typer.Option(help="Loss weights to change, e.g. 'edge=1,adversarial=0.05,perceptual=0.1'.")] = "",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from safetensors.torch import load_file, save_file
 
 from celflow.student.checkpoint import (
     CONFIG_FILE,
@@ -30,6 +31,22 @@ def test_a_saved_student_loads_back_computing_the_same(tmp_path: Path) -> None:
 
     photo = torch.rand(1, 3, 24, 32)
     assert config == SMALL and not loaded.training
+    with torch.inference_mode():
+        torch.testing.assert_close(loaded(photo), model(photo))
+
+
+def test_a_student_saved_with_a_pixel_unshuffle_stem_loads_into_the_strided_stem(tmp_path: Path) -> None:
+    folded = StudentConfig(widths=(8, 16, 32), unshuffle=2)
+    model = randomised_student(folded)
+    save_student(model, folded, tmp_path)
+    state = load_file(str(tmp_path / WEIGHTS_FILE))
+    # The layout of earlier releases: a 3×3 convolution over the 12 channels of PixelUnshuffle(2).
+    stem = state["stem.0.weight"].reshape(8, 3, 3, 2, 3, 2).permute(0, 1, 3, 5, 2, 4).reshape(8, 12, 3, 3)
+    save_file({**state, "stem.0.weight": stem.contiguous()}, str(tmp_path / WEIGHTS_FILE))
+
+    loaded, _ = load_student(tmp_path)
+
+    photo = torch.rand(1, 3, 32, 48)
     with torch.inference_mode():
         torch.testing.assert_close(loaded(photo), model(photo))
 

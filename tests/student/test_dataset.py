@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,21 @@ def test_the_mask_moves_with_the_photo(masked_pairs_dir: Path, seed: int) -> Non
     agree_if_flipped = (bright == (mask[0].flip(-1) > 0.5)).float().mean()
     # the mask was drawn from the photo's brightness: only resampled borders differ, far fewer than if flipped
     assert agree > 0.85 and agree > agree_if_flipped + 0.1, (agree, agree_if_flipped)
+
+
+def test_decoded_pairs_are_served_from_memory_within_the_budget(pairs_dir: Path, tmp_path: Path) -> None:
+    pair_dir = Path(shutil.copytree(read_manifest(pairs_dir).pair_dirs(pairs_dir)[0], tmp_path / "pair"))
+    cached, uncached = (PairDataset([pair_dir], 48, augment=False, cache_bytes=size) for size in (2**30, 0))
+    cached.set_random_seed(0)
+    first = cached[0]
+    for image in pair_dir.glob("*.png"):
+        image.unlink()
+
+    cached.set_random_seed(0)
+    for before, after in zip(first, cached[0]):
+        torch.testing.assert_close(after, before)
+    with pytest.raises(FileNotFoundError):
+        uncached[0]
 
 
 def test_a_missing_image_is_named(tmp_path: Path) -> None:

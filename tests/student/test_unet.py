@@ -1,4 +1,4 @@
-"""StudentUNet: any stride-multiple size in, same size out in [0, 1]; presets, unshuffle stem and alpha head."""
+"""StudentUNet: any stride-multiple size in, same size out in [0, 1]; presets, blocks, unshuffle stem and alpha head."""
 
 from __future__ import annotations
 
@@ -8,14 +8,22 @@ import torch
 from torch import nn
 
 from celflow.student.info import gflops
-from celflow.student.unet import PRESETS, StudentConfig, StudentUNet, count_parameters, student_preset
+from celflow.student.unet import (
+    PRESETS,
+    StudentConfig,
+    StudentUNet,
+    count_parameters,
+    stem_weight_from_unshuffled,
+    student_preset,
+)
 from tests.student.conftest import randomised_student
 
-PARAMETER_BUDGET = 300_000
+PARAMETER_BUDGET = 1_000_000  # 4 MB of FP32 weights; the default preset's own 2 MB ONNX limit is tested on export
 UNSHUFFLED = StudentConfig(widths=(8, 16, 32), unshuffle=2, alpha_head=True)
+DENSE = StudentConfig(widths=(8, 16, 32), unshuffle=4, blocks="dense")
 
 
-@pytest.mark.parametrize("config", [StudentConfig(), UNSHUFFLED], ids=["full-res", "unshuffle-2"])
+@pytest.mark.parametrize("config", [StudentConfig(), UNSHUFFLED, DENSE], ids=["full-res", "unshuffle-2", "dense-unshuffle-4"])
 @pytest.mark.parametrize(("batch", "height", "width"), [(1, 16, 16), (2, 32, 48), (3, 64, 112)])
 def test_output_has_the_input_shape_and_stays_in_unit_range(config: StudentConfig, batch: int, height: int, width: int) -> None:
     with torch.inference_mode():
@@ -59,12 +67,12 @@ def test_stride_is_the_stem_fold_times_one_halving_per_level_below_the_first() -
     assert StudentConfig(widths=(16, 32, 64, 128), unshuffle=2).stride == 16
 
 
-def test_presets_cost_more_from_tiny_to_base_and_fit_the_budget() -> None:
+def test_separable_presets_cost_more_from_tiny_to_base_and_all_fit_the_budget() -> None:
     models = [StudentUNet(student_preset(name)) for name in ("tiny", "small", "base")]
     costs = [gflops(model, 480, 640) for model in models]
 
     assert costs == sorted(costs) and len(set(costs)) == 3
-    assert all(count_parameters(model) <= PARAMETER_BUDGET for model in models)
+    assert all(count_parameters(StudentUNet(config)) <= PARAMETER_BUDGET for config in PRESETS.values())
 
 
 def test_the_unshuffle_stem_cuts_the_flops_of_the_same_u_net() -> None:
@@ -74,16 +82,35 @@ def test_the_unshuffle_stem_cuts_the_flops_of_the_same_u_net() -> None:
 
 
 def test_an_unknown_preset_lists_the_known_ones() -> None:
-    with pytest.raises(ValueError, match="preset='huge': unknown, choose one of tiny, small, base"):
+    with pytest.raises(ValueError, match="preset='huge': unknown, choose one of tiny, small, base, dense"):
         student_preset("huge")
     assert student_preset("small", alpha_head=True).alpha_head
 
 
-def test_spatial_convolutions_are_depthwise_after_the_stem() -> None:
-    model = StudentUNet(PRESETS["small"])
-    spatial = [m for m in model.modules() if isinstance(m, nn.Conv2d) and m.kernel_size == (3, 3)]
+def spatial_convolutions(model: StudentUNet) -> list[nn.Conv2d]:
+    """The 3×3 convolutions after the stem."""
+    return [m for m in model.modules() if isinstance(m, nn.Conv2d) and m.kernel_size == (3, 3) and m is not model.stem[0]]
 
-    assert all(conv.groups == conv.in_channels for conv in spatial if conv is not model.stem[0])
+
+def test_separable_blocks_are_depthwise_and_dense_blocks_are_not() -> None:
+    separable, dense = StudentUNet(PRESETS["small"]), StudentUNet(PRESETS["dense"])
+
+    assert all(conv.groups == conv.in_channels for conv in spatial_convolutions(separable))
+    assert all(conv.groups == 1 and conv.in_channels > 1 for conv in spatial_convolutions(dense))
+    assert count_parameters(dense) > 5 * count_parameters(separable)
+
+
+@pytest.mark.parametrize(("fold", "blocks", "view"), [(2, "separable", 3), (4, "separable", 3), (4, "dense", 1)])
+def test_the_strided_stem_computes_pixel_unshuffle_then_a_convolution(fold: int, blocks: str, view: int) -> None:
+    torch.manual_seed(0)
+    reference = nn.Sequential(nn.PixelUnshuffle(fold), nn.Conv2d(3 * fold * fold, 8, view, padding=view // 2))
+    stem = StudentUNet(StudentConfig(widths=(8, 16), unshuffle=fold, blocks=blocks)).stem[0]
+    stem.weight.data = stem_weight_from_unshuffled(reference[1].weight.detach(), fold)
+    stem.bias.data = reference[1].bias.detach()
+    photo = torch.rand(2, 3, 8 * fold, 12 * fold)
+
+    with torch.inference_mode():
+        torch.testing.assert_close(stem(photo), reference(photo), atol=1e-5, rtol=1e-5)
 
 
 def test_config_round_trips_through_json() -> None:
@@ -97,3 +124,5 @@ def test_config_needs_two_levels_of_positive_width_and_a_sane_fold() -> None:
         StudentConfig(widths=(16, 0))
     with pytest.raises(pydantic.ValidationError, match="unshuffle"):
         StudentConfig(unshuffle=0)
+    with pytest.raises(pydantic.ValidationError, match="blocks"):
+        StudentConfig(blocks="mobile")
