@@ -41,7 +41,7 @@ class PairDataset(Dataset):
     """(photo, target, person mask) crops of `crop_size`², float32 in [0, 1]: 3×S×S, 3×S×S and 1×S×S.
 
     Decoded pairs are kept in memory up to `cache_bytes` (the first ones read stay): decoding three PNGs per
-    crop took 40 % of a CPU training step.
+    crop was a large share of a CPU training step.
     """
 
     def __init__(self, pair_dirs: Sequence[Path], crop_size: int, augment: bool, cache_bytes: int = DECODED_CACHE_BYTES) -> None:

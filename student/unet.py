@@ -48,8 +48,8 @@ class StudentConfig(BaseModel):
 # real-time student: the stem's 2× fold cut its ONNX Runtime time at 640×480 to 0.38× of the same U-Net at
 # full resolution, and in ten CPU minutes it learns the teacher better than `dense` (held-out SSIM 0.72 vs
 # 0.69). `dense` is the one to quantize for CPUs: its convolutions have enough multiply-adds per byte moved
-# for INT8 to run 1.65× faster than its FP32 at 640×480, where separable blocks are memory-bound and INT8
-# made `small` slower (0.9×). Separable widths stay multiples of 16: (24, 48, 96, 192) ran twice as slow.
+# for INT8 to run 1.72× faster than its FP32 at 640×480, where separable blocks are memory-bound and INT8
+# made `small` slower (0.78×). Separable widths stay multiples of 16: (24, 48, 96, 192) ran twice as slow.
 PRESETS: dict[str, StudentConfig] = {
     "tiny": StudentConfig(widths=(16, 32, 64, 128), unshuffle=4),
     "small": StudentConfig(widths=(16, 32, 64, 128), unshuffle=2),
@@ -91,7 +91,7 @@ def _unshuffle_stem(out_channels: int, factor: int, view: int) -> nn.Module:
     """PixelUnshuffle(f) then a view×view convolution, computed as the one equivalent (view·f)² convolution of stride f.
 
     Both see the same pixels with the same zero padding; the strided form skips the 6-D transpose that
-    PixelUnshuffle becomes in ONNX (a fifth of the student's time at 640×480, measured here).
+    PixelUnshuffle becomes in ONNX, a pass over the whole frame.
     """
     conv = nn.Conv2d(3, out_channels, view * factor, stride=factor, padding=(view // 2) * factor)
     return nn.Sequential(conv, nn.ReLU(inplace=True))

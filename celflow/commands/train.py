@@ -35,7 +35,7 @@ def train(
     crop: Annotated[int | None, typer.Option(help="Training crop in pixels, a multiple of the stride [default: TrainConfig's].")] = None,
     preset: Annotated[
         Literal["tiny", "small", "base", "dense"],
-        typer.Option(help="Student architecture: small (best per CPU minute), tiny (fastest), base (wider), dense (for INT8 on CPUs)."),
+        typer.Option(help="Student architecture: small (default), tiny (fastest), base (wider), dense (for INT8 on CPUs)."),
     ] = "small",
     alpha_head: Annotated[bool, typer.Option("--alpha-head", help="Also learn a person matte from the pairs' masks.")] = False,
     schedule: Annotated[Literal["cosine", "one_cycle", "constant"], typer.Option(help="Learning-rate schedule.")] = "cosine",
