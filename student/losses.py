@@ -127,6 +127,13 @@ class DistillationLoss(nn.Module):
         self.vgg = VggFeatures(vgg_weights) if weights.perceptual > 0 else None
 
     def forward(self, prediction: torch.Tensor, target: torch.Tensor) -> dict[str, torch.Tensor]:
+        # Float32 even inside the training step's bfloat16 autocast: SSIM's variances (E[x²] − E[x]²) cancel
+        # catastrophically in bfloat16 (its loss on a real pair became −inf, and students trained on an H100
+        # scored SSIM 0.0005 against their teacher).
+        with torch.autocast(prediction.device.type, enabled=False):
+            return self._terms(prediction.float(), target.float())
+
+    def _terms(self, prediction: torch.Tensor, target: torch.Tensor) -> dict[str, torch.Tensor]:
         w, terms = self.weights, {}
         if w.l1:
             terms["l1"] = w.l1 * F.l1_loss(prediction, target)

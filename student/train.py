@@ -203,7 +203,7 @@ def train_student(
         )
         with autocast:
             stylized, matte_logits = trained(photos.contiguous(memory_format=torch.channels_last))
-            terms = loss_terms(stylized.float(), targets)
+            terms = loss_terms(stylized, targets)
             if matte_logits is not None and config.loss.alpha:
                 terms["alpha"] = config.loss.alpha * alpha_loss(matte_logits.float(), masks)
             if critic is not None:

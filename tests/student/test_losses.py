@@ -90,6 +90,25 @@ def test_lab_matches_opencv(astronaut: np.ndarray) -> None:
     np.testing.assert_allclose(ours, cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab), atol=0.5)
 
 
+def test_mixed_precision_training_gets_float32_terms_and_gradients(astronaut: np.ndarray) -> None:
+    """GPU training runs the student under bfloat16 autocast; SSIM in bfloat16 turns −inf on smooth photos."""
+    target = torch.from_numpy(astronaut[:256, 128:384].transpose(2, 0, 1)[None].astype(np.float32) / 255)
+    noise = 0.01 * torch.randn(target.shape, generator=torch.Generator().manual_seed(0))
+    prediction = (target + noise).clamp(0, 1).requires_grad_()
+    loss = DistillationLoss(EVERY_TERM)
+
+    exact = loss(prediction, target)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        mixed = loss(prediction, target)
+
+    for name, term in exact.items():
+        assert mixed[name].dtype == torch.float32, name
+        torch.testing.assert_close(mixed[name], term, rtol=1e-6, atol=1e-7, msg=name)
+    exact_gradient, = torch.autograd.grad(sum(exact.values()), prediction)
+    mixed_gradient, = torch.autograd.grad(sum(mixed.values()), prediction)
+    torch.testing.assert_close(mixed_gradient, exact_gradient)
+
+
 @pytest.mark.parametrize(("side", "window"), [(256, 11), (128, 7), (64, 3)])
 def test_ms_ssim_shrinks_its_window_to_fit_training_crops(side: int, window: int) -> None:
     assert ms_ssim_window(side) == window
