@@ -86,6 +86,8 @@ def steps_for(minutes: float, config: TrainConfig, pairs_dir: Path, threads: int
     """How many steps fit in `minutes` at this machine's current speed (median of 8 real steps, 90 % margin)."""
     torch.set_num_threads(threads)
     dataset = PairDataset(read_manifest(pairs_dir).pair_dirs(pairs_dir)[:32], config.crop_size, augment=True)
+    for index in range(len(dataset)):  # training decodes each pair once: time steps on decoded pairs, as it runs
+        dataset[index]
     model = StudentUNet(config.student).to(memory_format=torch.channels_last)
     optimizer = torch.optim.AdamW(model.parameters())
     loss = DistillationLoss(config.loss)

@@ -12,6 +12,7 @@ import typer
 
 from celflow.commands import bench, character, convert, demo, distill, evaluate, export, generate, live, serve, student, train
 from celflow.prefect_defaults import quiet_local_server
+from celflow.prefect_logs import hide_user_error_tracebacks
 
 app = typer.Typer(
     help="celflow: make photo→webtoon pairs with a slow teacher, distil them into a real-time student, ship it.",
@@ -19,6 +20,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+app.callback()(hide_user_error_tracebacks)
 
 # Registration: one line per command or command group.
 app.command()(generate.generate)

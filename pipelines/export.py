@@ -9,7 +9,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from celflow.export.calibration import pair_photos
 from celflow.export.onnx_export import MIN_OPSET, ExportReport, export_onnx
-from celflow.export.quantize import Int8Target, QuantizeSettings, VariantReport, make_variant
+from celflow.export.quantize import Int8Target, QualityRefusedError, QuantizeSettings, VariantReport, make_variant
 from celflow.export.report_markdown import export_markdown
 
 
@@ -44,11 +44,17 @@ def export_flow(
     if (int8 or fp16) and pairs_dir is None:
         raise ValueError("pairs_dir: INT8 calibration and the SSIM check need a pairs folder (--pairs)")
     report = export_task(Path(model_dir), Path(onnx_path), opset, fixed_shape)
-    variants = []
-    if int8:
-        variants.append(int8_task(report.onnx_path, Path(pairs_dir), int8, force))
-    if fp16:
-        variants.append(fp16_task(report.onnx_path, Path(pairs_dir), force))
+    asked = [lambda: int8_task(report.onnx_path, Path(pairs_dir), int8, force)] if int8 else []
+    asked += [lambda: fp16_task(report.onnx_path, Path(pairs_dir), force)] if fp16 else []
+    variants, refusals = [], []
+    for make in asked:  # a refused variant must not cost the user the other one
+        try:
+            variants.append(make())
+        except QualityRefusedError as refusal:
+            refusals.append(str(refusal))
     report = report.model_copy(update={"variants": tuple(variants)})
     create_markdown_artifact(key="export-report", markdown=export_markdown(report), description="celflow export")
+    if refusals:
+        written = "".join(f"; {variant.onnx_path} written" for variant in variants)
+        raise QualityRefusedError("; ".join(refusals) + written)
     return report

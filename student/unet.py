@@ -21,7 +21,9 @@ class StudentConfig(BaseModel):
     `unshuffle` folds each f×f pixel block into channels before the first level (PixelUnshuffle), so every
     level costs 1/f² of its full-resolution price; the head unfolds it back (PixelShuffle). `blocks` picks
     depthwise-separable convolutions (fewest multiply-adds) or dense 3×3 ones (nine times as many, which
-    INT8 turns into speed on CPUs: see PRESETS).
+    INT8 turns into speed on CPUs: see PRESETS). `head`: `residual` adds a learnt difference to the photo;
+    `gated` blends the photo towards a painted colour, photo + g·(paint − photo), so flat cel regions need no
+    pixel-by-pixel cancelling of the photo's texture (a few full-resolution float operations more).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -29,6 +31,7 @@ class StudentConfig(BaseModel):
     widths: tuple[int, ...] = (16, 32, 64, 128)
     unshuffle: int = Field(default=1, ge=1, le=4)
     blocks: Literal["separable", "dense"] = "separable"
+    head: Literal["residual", "gated"] = "residual"
     alpha_head: bool = False
 
     @field_validator("widths")
@@ -45,15 +48,17 @@ class StudentConfig(BaseModel):
 
 
 # The family (benchmarks/bench_student.py, bench_student_quality.py, bench_export.py). `small` is the shipped
-# real-time student: the stem's 2× fold cut its ONNX Runtime time at 640×480 to 0.38× of the same U-Net at
-# full resolution, and in ten CPU minutes it learns the teacher better than `dense` (held-out SSIM 0.72 vs
-# 0.69). `dense` is the one to quantize for CPUs: its convolutions have enough multiply-adds per byte moved
-# for INT8 to run 1.72× faster than its FP32 at 640×480, where separable blocks are memory-bound and INT8
-# made `small` slower (0.78×). Separable widths stay multiples of 16: (24, 48, 96, 192) ran twice as slow.
+# real-time student: the stem's 2× fold cut its ONNX Runtime time at 640×480 to 0.35× of the same U-Net at
+# full resolution, and in ten CPU minutes it learns the teacher better than `dense` (held-out SSIM 0.78 with
+# its gated head vs 0.73). `dense` is the one to quantize for CPUs: its convolutions have enough multiply-adds
+# per byte moved for INT8 to run 1.72× faster than its FP32 at 640×480, where separable blocks are memory-bound
+# and INT8 made `small` slower (0.72×); it keeps the residual head, whose output needs no full-resolution float
+# operations between the quantized convolutions. Separable widths stay multiples of 16: (24, 48, 96, 192) ran
+# twice as slow.
 PRESETS: dict[str, StudentConfig] = {
-    "tiny": StudentConfig(widths=(16, 32, 64, 128), unshuffle=4),
-    "small": StudentConfig(widths=(16, 32, 64, 128), unshuffle=2),
-    "base": StudentConfig(widths=(32, 64, 128, 256), unshuffle=2),
+    "tiny": StudentConfig(widths=(16, 32, 64, 128), unshuffle=4, head="gated"),
+    "small": StudentConfig(widths=(16, 32, 64, 128), unshuffle=2, head="gated"),
+    "base": StudentConfig(widths=(32, 64, 128, 256), unshuffle=2, head="gated"),
     "dense": StudentConfig(widths=(32, 48, 64, 96), unshuffle=4, blocks="dense"),
 }
 
@@ -108,6 +113,9 @@ def stem_weight_from_unshuffled(weight: torch.Tensor, factor: int) -> torch.Tens
     return blocks.reshape(out, 3, view * factor, view * factor)
 
 
+GATE_START = -3.0  # an untrained gated head shows 95 % of the photo
+
+
 def _unfold(factor: int) -> nn.Module:
     return nn.PixelShuffle(factor) if factor > 1 else nn.Identity()
 
@@ -115,8 +123,8 @@ def _unfold(factor: int) -> nn.Module:
 class StudentUNet(nn.Module):
     """N×3×H×W in [0, 1] → N×3×H×W in [0, 1]; H and W must be multiples of `config.stride`.
 
-    The colour head is zero-initialised, so an untrained student returns the photo unchanged and training
-    only has to learn the stylisation's difference from it. `forward` gives the stylised image alone (what
+    The colour head is zero-initialised (a gated head's gate nearly closed), so an untrained student returns
+    the photo (nearly) unchanged and training only has to learn the stylisation's difference from it. `forward` gives the stylised image alone (what
     is exported); `stylize_and_matte` also gives the alpha head's person-matte logits.
     """
 
@@ -138,9 +146,12 @@ class StudentUNet(nn.Module):
             nn.Sequential(block(coarse + fine, fine), block(fine, fine))
             for fine, coarse in zip(widths[:-1], widths[1:])
         )
-        self.head = nn.Conv2d(widths[0], 3 * fold * fold, 1)
+        gated = config.head == "gated"
+        self.head = nn.Conv2d(widths[0], (4 if gated else 3) * fold * fold, 1)
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
+        if gated:
+            nn.init.constant_(self.head.bias[3 * fold * fold :], GATE_START)
         self.alpha = nn.Conv2d(widths[0], fold * fold, 1) if config.alpha_head else None
 
     def _check_size(self, image: torch.Tensor) -> None:
@@ -163,7 +174,11 @@ class StudentUNet(nn.Module):
         return features
 
     def _colour(self, image: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
-        return torch.clamp(image + self.unfold(self.head(features)), 0.0, 1.0)
+        out = self.unfold(self.head(features))
+        if self.config.head == "gated":
+            paint, gate = out[:, :3], out[:, 3:]
+            return image + torch.sigmoid(gate) * (torch.sigmoid(paint) - image)
+        return torch.clamp(image + out, 0.0, 1.0)
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         return self._colour(image, self._features(image))

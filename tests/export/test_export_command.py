@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from celflow.cli import app
+from celflow.export import quantize
 
 
 @pytest.mark.usefixtures("prefect_server")
@@ -27,3 +28,23 @@ def test_variants_without_pairs_and_a_bad_shape_are_one_line_errors(model_dir: P
     ]:
         result = CliRunner().invoke(app, ["export", str(model_dir), "-o", str(tmp_path / "s.onnx"), *args])
         assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_a_refused_int8_keeps_the_fp16_variant_and_fails_in_one_line(
+    model_dir: Path,
+    pairs_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(quantize, "SSIM_FLOOR", 0.9999)  # this student: FP16 0.99998, INT8 0.9996 vs FP32
+    out = tmp_path / "student.onnx"
+    args = ["export", str(model_dir), "-o", str(out), "--int8", "cpu", "--fp16", "--pairs", str(pairs_dir)]
+
+    result = CliRunner().invoke(app, args)
+
+    assert result.exit_code == 1
+    error = result.output.strip().splitlines()[-1]
+    assert error.startswith("celflow: error: ") and "int8 SSIM vs FP32" in error
+    assert error.endswith(f"{tmp_path / 'student.fp16.onnx'} written")
+    assert (tmp_path / "student.fp16.onnx").is_file() and not (tmp_path / "student.int8.onnx").exists()

@@ -9,6 +9,7 @@ from torch import nn
 
 from celflow.student.info import gflops
 from celflow.student.unet import (
+    GATE_START,
     PRESETS,
     StudentConfig,
     StudentUNet,
@@ -21,9 +22,12 @@ from tests.student.conftest import randomised_student
 PARAMETER_BUDGET = 1_000_000  # 4 MB of FP32 weights; the default preset's own 2 MB ONNX limit is tested on export
 UNSHUFFLED = StudentConfig(widths=(8, 16, 32), unshuffle=2, alpha_head=True)
 DENSE = StudentConfig(widths=(8, 16, 32), unshuffle=4, blocks="dense")
+GATED = StudentConfig(widths=(8, 16, 32), unshuffle=2, head="gated", alpha_head=True)
 
 
-@pytest.mark.parametrize("config", [StudentConfig(), UNSHUFFLED, DENSE], ids=["full-res", "unshuffle-2", "dense-unshuffle-4"])
+@pytest.mark.parametrize(
+    "config", [StudentConfig(), UNSHUFFLED, DENSE, GATED], ids=["full-res", "unshuffle-2", "dense-unshuffle-4", "gated"]
+)
 @pytest.mark.parametrize(("batch", "height", "width"), [(1, 16, 16), (2, 32, 48), (3, 64, 112)])
 def test_output_has_the_input_shape_and_stays_in_unit_range(config: StudentConfig, batch: int, height: int, width: int) -> None:
     with torch.inference_mode():
@@ -33,11 +37,26 @@ def test_output_has_the_input_shape_and_stays_in_unit_range(config: StudentConfi
     assert stylized.min() >= 0.0 and stylized.max() <= 1.0
 
 
-@pytest.mark.parametrize("config", [StudentConfig(), *PRESETS.values()])
+@pytest.mark.parametrize("config", [StudentConfig(), GATED, *PRESETS.values()])
 def test_an_untrained_student_returns_the_photo(config: StudentConfig) -> None:
+    """Exactly for the residual head; a gated head starts almost closed (its gate needs a gradient to open)."""
     photo = torch.rand(1, 3, 64, 96)
+    tolerance = 0.5 * torch.sigmoid(torch.tensor(GATE_START)).item() if config.head == "gated" else 0.0
     with torch.inference_mode():
-        torch.testing.assert_close(StudentUNet(config)(photo), photo)
+        torch.testing.assert_close(StudentUNet(config)(photo), photo, atol=tolerance + 1e-6, rtol=0)
+
+
+def test_an_open_gate_paints_flat_colour_over_any_photo_texture() -> None:
+    """What a residual head can only do by cancelling the photo's texture pixel by pixel."""
+    model = StudentUNet(GATED)
+    bias = model.head.bias.data.view(4, -1)  # rows: the paint's R, G, B, then the gate, each fold² pixels
+    bias[:3] = torch.logit(torch.tensor([0.2, 0.5, 0.8]))[:, None]
+    bias[3] = 30.0
+
+    with torch.inference_mode():
+        stylized = model(torch.rand(2, 3, 32, 48))
+
+    torch.testing.assert_close(stylized, torch.tensor([0.2, 0.5, 0.8]).view(1, 3, 1, 1).expand_as(stylized))
 
 
 def test_the_alpha_head_gives_a_full_resolution_matte_beside_the_same_image() -> None:
@@ -115,6 +134,13 @@ def test_the_strided_stem_computes_pixel_unshuffle_then_a_convolution(fold: int,
 
 def test_config_round_trips_through_json() -> None:
     assert StudentConfig.model_validate_json(UNSHUFFLED.model_dump_json()) == UNSHUFFLED
+
+
+def test_students_saved_before_the_gated_head_keep_their_residual_head() -> None:
+    saved = StudentConfig.model_validate_json('{"widths": [16, 32, 64, 128], "unshuffle": 2, "alpha_head": true}')
+
+    assert saved.head == "residual" and StudentUNet(saved).head.out_channels == 3 * 2 * 2
+    assert PRESETS["small"].head == "gated" and PRESETS["dense"].head == "residual"
 
 
 def test_config_needs_two_levels_of_positive_width_and_a_sane_fold() -> None:
