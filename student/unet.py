@@ -124,8 +124,9 @@ class StudentUNet(nn.Module):
     """N×3×H×W in [0, 1] → N×3×H×W in [0, 1]; H and W must be multiples of `config.stride`.
 
     The colour head is zero-initialised (a gated head's gate nearly closed), so an untrained student returns
-    the photo (nearly) unchanged and training only has to learn the stylisation's difference from it. `forward` gives the stylised image alone (what
-    is exported); `stylize_and_matte` also gives the alpha head's person-matte logits.
+    the photo (nearly) unchanged and training only has to learn the stylisation's difference from it.
+    `forward` gives the stylised image alone (what is exported); `stylize_and_matte` also gives the alpha
+    head's person-matte logits.
     """
 
     def __init__(self, config: StudentConfig) -> None:
