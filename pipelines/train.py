@@ -38,15 +38,26 @@ def train_markdown(report: TrainReport, config: TrainConfig) -> str:
 
 
 @task(name="train-student")
-def train_task(pairs_dir: Path, model_dir: Path, config: TrainConfig, val_pairs_dir: Path | None) -> TrainReport:
-    return train_student(pairs_dir, model_dir, config, val_pairs_dir=val_pairs_dir)
+def train_task(
+    pairs_dir: Path, model_dir: Path, config: TrainConfig, val_pairs_dir: Path | None, loader_workers: int | None
+) -> TrainReport:
+    return train_student(pairs_dir, model_dir, config, val_pairs_dir=val_pairs_dir, loader_workers=loader_workers)
 
 
 @flow(name="train")
 def train_flow(
-    pairs_dir: Path, model_dir: Path, config: TrainConfig = TrainConfig(), val_pairs_dir: Path | None = None
+    pairs_dir: Path,
+    model_dir: Path,
+    config: TrainConfig = TrainConfig(),
+    val_pairs_dir: Path | None = None,
+    loader_workers: int | None = None,
 ) -> TrainReport:
-    """Train (or resume training) the student on `pairs_dir`; held-out scores on `val_pairs_dir` if given."""
-    report = train_task(Path(pairs_dir), Path(model_dir), config, Path(val_pairs_dir) if val_pairs_dir else None)
+    """Train (or resume training) the student on `pairs_dir`; held-out scores on `val_pairs_dir` if given.
+
+    `loader_workers`: batch-drawing processes (default: none on CPU, up to 8 on a GPU).
+    """
+    report = train_task(
+        Path(pairs_dir), Path(model_dir), config, Path(val_pairs_dir) if val_pairs_dir else None, loader_workers
+    )
     create_markdown_artifact(key="student-training", markdown=train_markdown(report, config), description="celflow train")
     return report

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 import torch
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 from torch import nn
@@ -32,9 +31,10 @@ from celflow.student.checkpoint import (
     save_training_checkpoint,
 )
 from celflow.student.cpu import available_cores
-from celflow.student.dataset import PairDataset, sample_batch, split_pair_ids
+from celflow.student.dataset import PairDataset, split_pair_ids
 from celflow.student.distributed import Process, any_process, join_process_group, wait_for_all
 from celflow.student.evaluate import EvaluationReport, evaluate_model
+from celflow.student.loader import default_loader_workers, step_batches
 from celflow.student.losses import DistillationLoss, LossWeights, PatchDiscriminator, alpha_loss, critic_loss, fooling_loss
 from celflow.student.training_logs import (
     LOSS_CURVES_FILE,
@@ -126,10 +126,13 @@ def train_student(
     val_pairs_dir: Path | None = None,
     progress: bool = True,
     threads: int | None = None,
+    loader_workers: int | None = None,
 ) -> TrainReport:
     """Train (or continue training) a student into `model_dir`, then evaluate and save it for export.
 
     `threads`: CPU threads per process (default: this process's share of the cores it may use).
+    `loader_workers`: processes drawing batches ahead (default: none on CPU, up to 8 on a GPU); the weights
+    do not depend on it.
     """
     process = join_process_group()
     if config.batch_size % process.world_size:
@@ -137,7 +140,6 @@ def train_student(
     torch.set_num_threads(threads or max(1, available_cores() // process.world_size))
     model_dir = Path(model_dir)
     train_dirs, val_dirs = _train_and_val_dirs(Path(pairs_dir), val_pairs_dir, config.val_fraction)
-    dataset = PairDataset(train_dirs, config.crop_size, augment=True)
     device, on_gpu = process.device, process.device.type == "cuda"
 
     torch.manual_seed(config.seed)
@@ -195,12 +197,13 @@ def train_student(
 
     trained.train()
     bar = tqdm(total=config.steps, initial=step, desc="train student", unit="step", disable=not (progress and process.is_main))
-    while step < config.steps:
-        batch_seed = int(np.random.SeedSequence([config.seed, step, process.rank]).generate_state(1)[0])
-        photos, targets, masks = (
-            t.to(device, non_blocking=True)
-            for t in sample_batch(dataset, config.batch_size // process.world_size, batch_seed)
-        )
+    workers = default_loader_workers(on_gpu, process.world_size) if loader_workers is None else loader_workers
+    batches = step_batches(
+        train_dirs, config.crop_size, config.batch_size // process.world_size, config.seed, process.rank,
+        first_step=step, steps=config.steps, workers=workers, pin_memory=on_gpu,
+    )
+    for batch in batches:
+        photos, targets, masks = (t.to(device, non_blocking=True) for t in batch)
         with autocast:
             stylized, matte_logits = trained(photos.contiguous(memory_format=torch.channels_last))
             terms = loss_terms(stylized, targets)

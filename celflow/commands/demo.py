@@ -10,7 +10,7 @@ import typer
 
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for everything the demo makes.")] = Path("celflow-demo"),
-    minutes: Annotated[float | None, typer.Option(help="Training time budget in minutes [default: 7].")] = None,
+    minutes: Annotated[float | None, typer.Option(help="Training time budget in minutes (default: 7).")] = None,
 ) -> None:
     """Run the whole pipeline offline on real photos and a real clip: pairs, student, ONNX, video, report."""
     from celflow.pipelines.demo import DemoSettings, demo_flow

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from celflow.character import Character
     from celflow.pipelines.runners import RunnerSpec
 
-RunnerOption = Annotated[str, typer.Option(help="Where tasks run: threads | dask | ray (ray: pip install 'celflow[ray]').")]
+RunnerOption = Annotated[str, typer.Option(help="Where tasks run: threads | dask | ray (ray: pip install 'celflow\\[ray]').")]
 AddressOption = Annotated[
     str | None, typer.Option(help="Address of a running Dask scheduler or Ray cluster (default: start a local one).")
 ]
@@ -79,7 +79,7 @@ def generate(
     workers: WorkersOption = 2,
     retries: Annotated[int, typer.Option(help="Retries, with backoff, of a photo whose teacher crashed.")] = 2,
     max_failed_share: FailedShareOption = 0.5,
-    cache_dir: Annotated[Path | None, typer.Option(help="Task cache folder [default: PAIRS/.prefect-cache].")] = None,
+    cache_dir: Annotated[Path | None, typer.Option(help="Task cache folder (default: PAIRS/.prefect-cache).")] = None,
     sam_checkpoint: SamCheckpointOption = None,
     sam_model: SamModelOption = "vit_b",
 ) -> None:

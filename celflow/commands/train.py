@@ -31,8 +31,8 @@ def train(
     model_dir: Annotated[Path, typer.Argument(help="Output folder for the student (resumes if it holds a checkpoint).")],
     steps: Annotated[int, typer.Option(help="Optimisation steps (the learning-rate schedule spans them).")] = 3000,
     minutes: Annotated[float | None, typer.Option(help="Stop after this many minutes even if steps remain.")] = None,
-    batch_size: Annotated[int | None, typer.Option(help="Pairs per step, over all processes [default: TrainConfig's].")] = None,
-    crop: Annotated[int | None, typer.Option(help="Training crop in pixels, a multiple of the stride [default: TrainConfig's].")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Pairs per step, over all processes (default: 8).")] = None,
+    crop: Annotated[int | None, typer.Option(help="Training crop in pixels, a multiple of the stride (default: 128).")] = None,
     preset: Annotated[
         Literal["tiny", "small", "base", "dense"],
         typer.Option(help="Student architecture: small (default), tiny (fastest), base (wider), dense (for INT8 on CPUs)."),
@@ -42,6 +42,14 @@ def train(
     loss: Annotated[str, typer.Option(help="Loss weights to change, e.g. 'edge=1,adversarial=0.05,perceptual=0.1'.")] = "",
     vgg_weights: Annotated[Path | None, typer.Option(help="torchvision VGG16 state dict (.safetensors or .pth) for the perceptual loss.")] = None,
     val_pairs: Annotated[Path | None, typer.Option(help="Held-out pairs folder for the final scores.")] = None,
+    loader_workers: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Processes drawing batches ahead of the GPU (default: none on CPU, up to 8 on a GPU); "
+            "0 in containers with a small /dev/shm. The weights do not depend on it.",
+        ),
+    ] = None,
 ) -> None:
     """Train the compact U-Net student on pairs, with checkpoints, EMA, TensorBoard logs and held-out scores.
 
@@ -72,11 +80,11 @@ def train(
         if int(os.environ.get("WORLD_SIZE", "1")) > 1:  # under torchrun: every process trains, no flow per process
             from celflow.student.train import train_student
 
-            report = train_student(pairs, model_dir, config, val_pairs)
+            report = train_student(pairs, model_dir, config, val_pairs, loader_workers=loader_workers)
         else:
             from celflow.pipelines.train import train_flow
 
-            report = train_flow(pairs, model_dir, config, val_pairs)
+            report = train_flow(pairs, model_dir, config, val_pairs, loader_workers)
     except user_errors() as error:  # e.g. a checkpoint saved under other settings
         fail(error)
     scores = (

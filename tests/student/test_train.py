@@ -94,7 +94,7 @@ def interrupt_at_batch(monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
             raise KeyboardInterrupt
         return sample_batch(*args, **kwargs)
 
-    monkeypatch.setattr("celflow.student.train.sample_batch", interrupted)
+    monkeypatch.setattr("celflow.student.loader.sample_batch", interrupted)
 
 
 @pytest.mark.parametrize("schedule", ["cosine", "one_cycle"])
@@ -177,3 +177,12 @@ def test_perceptual_loss_without_vgg_weights_is_refused_by_name(pairs_dir: Path,
 def test_crop_size_must_be_a_multiple_of_the_stride() -> None:
     with pytest.raises(pydantic.ValidationError, match="crop_size=30"):
         TrainConfig(crop_size=30, student=StudentConfig(widths=(8, 16, 32, 64)))
+
+
+def test_loader_workers_do_not_change_the_weights(pairs_dir: Path, tmp_path: Path) -> None:
+    config = TINY.model_copy(update={"steps": 6})
+
+    train(pairs_dir, tmp_path / "here", config, loader_workers=0)
+    train(pairs_dir, tmp_path / "ahead", config, loader_workers=2)
+
+    assert_same_weights(tmp_path / "here", tmp_path / "ahead")

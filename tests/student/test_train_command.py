@@ -17,6 +17,7 @@ from celflow.cli import app
         (["--loss", "sharpness=1"], "unknown term 'sharpness', choose from l1, ssim, ms_ssim, edge"),
         (["--loss", "perceptual=1"], "needs vgg_weights"),
         (["--preset", "huge"], "Invalid value for '--preset'"),
+        (["--loader-workers", "-1"], "Invalid value for '--loader-workers'"),
     ],
 )
 def test_bad_training_options_fail_before_training(pairs_dir: Path, tmp_path: Path, option: list[str], message: str) -> None:
