@@ -150,7 +150,7 @@ def train_student(
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     critic_optimizer = torch.optim.AdamW(critic.parameters(), lr=config.learning_rate, betas=(0.5, 0.999)) if critic else None
     scheduler = _schedule(optimizer, config)
-    ema = AveragedModel(model, avg_fn=_ema_with_warmup(config.ema_decay)) if config.ema_decay else None
+    ema = AveragedModel(model, multi_avg_fn=_ema_with_warmup(config.ema_decay)) if config.ema_decay else None
     step, seconds_before, loss_value, history = 0, 0.0, float("nan"), {}
     checkpoint_path = model_dir / CHECKPOINT_FILE
     if checkpoint_path.exists():
@@ -306,11 +306,17 @@ def _schedule(optimizer: torch.optim.Optimizer, config: TrainConfig) -> torch.op
 
 
 def _ema_with_warmup(decay: float):
-    """EMA whose decay grows as (1 + n) / (10 + n) up to `decay`, so short runs are not stuck near the start."""
+    """EMA whose decay grows as (1 + n) / (10 + n) up to `decay`, so short runs are not stuck near the start.
 
-    def average(averaged: torch.Tensor, current: torch.Tensor, count: torch.Tensor) -> torch.Tensor:
+    All tensors in one call, so the step count is read once per step: read per tensor, it made a GPU wait for
+    its queue to drain once per parameter tensor.
+    """
+
+    @torch.no_grad()
+    def average(averaged: list[torch.Tensor], current: list[torch.Tensor], count: torch.Tensor) -> None:
         rate = min(decay, (1.0 + float(count)) / (10.0 + float(count)))
-        return averaged + (current - averaged) * (1.0 - rate)
+        for averaged_tensor, current_tensor in zip(averaged, current, strict=True):
+            averaged_tensor.lerp_(current_tensor, 1.0 - rate)
 
     return average
 

@@ -186,3 +186,21 @@ def test_loader_workers_do_not_change_the_weights(pairs_dir: Path, tmp_path: Pat
     train(pairs_dir, tmp_path / "ahead", config, loader_workers=2)
 
     assert_same_weights(tmp_path / "here", tmp_path / "ahead")
+
+
+def test_the_shipped_weights_are_an_ema_that_warms_up(pairs_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After 2 steps the EMA holds w1 + (w2 − w1)·(1 − 2/11): a warm-up rate, not the 0.999 decay."""
+    config = TINY.model_copy(update={"steps": 2, "checkpoint_every": 1})
+    with monkeypatch.context() as patch:
+        interrupt_at_batch(patch, 2)
+        with pytest.raises(KeyboardInterrupt):
+            train(pairs_dir, tmp_path, config)
+    first = load_training_checkpoint(tmp_path / CHECKPOINT_FILE).model
+    train(pairs_dir, tmp_path, config)
+    second = load_training_checkpoint(tmp_path / CHECKPOINT_FILE).model
+
+    shipped = load_file(tmp_path / WEIGHTS_FILE)
+    assert shipped.keys() == first.keys()
+    for name, tensor in shipped.items():
+        expected = first[name] + (second[name] - first[name]) * (1.0 - 2.0 / 11.0)
+        torch.testing.assert_close(tensor, expected, rtol=0, atol=1e-6)
