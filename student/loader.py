@@ -52,7 +52,15 @@ def _opencv_on_the_calling_thread(_: int) -> None:
 
 
 def step_batches(
-    pair_dirs: Sequence[Path], crop_size: int, batch_size: int, seed: int, rank: int, first_step: int, steps: int, workers: int, pin_memory: bool
+    pair_dirs: Sequence[Path],
+    crop_size: int,
+    batch_size: int,
+    seed: int,
+    rank: int,
+    first_step: int,
+    steps: int,
+    workers: int,
+    pin_memory: bool,
 ) -> DataLoader:
     """Yields (photos, targets, masks) for steps `first_step` … `steps` − 1, in order; `workers` = 0 draws them here.
 
