@@ -54,6 +54,8 @@ REPORT_FILE = "train_report.json"
 RUN_LENGTH_FIELDS = {"max_minutes", "checkpoint_every", "log_every"}
 SAMPLE_ROWS = 4
 CUT_SCHEDULE_WARNING = 0.1  # warn when a time limit stops training with the learning rate above this share of its peak
+FORECAST_WARMUP = 100  # steps: pairs are decoded on first use, so the time-limit forecast times the 100 after these
+FORECAST_SHARE = 0.8  # forecast a cut schedule below this share of its steps (cosine's rate is still ~10 % of peak there)
 
 
 class TrainConfig(BaseModel):
@@ -202,6 +204,7 @@ def train_student(
         train_dirs, config.crop_size, config.batch_size // process.world_size, config.seed, process.rank,
         first_step=step, steps=config.steps, workers=workers, pin_memory=on_gpu,
     )
+    first_step, warmed_up = step, started
     for batch in batches:
         photos, targets, masks = (t.to(device, non_blocking=True) for t in batch)
         with autocast:
@@ -237,6 +240,10 @@ def train_student(
         bar.set_postfix(loss=f"{loss_value:.4f}")
         if step % config.checkpoint_every == 0:
             save_checkpoint()
+        if step - first_step == FORECAST_WARMUP:
+            warmed_up = time.monotonic()
+        elif step - first_step == 2 * FORECAST_WARMUP and process.is_main:
+            _warn_if_time_runs_out(step, (time.monotonic() - warmed_up) / FORECAST_WARMUP, deadline, config)
         if any_process(time.monotonic() >= deadline, process):
             break
     bar.close()
@@ -282,6 +289,19 @@ def _report(
         model_dir=model_dir,
         processes=process.world_size,
     )
+
+
+def _warn_if_time_runs_out(step: int, seconds_per_step: float, deadline: float, config: TrainConfig) -> None:
+    """Say near the start, not when the time is up, that the limit will stop a decaying schedule early."""
+    if config.schedule == "constant" or deadline == float("inf"):
+        return
+    reachable = step + int((deadline - time.monotonic()) / seconds_per_step)
+    if reachable < FORECAST_SHARE * config.steps:
+        log.warning(
+            "at %.1f steps/s the %g-minute limit will stop training near step %d of %d, with the %s schedule's "
+            "learning rate still high: for a finished schedule in that time, start a new run with %d steps",
+            1 / seconds_per_step, config.max_minutes, reachable, config.steps, config.schedule, reachable,
+        )
 
 
 def _warn_if_schedule_cut(step: int, config: TrainConfig, learning_rate: float) -> None:

@@ -204,3 +204,19 @@ def test_the_shipped_weights_are_an_ema_that_warms_up(pairs_dir: Path, tmp_path:
     for name, tensor in shipped.items():
         expected = first[name] + (second[name] - first[name]) * (1.0 - 2.0 / 11.0)
         torch.testing.assert_close(tensor, expected, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize(("minutes", "steps", "warned"), [(0.02, 1_000_000, True), (10.0, 30, False)], ids=["cut", "fits"])
+def test_a_time_limit_that_will_cut_the_schedule_is_announced_early(
+    pairs_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    minutes: float, steps: int, warned: bool,
+) -> None:
+    monkeypatch.setattr("celflow.student.train.FORECAST_WARMUP", 5)
+    with caplog.at_level(logging.WARNING, logger="celflow.student.train"):
+        train(pairs_dir, tmp_path, TINY.model_copy(update={"max_minutes": minutes, "steps": steps, "checkpoint_every": 100}))
+
+    forecasts = [record.message for record in caplog.records if "will stop training near step" in record.message]
+    assert len(forecasts) == int(warned)
+    if warned:
+        reachable = int(forecasts[0].split("near step ")[1].split()[0])
+        assert 10 < reachable < 0.8 * steps and f"start a new run with {reachable} steps" in forecasts[0]
