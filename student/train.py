@@ -243,7 +243,9 @@ def train_student(
         if step - first_step == FORECAST_WARMUP:
             warmed_up = time.monotonic()
         elif step - first_step == 2 * FORECAST_WARMUP and process.is_main:
+            bar.clear()  # a log line printed over the bar's line would share it
             _warn_if_time_runs_out(step, (time.monotonic() - warmed_up) / FORECAST_WARMUP, deadline, config)
+            bar.refresh()
         if any_process(time.monotonic() >= deadline, process):
             break
     bar.close()
