@@ -1,7 +1,7 @@
 """A run's training batches in step order, drawn ahead by worker processes when the GPU would otherwise wait.
 
-On a GPU the small student's step takes a few milliseconds while cropping and augmenting a batch takes tens on
-one core, so the data, not the GPU, would set the pace. Batch k is a function of (seed, k, rank)
+Cropping and augmenting a batch takes tens of milliseconds on one core, time a GPU would otherwise spend
+waiting between steps; on a CPU the cores are busy training, so no workers there. Batch k is a function of (seed, k, rank)
 alone, whichever process draws it, so a run with workers computes the weights a run without them does.
 """
 
