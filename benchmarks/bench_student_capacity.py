@@ -6,8 +6,7 @@ trains in minutes; on CPU, pass small --steps. Run bench_student_quality.py firs
 
 Run: .venv/bin/python benchmarks/bench_student_capacity.py [--pairs /tmp/celflow-bench-quality] [--out DIR]
      [--variants small,small-long,wide] [--steps 4000] [--threads 2] [--minutes M] [--loader-workers N]
-On one GPU, variants may run side by side as separate processes (one --variants each): the small students'
-steps leave most of the GPU idle.
+On one GPU, variants may run side by side as separate processes (one --variants each), as for the README's table.
 A training gap (train ≈ held-out, both low) that closes with size says capacity; with steps, optimisation.
 """
 
