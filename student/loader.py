@@ -1,8 +1,8 @@
 """A run's training batches in step order, drawn ahead by worker processes when the GPU would otherwise wait.
 
-Cropping and augmenting a batch takes tens of milliseconds on one core, time a GPU would otherwise spend
-waiting between steps; on a CPU the cores are busy training, so no workers there. Batch k is a function of (seed, k, rank)
-alone, whichever process draws it, so a run with workers computes the weights a run without them does.
+Cropping and augmenting a batch is CPU work a GPU would otherwise wait for between steps; on a CPU the cores
+are busy training, so no workers there. Batch k is a function of (seed, k, rank) alone, whichever process
+draws it, so a run with workers computes the weights a run without them does.
 """
 
 from __future__ import annotations
