@@ -94,11 +94,18 @@ class FaceGeometry(_Strict):
 
 
 class SkinTone(_Strict):
-    """The character's skin: the photo's skin colours are moved onto `tone`, keeping their shading."""
+    """The character's skin: the person's own skin colours, banded into cel tones, tinted towards `tone`.
+
+    Each person keeps their own skin (WebtoonMe's answer to whitewashing): `tint` 0 leaves it untouched,
+    1 moves its mean colour fully onto `tone`, which only a pack that wants every face one colour should do.
+    """
 
     tone: HexColour = "#f1c6a7"
-    shading_kept: float = Field(0.8, ge=0.2, le=1.5, description="share of the photo's skin lightness contrast kept")
-    tint_kept: float = Field(0.3, ge=0.0, le=1.0, description="share of the photo's skin colour variation kept")
+    tint: float = Field(0.1, ge=0.0, le=1.0, description="how far the skin's mean colour moves towards `tone`")
+    shading_kept: float = Field(
+        0.4, ge=0.0, le=1.0, description="share of the face's smooth 3-D shading kept on top of the flat bands"
+    )
+    bands: int = Field(4, ge=2, le=6, description="flat skin tones, cut around the person's own median lightness")
 
 
 class QualityLimits(_Strict):

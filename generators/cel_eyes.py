@@ -1,4 +1,5 @@
-"""Webtoon eyes for the procedural teacher: a white eye and a dark iris inside an inked lid line.
+"""Webtoon eyes for the procedural teacher: a white eye, the person's own iris colour with a pupil and a
+highlight, a heavy upper lid and a light lower one.
 
 Cel shading alone flattens a small eye (a few pixels of shadowed, greyish white) into the skin's shadow tone,
 so eyes came out as brown blobs. Drawn from the face mesh's eye contour and iris landmarks instead, they stay
@@ -12,9 +13,16 @@ import cv2
 import numpy as np
 
 from celflow.generators.face_mesh import LEFT_EYE, LEFT_IRIS, RIGHT_EYE, RIGHT_IRIS, Face
+from celflow.generators.strokes import spline_through, stroke_coverage, taper
 
 SCLERA_RGB = np.array([246, 243, 236], np.float32)  # paper white, a touch warm
-IRIS_INK_SHARE = 0.6  # the iris is the photo's iris colour pulled this far towards the ink
+HIGHLIGHT_RGB = np.array([255, 255, 255], np.float32)
+IRIS_INK_SHARE = 0.25  # the iris keeps the photo's own iris colour, pulled this far towards the ink
+PUPIL = 0.45  # pupil radius, as a share of the iris radius
+HIGHLIGHT = (0.28, -0.3, -0.35)  # highlight radius and offset (x, y), as shares of the iris radius
+UPPER_LID_WIDTH = 1.2  # the upper lid is the eye's heaviest line, in line widths
+LOWER_LID_WIDTH = 0.6
+LOWER_LID_INK = 0.5
 MIN_OPENING_PX = 2.0  # a lid opening lower than this is a closed eye: left as the teacher drew it
 SUBPIXEL_BITS = 3  # landmarks are fractional: draw at 1/8 pixel so small eyes keep their shape
 
@@ -26,26 +34,46 @@ def _coverage(shape: tuple[int, int], draw) -> np.ndarray:
     return canvas.astype(np.float32) / 255
 
 
+def _disc(shape: tuple[int, int], centre: np.ndarray, radius: float) -> np.ndarray:
+    radius_fixed = int(round(radius * (1 << SUBPIXEL_BITS)))
+    return _coverage(shape, lambda c, p: cv2.circle(c, tuple(p(centre)), radius_fixed, 255, -1, cv2.LINE_AA, SUBPIXEL_BITS))
+
+
 def _blend(image: np.ndarray, colour: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     return image * (1 - alpha[..., None]) + colour * alpha[..., None]
 
 
+def lids(opening: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(upper, lower) lid curves, each from the eye's leftmost corner to its rightmost, from the mesh contour
+    (which runs corner, along one lid, corner, back along the other)."""
+    half = len(opening) // 2
+    first, second = opening[: half + 1], np.vstack([opening[half:], opening[:1]])
+    upper, lower = (first, second) if first[:, 1].mean() < second[:, 1].mean() else (second, first)
+    return (upper if upper[0, 0] < upper[-1, 0] else upper[::-1]), (lower if lower[0, 0] < lower[-1, 0] else lower[::-1])
+
+
 def draw_eye(
-    stylised: np.ndarray, photo: np.ndarray, opening: np.ndarray, iris: np.ndarray, ink: np.ndarray, line_px: int
+    stylised: np.ndarray, photo: np.ndarray, opening: np.ndarray, iris: np.ndarray, ink: np.ndarray, line_px: float
 ) -> np.ndarray:
-    """One eye onto float32 `stylised`: sclera fill, iris disc clipped to the opening, lid line around it."""
+    """One eye onto float32 `stylised`: sclera, the photo's iris colour with a pupil and a highlight, all clipped
+    to the opening, a heavy tapered upper lid and a light lower lid."""
     shape = stylised.shape[:2]
     fill = _coverage(shape, lambda c, p: cv2.fillPoly(c, [p(opening)], 255, cv2.LINE_AA, SUBPIXEL_BITS))
     centre, radius = iris[0], float(np.linalg.norm(iris[1:] - iris[0], axis=1).mean())
-    radius_fixed = int(radius * (1 << SUBPIXEL_BITS))
-    disc = _coverage(shape, lambda c, p: cv2.circle(c, tuple(p(centre)), radius_fixed, 255, -1, cv2.LINE_AA, SUBPIXEL_BITS))
-    iris_alpha = fill * disc
+    iris_alpha = fill * _disc(shape, centre, radius)
     inside = iris_alpha > 0.5
     photo_iris = photo[inside].astype(np.float32).mean(0) if inside.any() else ink
     iris_rgb = IRIS_INK_SHARE * ink + (1 - IRIS_INK_SHARE) * photo_iris
-    lid = _coverage(shape, lambda c, p: cv2.polylines(c, [p(opening)], True, 255, line_px, cv2.LINE_AA, SUBPIXEL_BITS))
+    pupil = fill * _disc(shape, centre, PUPIL * radius)
+    size, dx, dy = HIGHLIGHT
+    highlight = fill * _disc(shape, centre + radius * np.array([dx, dy]), size * radius)
+    upper, lower = lids(opening)
+    upper_curve, lower_curve = spline_through(upper), spline_through(lower)
+    upper_lid = stroke_coverage(shape, [(upper_curve, UPPER_LID_WIDTH * line_px * taper(len(upper_curve), 0.5, 0.5))])
+    lower_lid = stroke_coverage(shape, [(lower_curve, LOWER_LID_WIDTH * line_px * taper(len(lower_curve), 0.1, 0.1))])
     drawn = _blend(_blend(stylised, SCLERA_RGB, fill), iris_rgb, iris_alpha)
-    return _blend(drawn, ink, lid)
+    drawn = _blend(_blend(drawn, ink, pupil), HIGHLIGHT_RGB, highlight)
+    return _blend(_blend(drawn, ink, lower_lid * LOWER_LID_INK), ink, upper_lid)
 
 
 def draw_cel_eyes(
@@ -53,7 +81,7 @@ def draw_cel_eyes(
 ) -> np.ndarray:
     """Every open eye of every face drawn webtoon-style onto the teacher's H×W×3 uint8 output; pixels away
     from the eyes are returned unchanged. `line_weight` is in pixels at 512 px, like the teacher's ink."""
-    line_px = max(1, round(line_weight * max(photo.shape[:2]) / 512))
+    line_px = max(1.0, line_weight * max(photo.shape[:2]) / 512)
     out = stylised.astype(np.float32)
     ink = np.asarray(ink_rgb, np.float32)
     height, width = photo.shape[:2]
@@ -64,8 +92,8 @@ def draw_cel_eyes(
                 continue
             # drawn in the eye's own box (the lid line reaches line_px beyond the contour): whole-frame
             # canvases made this stage cost a quarter of the teacher's time at 512 px
-            x0, y0 = np.maximum(np.floor(opening.min(0)).astype(int) - line_px - 2, 0)
-            x1, y1 = np.minimum(np.ceil(opening.max(0)).astype(int) + line_px + 3, (width, height))
+            x0, y0 = np.maximum(np.floor(opening.min(0)).astype(int) - int(np.ceil(UPPER_LID_WIDTH * line_px)) - 2, 0)
+            x1, y1 = np.minimum(np.ceil(opening.max(0)).astype(int) + int(np.ceil(UPPER_LID_WIDTH * line_px)) + 3, (width, height))
             if x1 <= x0 or y1 <= y0:
                 continue
             corner = np.array([x0, y0], np.float32)

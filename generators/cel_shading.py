@@ -14,10 +14,12 @@ import numpy as np
 from celflow.character import CelStyle
 from celflow.generators.palette import hex_to_rgb, lab_to_rgb, rgb_to_lab
 from celflow.generators.smoothstep import smoothstep
+from celflow.generators.strokes import long_strokes
 
 REFERENCE_SIDE = 512
 SHADOW_LIFT = 0.18  # webtoon shadows are light: lift every tone this share of the way to white
 LAB_BIN = 4  # nearest palette colours are looked up per 4×4×4 Lab bin: a table, not a search per pixel
+MIN_STROKE_PX = 20  # at 512 px
 BAND_EDGE = 10.0  # lightness units (of 255) over which one tone blends into the next
 
 
@@ -67,11 +69,13 @@ def pull_chroma_to_palette(lab: np.ndarray, palette_lab: np.ndarray, strength: f
 
 
 def ink_lines(smooth_rgb: np.ndarray, weight: float, scale: float) -> np.ndarray:
-    """Line-art opacity in [0, 1] from a difference of Gaussians: the dark side of every strong edge."""
+    """Line-art opacity in [0, 1] from a difference of Gaussians: the dark side of every strong edge, kept
+    only where it forms a stroke at least MIN_STROKE_PX long."""
     grey = cv2.cvtColor(smooth_rgb, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255
     sigma = scale
     dog = cv2.GaussianBlur(grey, (0, 0), sigma) - cv2.GaussianBlur(grey, (0, 0), 1.6 * sigma)
     lines = np.clip((-dog - 0.012) / 0.02, 0, 1)
+    lines *= long_strokes(lines > 0.5, MIN_STROKE_PX * scale)  # flecks of texture are not lines
     width = int(round(weight * scale))
     if width > 1:
         lines = cv2.dilate(lines, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (width, width)))

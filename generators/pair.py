@@ -1,6 +1,7 @@
 """Make training pairs from one photo with WebtoonMe's data recipe.
 
-Faces → person mask → skin mask and skin tone → teacher on the person, background in its own style → faces
+Faces → person mask → skin mask → light corrected (casts are not skin tones) → teacher → the person's own
+skin painted in cel tones → line art from the face mesh and the silhouette → background in its own style → faces
 warped to the character → one pair for the whole photo, or one per person crop in a group photo. A photo
 that cannot give a clean pair is rejected with a named reason (generators/quality.py), never half-done.
 """
@@ -15,11 +16,14 @@ import numpy as np
 
 from celflow.character import Character
 from celflow.generators.background import compose_person_and_background, draw_background
-from celflow.generators.cel_eyes import draw_cel_eyes
 from celflow.generators.cel_shading import ink_colour
+from celflow.generators.line_art import draw_line_art
+from celflow.generators.light_correction import correct_light
+from celflow.generators.face_features import keep_own_features
 from celflow.generators.face_finder import FaceFinder, FacesInPhoto
 from celflow.generators.face_mesh import Face
 from celflow.generators.face_warp import WarpOutOfRange, warp_face_to_character
+from celflow.generators.outline import draw_silhouette
 from celflow.generators.person_mask import PersonSegmenter
 from celflow.generators.quality import (
     FACE_TOO_SMALL,
@@ -32,7 +36,7 @@ from celflow.generators.quality import (
     PairRejected,
 )
 from celflow.generators.sam import SamPersonSegmenter, SamSettings
-from celflow.generators.skin import map_skin_tone, skin_mask
+from celflow.generators.skin import paint_own_skin, skin_mask
 from celflow.generators.teacher import build_teacher
 
 @dataclass(frozen=True)
@@ -110,18 +114,30 @@ class PairMaker:
             raise PairRejected(MASK_COVERAGE, f"person mask covers {coverage:.1%}, allowed {low:.0%}–{high:.0%}")
         with _stage(timings, "skin"):
             skin = skin_mask(photo, faces, mask)
-            toned = map_skin_tone(photo, skin, character.skin) if character.skin else photo
+            lit = correct_light(photo, skin)
+        style = character.teacher
+        procedural = style.kind == "procedural"
         with _stage(timings, "teacher"):
             try:
-                stylised = self.teacher(toned, mask)
+                stylised = self.teacher(lit, mask)
             except Exception as error:  # a teacher crash costs one photo, never the run
                 raise PairRejected(TEACHER_FAILED, f"{type(error).__name__}: {error}") from error
-            style = character.teacher
-            if style.kind == "procedural" and style.draw_eyes:
-                stylised = draw_cel_eyes(stylised, toned, faces, ink_colour(style), style.line_weight)
+        if procedural:
+            with _stage(timings, "own features"):
+                stylised = keep_own_features(stylised, lit, faces)
+        if character.skin:
+            with _stage(timings, "own skin"):
+                stylised = paint_own_skin(stylised, lit, skin, character.skin, keep_detail=not procedural)
+        if procedural:
+            with _stage(timings, "line art"):
+                stylised = draw_line_art(stylised, lit, faces, style)
         if character.background:
             with _stage(timings, "background"):
-                stylised = compose_person_and_background(stylised, draw_background(photo, character.background), mask)
+                behind = photo if character.background.keep_photo else lit  # a kept background stays as shot
+                stylised = compose_person_and_background(stylised, draw_background(behind, character.background), mask)
+        if procedural:
+            with _stage(timings, "outline"):
+                stylised = draw_silhouette(stylised, mask, ink_colour(style), style.line_weight, style.line_darkness)
         with _stage(timings, "warp"):
             try:
                 target = warp_face_to_character(stylised, faces, character.geometry, limits.max_warp_shift)

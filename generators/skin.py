@@ -1,5 +1,5 @@
 """Skin: where it is (face-mesh regions plus a colour model fitted to this photo's own face skin) and how to
-move its colours onto the character's skin tone while keeping the photo's shading.
+paint it in the person's own colours as flat cel tones, so nobody's skin is whitewashed.
 
 Written by hand: no maintained library fits a per-photo skin model from face landmarks; the parts that are
 standard (colour spaces, Gaussian statistics, morphology) come from OpenCV and numpy.
@@ -23,7 +23,9 @@ from celflow.generators.face_mesh import (
     RIGHT_EYE,
     Face,
 )
+from celflow.generators.cel_shading import REFERENCE_SIDE, smooth_preserving_edges
 from celflow.generators.palette import hex_to_rgb
+from celflow.generators.smoothstep import smoothstep
 
 FEATURES = (RIGHT_EYE, LEFT_EYE, RIGHT_BROW, LEFT_BROW, LIPS_OUTER)
 SKIN_SAMPLES = (RIGHT_CHEEK, LEFT_CHEEK, FOREHEAD)
@@ -31,6 +33,12 @@ COLOUR_DISTANCE = 3.0  # Mahalanobis distance (σ) from the face skin's colour t
 SHADING_SLACK = 2.5  # lightness varies more than hue across skin (shadows): its σ is widened this much
 FACE_SLACK = 2.0  # inside the face oval, colours this many times further away still count
 MIN_SAMPLES = 30
+SKIN_SMOOTHING_PASSES = 2
+BAND_STEP = (4.0, 10.0)  # L* between skin bands: the skin's own spread, within these bounds
+BAND_SOFTNESS = 0.25  # share of a band over which one skin tone blends into the next
+BAND_EDGE_SIGMA = 1.5  # px at 512: band edges follow the face's shape, not its pores
+SHADING_SIGMA = 10.0  # px at 512: the face's smooth 3-D shading, below the scale of eyes and lips
+CHROMA_SIGMA = 6.0  # px at 512: the skin's own colour, flushed cheeks kept, blemishes gone
 
 
 def face_regions(shape: tuple[int, int], faces: list[Face], regions: tuple[tuple[int, ...], ...]) -> np.ndarray:
@@ -76,21 +84,53 @@ def skin_mask(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> np
     return cv2.GaussianBlur(skin.astype(np.float32), (0, 0), 0.8)
 
 
-def map_skin_tone(rgb: np.ndarray, skin: np.ndarray, tone: SkinTone) -> np.ndarray:
-    """Move the skin's mean Lab colour onto the character's tone, keeping a share of its shading and tint.
+def _weighted_blur(values: np.ndarray, weight: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian blur of `values` that only averages pixels where `weight` is high (normalised convolution)."""
+    w = weight if values.ndim == 2 else weight[..., None]
+    total = np.maximum(cv2.GaussianBlur(weight, (0, 0), sigma), 1e-4)
+    return cv2.GaussianBlur(values * w, (0, 0), sigma) / (total if values.ndim == 2 else total[..., None])
 
-    A per-photo linear map, so dark, bright and colour-cast photos all land on the same palette and the
-    skin's lightness stays perfectly correlated with the photo's (until it clips).
+
+def band_lightness(lightness: np.ndarray, median: float, step: float, bands: int, scale: float) -> np.ndarray:
+    """Flat lightness bands `step` L* apart around the skin's own `median`, mostly shadow bands below it and one
+    highlight band above, with edges a pixel or two wide."""
+    levels = np.arange(bands) - (bands - 2)
+    relative = cv2.GaussianBlur((lightness - median) / step, (0, 0), BAND_EDGE_SIGMA * scale)
+    banded = np.full_like(relative, float(levels[0]))
+    for cut in levels[:-1] + 0.5:
+        banded += smoothstep((relative - cut) / BAND_SOFTNESS + 0.5)
+    return median + step * banded
+
+
+def paint_own_skin(
+    stylised: np.ndarray, photo: np.ndarray, skin: np.ndarray, tone: SkinTone, keep_detail: bool = False
+) -> np.ndarray:
+    """Paint the skin of `stylised` in the person's own skin colours from `photo`, banded into cel tones.
+
+    Lightness is banded around the person's own median skin lightness, with a share of the face's smooth
+    shading kept (the 3-D shape of a face carries its identity); colour is the photo's own skin colour,
+    smoothed; the mean then moves `tone.tint` of the way to the character's tone. With `keep_detail` the
+    teacher's own fine marks (a diffusion teacher's lines) stay on top. Pixels off the skin are unchanged.
     """
-    weight = skin[..., None]
-    if float(skin.sum()) < MIN_SAMPLES:
-        return rgb.copy()
-    lab = _lab(rgb)
     core = skin > 0.5
-    mean = lab[core].mean(0) if core.any() else (lab * weight).sum((0, 1)) / weight.sum()
+    if core.sum() < MIN_SAMPLES:
+        return stylised.copy()
+    scale = max(photo.shape[:2]) / REFERENCE_SIDE
+    lab = _lab(smooth_preserving_edges(photo, SKIN_SMOOTHING_PASSES, scale))
+    lightness = lab[..., 0]
+    median = float(np.median(lightness[core]))
+    step = float(np.clip(lightness[core].std(), *BAND_STEP))
+    banded = band_lightness(lightness, median, step, tone.bands, scale)
+    shading = _weighted_blur(lightness, skin, SHADING_SIGMA * scale)
+    painted = np.empty_like(lab)
+    painted[..., 0] = (1 - tone.shading_kept) * banded + tone.shading_kept * shading
+    painted[..., 1:] = _weighted_blur(lab[..., 1:], skin, CHROMA_SIGMA * scale)
+    if keep_detail:
+        own = _lab(stylised)[..., 0]
+        painted[..., 0] += own - cv2.GaussianBlur(own, (0, 0), 2 * scale)
     target = _lab(hex_to_rgb([tone.tone]).reshape(1, 1, 3)).reshape(3)
-    kept = np.array([tone.shading_kept, tone.tint_kept, tone.tint_kept], np.float32)
-    mapped = target + (lab - mean) * kept
-    out = lab * (1 - weight) + mapped * weight
-    rgb_out = np.clip(np.round(cv2.cvtColor(out.astype(np.float32), cv2.COLOR_Lab2RGB) * 255), 0, 255)
-    return np.where(weight > 0, rgb_out, rgb).astype(np.uint8)  # no round-trip drift outside the skin
+    painted += tone.tint * (target - painted[core].mean(0))
+    rgb = np.clip(cv2.cvtColor(painted, cv2.COLOR_Lab2RGB) * 255, 0, 255)
+    weight = skin[..., None]
+    out = stylised.astype(np.float32) * (1 - weight) + rgb * weight
+    return np.where(weight > 0, np.round(out), stylised).astype(np.uint8)  # no round-trip drift off the skin

@@ -46,3 +46,9 @@ def save_rgb(path: Path, rgb: np.ndarray) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     assert cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
     return path
+
+
+@pytest.fixture(scope="session")
+def obama() -> np.ndarray:
+    """A real photo of a man with dark skin (public domain; see celflow/samples/SOURCES.md)."""
+    return cv2.cvtColor(cv2.imread(str(SAMPLES / "obama.jpg")), cv2.COLOR_BGR2RGB)

@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 import pytest
 
@@ -15,7 +16,7 @@ from celflow.generators.quality import (
     PairRejected,
 )
 
-STAGES = {"faces", "person_mask", "skin", "teacher", "background", "warp"}
+STAGES = {"faces", "person_mask", "skin", "teacher", "own features", "own skin", "line art", "background", "outline", "warp"}
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,8 @@ def test_person_only_option_keeps_the_real_background_far_from_the_face(astronau
     maker = PairMaker(character)
     [pair] = maker(astronaut)
     maker.close()
-    background = pair.person_mask == 0
+    outline_reach = np.ones((7, 7), np.uint8)  # the silhouette's ink may cross onto the background by its width
+    background = cv2.dilate((pair.person_mask > 0).astype(np.uint8), outline_reach) == 0
     x0, y0, x1, y1 = np.round(pair.faces[0].box).astype(int)
     size = max(x1 - x0, y1 - y0)
     background[max(0, y0 - size) : y1 + size, max(0, x0 - size) : x1 + size] = False  # the face warp's reach
@@ -127,3 +129,19 @@ def test_teacher_crash_rejects_the_photo_not_the_run(hopper):
         maker(hopper)
     assert rejected.value.reason == TEACHER_FAILED and "out of memory" in rejected.value.detail
     maker.close()
+
+
+def test_a_dark_skinned_face_stays_dark_and_the_same_person(maker, obama, astronaut):
+    """The whitewashing guard: each face keeps its own skin tone and the order from darker to lighter."""
+    from celflow.generators.face_identity import SAME_PERSON, FaceIdentity
+    from celflow.generators.look import score_look
+
+    identity = FaceIdentity()
+    looks = []
+    for photo in (obama, astronaut):
+        [pair] = maker(photo)
+        looks.append(score_look(pair.photo, pair.target, pair.faces, pair.person_mask, maker.character.geometry, identity))
+    for look in looks:
+        assert abs(look.faces[0].delta_ita) <= 8.0
+        assert look.identity_distances and max(look.identity_distances) < SAME_PERSON
+    assert looks[0].faces[0].output_ita < looks[1].faces[0].output_ita - 15

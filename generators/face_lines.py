@@ -1,0 +1,62 @@
+"""Line art of a face drawn from its mesh: the nose, the line between the lips, the lower lip and the jaw.
+
+Edge detectors draw a face as speckle (pores, stubble, the edges of shadows); a webtoon artist draws a few
+deliberate strokes at the features that make the face this person's. The mesh says where those features are
+on every face, so each gets one smooth stroke that swells and tapers (generators/strokes.py). Brows and an
+open mouth are not redrawn: they stay the person's own shapes in flat colour (generators/face_features.py),
+since a face-recognition model stops recognising people whose brows or teeth are replaced by strokes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from celflow.generators.face_mesh import FACE_OVAL, Face
+from celflow.generators.strokes import spline_through, stroke_coverage, taper
+
+NOSE_BASE = (97, 2, 326)  # under the tip of the nose
+UPPER_LIP_INNER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
+LOWER_LIP_INNER = (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308)
+LOWER_LIP_OUTER = (181, 84, 17, 314, 405)
+JAW = FACE_OVAL[FACE_OVAL.index(454) : FACE_OVAL.index(234) + 1]  # ear to ear under the chin
+NOSE_INK = 0.35  # the nose is drawn lighter than the other lines: a hint, as webtoons draw it
+
+
+def _stroke(points: np.ndarray, width: float, start: float, end: float) -> tuple[np.ndarray, np.ndarray]:
+    curve = spline_through(points)
+    return curve, width * taper(len(curve), start, end)
+
+
+def ink_strokes(face: Face, line_px: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Mouth, lower lip and jaw strokes of one face, `line_px` at their widest."""
+    points = face.points
+    upper, lower = points[list(UPPER_LIP_INNER)], points[list(LOWER_LIP_INNER)]
+    mouth_line = (upper + lower) / 2
+    return [
+        _stroke(mouth_line, 1.1 * line_px, 0.2, 0.2),
+        _stroke(points[list(LOWER_LIP_OUTER)], 0.6 * line_px, 0.1, 0.1),
+        _stroke(points[list(JAW)], line_px, 0.15, 0.15),
+    ]
+
+
+def nose_stroke(face: Face, line_px: float) -> tuple[np.ndarray, np.ndarray]:
+    """A short light stroke under the tip of the nose."""
+    return _stroke(face.points[list(NOSE_BASE)], 0.7 * line_px, 0.1, 0.1)
+
+
+def draw_face_lines(
+    stylised: np.ndarray, faces: list[Face], ink: np.ndarray, line_weight: float, darkness: float
+) -> np.ndarray:
+    """Every face's nose, mouth, lower lip and jaw drawn onto the teacher's H×W×3 uint8 output.
+
+    `line_weight` is the widest stroke in pixels at 512 px, as for the teacher's other lines.
+    """
+    line_px = max(1.0, line_weight * max(stylised.shape[:2]) / 512)
+    out = stylised.astype(np.float32)
+    shape = stylised.shape[:2]
+    for face in faces:
+        lines = stroke_coverage(shape, ink_strokes(face, line_px))[..., None] * darkness
+        nose = stroke_coverage(shape, [nose_stroke(face, line_px)])[..., None] * darkness * NOSE_INK
+        out = out * (1 - lines) + ink * lines
+        out = out * (1 - nose) + ink * nose
+    return np.clip(np.round(out), 0, 255).astype(np.uint8)

@@ -1,0 +1,46 @@
+import numpy as np
+import pytest
+from skimage.color import rgb2lab
+
+from celflow.generators.light_correction import correct_light
+
+
+def _with_light(rgb, gains):
+    linear = (rgb.astype(np.float32) / 255) ** 2.2
+    return np.round(np.clip(linear * np.float32(gains), 0, 1) ** (1 / 2.2) * 255).astype(np.uint8)
+
+
+def _no_skin(rgb):
+    return np.zeros(rgb.shape[:2], np.float32)
+
+
+@pytest.mark.parametrize("photo", ["hopper", "astronaut", "obama"])
+def test_a_normally_lit_photo_is_left_almost_as_it_is(photo, request):
+    rgb = request.getfixturevalue(photo)
+    corrected = correct_light(rgb, _no_skin(rgb))
+    assert np.abs(rgb2lab(corrected) - rgb2lab(rgb)).mean() < 3.0
+
+
+@pytest.mark.parametrize("gains", [(1.25, 1.0, 0.8), (0.8, 1.0, 1.25)], ids=["warm", "cool"])
+@pytest.mark.parametrize("photo", ["astronaut", "obama"])
+def test_a_strong_colour_cast_is_reduced(photo, gains, request):
+    rgb = request.getfixturevalue(photo)
+    cast = _with_light(rgb, gains)
+    before = np.abs(rgb2lab(cast)[..., 1:] - rgb2lab(rgb)[..., 1:]).mean()
+    after = np.abs(rgb2lab(correct_light(cast, _no_skin(cast)))[..., 1:] - rgb2lab(rgb)[..., 1:]).mean()
+    assert after < 0.8 * before
+
+
+def test_a_dim_photo_is_lifted(obama):
+    dim = _with_light(obama, (0.5, 0.5, 0.5))
+    lifted = correct_light(dim, _no_skin(dim))
+    assert rgb2lab(lifted)[..., 0].mean() > rgb2lab(dim)[..., 0].mean() + 8
+
+
+def test_warm_skin_filling_the_frame_is_not_taken_for_a_warm_light(obama):
+    """The light is read off the non-skin pixels: a skin mask covering the warm pixels leaves them alone."""
+    warm = np.full((200, 200, 3), (150, 95, 70), np.uint8)
+    warm[:, :40] = 200  # a white wall beside the face
+    skin = np.zeros((200, 200), np.float32)
+    skin[:, 40:] = 1
+    assert np.array_equal(correct_light(warm, skin), warm)
