@@ -46,6 +46,8 @@ def parse_track_map(spec: str, names: list[str]) -> dict[int, str]:
         track_id, _, name = part.partition("=")
         if not track_id.strip().isdigit() or name not in names:
             raise ValueError(f"--assign {part!r}: expected TRACK_ID=NAME with NAME one of {', '.join(names)}")
+        if int(track_id) < 1:
+            raise ValueError(f"--assign {part!r}: people are numbered from 1, as the overlay labels them")
         mapping[int(track_id)] = name
     return mapping
 

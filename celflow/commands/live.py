@@ -8,14 +8,14 @@ from typing import Annotated
 import typer
 
 from celflow.cli_support import BackendOption, fail, show_celflow_logs, user_errors
-from celflow.commands.convert import CHARACTERS_HELP, MAX_SIDE_HELP
+from celflow.commands.convert import ASSIGN_HELP, CHARACTERS_HELP, MAX_SIDE_HELP
 
 
 def live(
     source: Annotated[str, typer.Option("--source", help="Webcam index (0), video file, rtsp:// or http:// URL, or image folder.")],
     characters: Annotated[str, typer.Option("--characters", help=CHARACTERS_HELP)],
     mode: Annotated[str, typer.Option(help="full-frame, per-person or person-only.")] = "per-person",
-    assign: Annotated[str, typer.Option(help="Explicit track ids, e.g. 1=anna,2=ben; others round-robin.")] = "",
+    assign: Annotated[str, typer.Option(help=ASSIGN_HELP)] = "",
     one_for_all: Annotated[bool, typer.Option(help="Every person gets the first character.")] = False,
     detect_every: Annotated[int, typer.Option(help="Run face detection every N frames (and whenever a person is lost).")] = 1,
     smoothing: Annotated[float, typer.Option(help="Temporal smoothing strength in [0, 1); 0 is off.")] = 0.0,
