@@ -39,7 +39,9 @@ class H264Writer:
     def write(self, rgb: np.ndarray, pts: int | None) -> None:
         even = np.ascontiguousarray(rgb[: self.height, : self.width])
         rgb_frame = av.VideoFrame.from_ndarray(even, format="rgb24")
-        frame = rgb_frame.reformat(format="yuv420p", dst_colorspace=self._colour.matrix, dst_color_range=ColorRange.MPEG)
+        frame = rgb_frame.reformat(
+            format="yuv420p", dst_colorspace=self._colour.matrix, dst_color_range=ColorRange.MPEG
+        )
         frame.time_base = self._time_base
         frame.pts = pts if pts is not None else round(self._written * self._ticks_per_frame)
         self._output.mux(self._stream.encode(frame))

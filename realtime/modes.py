@@ -70,7 +70,9 @@ class FrameRenderer:
         height, width = rgb.shape[:2]
         return stylize_crop(self.stylizers[self.default], rgb, (0, 0, width, height), self._frame_max_side)
 
-    def _paste_person(self, canvas: np.ndarray, rgb: np.ndarray, track: Track, faces: list[Box], own: int) -> np.ndarray:
+    def _paste_person(
+        self, canvas: np.ndarray, rgb: np.ndarray, track: Track, faces: list[Box], own: int
+    ) -> np.ndarray:
         """`canvas` with `track`'s person pasted in their character, over only the pixels nearer them than anyone
         in `faces` (every person in the frame, `faces[own]` being theirs)."""
         box = person_box(track.box, rgb.shape, self._margin)

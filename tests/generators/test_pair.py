@@ -102,7 +102,8 @@ def group_photo_with_a_small_face(hopper, astronaut) -> np.ndarray:
 def test_a_face_under_min_face_px_is_skipped_unwarped_and_the_others_kept(group_photo_with_a_small_face, caplog):
     photo = group_photo_with_a_small_face
     limits = QualityLimits(min_face_px=85)
-    maker, unwarped_maker = PairMaker(_character(quality=limits)), PairMaker(_character(quality=limits, geometry=FaceGeometry()))
+    maker = PairMaker(_character(quality=limits))
+    unwarped_maker = PairMaker(_character(quality=limits, geometry=FaceGeometry()))
     try:
         with caplog.at_level(logging.WARNING):
             [pair] = maker(photo)

@@ -33,7 +33,8 @@ def colour_patches() -> np.ndarray:
 
 def patch_colours(rgb: np.ndarray) -> list[np.ndarray]:
     """Mean colour of each patch's middle, away from the edges chroma subsampling blurs."""
-    return [rgb[top + 6 : top + 18, left + 8 : left + 24].reshape(-1, 3).mean(0) for top, left in [(0, 0), (0, 32), (24, 0), (24, 32)]]
+    corners = [(0, 0), (0, 32), (24, 0), (24, 32)]
+    return [rgb[top + 6 : top + 18, left + 8 : left + 24].reshape(-1, 3).mean(0) for top, left in corners]
 
 
 def write_tagged_clip(path: Path, rgb: np.ndarray, frames: int, tag: int | None) -> Path:
