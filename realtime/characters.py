@@ -71,3 +71,11 @@ class CharacterAssigner:
                 automatic = len(self._given.keys() - self.explicit.keys())
                 self._given[track_id] = self.names[automatic % len(self.names)]
         return self._given[track_id]
+
+    def state(self) -> dict[int, str]:
+        """The character each person seen so far wears."""
+        return dict(self._given)
+
+    def restore(self, given: dict[int, str]) -> None:
+        """Take over what an earlier run gave; a character no longer loaded is given afresh on the next sighting."""
+        self._given = {track_id: name for track_id, name in given.items() if name in self.names}

@@ -63,3 +63,16 @@ class PersonTracker:
         self._look_again = bool(self._last.keys() - current.keys()) or bool((tracked.tracker_id < 0).any())
         self._last = current
         return dict(current)
+
+    def state(self) -> dict[str, object]:
+        """Everything but the detector, picklable: a tracker given it carries on with the same people and ids."""
+        return {
+            "tracker": self._tracker,
+            "last": self._last,
+            "last_detected": self._last_detected,
+            "look_again": self._look_again,
+        }
+
+    def restore(self, state: dict[str, object]) -> None:
+        self._tracker, self._last = state["tracker"], state["last"]
+        self._last_detected, self._look_again = state["last_detected"], state["look_again"]
