@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import logging
 import math
 import pickle
 import shutil
@@ -23,6 +24,8 @@ from celflow.atomic import atomic_path, write_bytes_atomic, write_text_atomic
 from celflow.realtime.audio import carry_audio
 from celflow.realtime.h264 import JOINABLE_H264_OPTIONS, H264Writer
 from celflow.realtime.video import VideoInfo, decode_packet, open_video, upright_rgb
+
+log = logging.getLogger(__name__)
 
 PLAN_FILE = "plan.json"
 STATE_FILE = "state.pickle"
@@ -72,8 +75,15 @@ def save_state(folder: Path, after_segment: int, state: object) -> None:
 
 
 def load_state(folder: Path) -> SavedState | None:
+    """The saved state, or None when there is none or it was pickled by library versions no longer installed."""
     path = folder / STATE_FILE
-    return pickle.loads(path.read_bytes()) if path.is_file() else None
+    if not path.is_file():
+        return None
+    try:
+        return pickle.loads(path.read_bytes())
+    except (pickle.UnpicklingError, AttributeError, ImportError, EOFError) as error:
+        log.warning("%s: unreadable (%s); converting from the first segment again", path, error)
+        return None
 
 
 def segment_path(folder: Path, number: int) -> Path:

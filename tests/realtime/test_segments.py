@@ -186,3 +186,15 @@ def test_a_segment_whose_state_was_not_saved_is_written_again(aac_clip, tmp_path
     report = convert_video(aac_clip, dst, resumed, progress=False, segment_seconds=SEGMENT)
 
     assert report.resumed_frames == 5 and resumed.seen == FRAMES
+
+
+def test_a_state_that_cannot_be_read_starts_the_conversion_over(aac_clip, tmp_path, caplog):
+    dst = tmp_path / "out.mp4"
+    with pytest.raises(RuntimeError, match="power cut"):
+        convert_video(aac_clip, dst, RememberingInvert(fail_on=12), progress=False, segment_seconds=SEGMENT)
+    (tmp_path / ".out.mp4.segments" / "state.pickle").write_bytes(b"\x80\x04truncated")
+
+    with caplog.at_level(logging.WARNING):
+        report = convert_video(aac_clip, dst, RememberingInvert(), progress=False, segment_seconds=SEGMENT)
+
+    assert report.resumed_frames == 0 and any("converting from the first segment again" in m for m in caplog.messages)
