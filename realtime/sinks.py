@@ -98,9 +98,10 @@ class Mp4Sink:
         return True
 
     def close(self) -> None:
-        if self._sound_stream is not None:
+        if self._sound is not None:  # a microphone opened but never started is released too
             self._write_sound()
             self._sound.stop()
+        if self._sound_stream is not None:
             self._output.mux(self._sound_stream.encode(None))
         if self._writer is not None:
             self._writer.flush()
