@@ -8,6 +8,7 @@ that cannot give a clean pair is rejected with a named reason (generators/qualit
 
 from __future__ import annotations
 
+import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ from celflow.generators.sam import SamPersonSegmenter, SamSettings
 from celflow.generators.skin import paint_own_skin, skin_mask
 from celflow.generators.teacher import build_teacher
 
+log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class Pair:
     """A photo, its teacher target (faces warped to the character) and its masks (uint8, 255 = person / skin).
@@ -67,18 +71,26 @@ def _stage(timings: dict[str, float], name: str):
     timings[name] = (time.perf_counter() - started) * 1000
 
 
-def check_faces(found: FacesInPhoto, max_faces: int, min_face_px: int) -> None:
-    """Raise PairRejected unless there are 1..max_faces faces, each with a mesh and at least min_face_px wide."""
+def check_faces(found: FacesInPhoto, max_faces: int, min_face_px: int) -> FacesInPhoto:
+    """The faces to warp: those at least min_face_px wide. A narrower face is skipped with a log line and stays
+    unwarped in the photo, so one small face in the background does not cost a group photo its pair.
+
+    Raise PairRejected when no face is wide enough, when more than max_faces are, or when one has no mesh.
+    """
     widths = [face.width for face in found.faces] + [float(x1 - x0) for x0, _, x1, _ in found.unfitted]
     if not widths:
         raise PairRejected(NO_FACE, "no face found")
-    if len(widths) > max_faces:
-        raise PairRejected(TOO_MANY_FACES, f"{len(widths)} faces; this character allows {max_faces}")
-    if min(widths) < min_face_px:
-        raise PairRejected(FACE_TOO_SMALL, f"a face is {min(widths):.0f} px wide, under {min_face_px} px")
-    if found.unfitted:
-        box = found.unfitted[0]
-        raise PairRejected(FACE_WITHOUT_MESH, f"no face mesh fits the face at {box}, so it cannot be warped")
+    if max(widths) < min_face_px:
+        raise PairRejected(FACE_TOO_SMALL, f"the widest face is {max(widths):.0f} px wide, under {min_face_px} px")
+    faces = [face for face in found.faces if face.width >= min_face_px]
+    unfitted = [box for box in found.unfitted if box[2] - box[0] >= min_face_px]
+    if len(faces) + len(unfitted) > max_faces:
+        raise PairRejected(TOO_MANY_FACES, f"{len(faces) + len(unfitted)} faces; this character allows {max_faces}")
+    if unfitted:
+        raise PairRejected(FACE_WITHOUT_MESH, f"no face mesh fits the face at {unfitted[0]}, so it cannot be warped")
+    for width in sorted(width for width in widths if width < min_face_px):
+        log.warning("skipped a face %.0f px wide, under min_face_px %d: it stays unwarped", width, min_face_px)
+    return FacesInPhoto(faces, [])
 
 
 def _as_uint8(mask: np.ndarray) -> np.ndarray:
@@ -104,8 +116,7 @@ class PairMaker:
         timings: dict[str, float] = {}
         with _stage(timings, "faces"):
             found = self.find_faces(photo)
-        check_faces(found, self.max_faces, limits.min_face_px)
-        faces = found.faces
+        faces = check_faces(found, self.max_faces, limits.min_face_px).faces
         with _stage(timings, "person_mask"):
             mask = self.segment_person(photo, faces)
         coverage = float((mask >= 0.5).mean())

@@ -12,14 +12,24 @@ class PhotoError(ValueError):
     """A photo that cannot be used; the message says why in a few words."""
 
 
+def as_8_bit_rgb(image: Image.Image) -> Image.Image:
+    """Any Pillow image as 8-bit RGB: 16-bit grey scaled (Pillow's own convert clips it to white), transparent
+    pixels white, as an image viewer shows a cut-out on a page (the colour stored under them is arbitrary)."""
+    if image.mode.startswith("I"):  # 16-bit grey PNGs and TIFFs
+        image = image.convert("I").point(lambda value: value / 257).convert("L")
+    if image.has_transparency_data:
+        image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))
+    return image.convert("RGB")
+
+
 def decode_photo(data: bytes, max_side: int | None = None) -> np.ndarray:
-    """Decode image bytes to H×W×3 uint8 RGB, upright (EXIF), grey and alpha converted, optionally shrunk."""
+    """Decode image bytes to H×W×3 uint8 RGB, upright (EXIF), grey, 16-bit and alpha converted, optionally shrunk."""
     if not data:
         raise PhotoError("empty file")
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()  # Pillow decodes lazily: truncation only shows here
-            image = ImageOps.exif_transpose(image).convert("RGB")
+            image = as_8_bit_rgb(ImageOps.exif_transpose(image))
     except UnidentifiedImageError as error:
         raise PhotoError("not an image file") from error
     except (OSError, SyntaxError, ValueError) as error:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from prefect import flow, task
 
-from celflow.realtime.build import build_pipeline, frame_by_frame
+from celflow.realtime.build import FrameByFrame, build_pipeline
 from celflow.realtime.characters import Assignment, Character
 from celflow.realtime.convert import SEGMENT_SECONDS, ConvertReport, convert_video
 from celflow.realtime.modes import Mode
@@ -32,7 +32,7 @@ def convert_task(
         characters, mode, assignment, explicit, smoothing=smoothing, frame_rate=rate, track=False,
         frame_max_side=frame_max_side, backend=backend,
     )
-    return convert_video(src, dst, frame_by_frame(pipeline, rate), progress, segment_seconds)
+    return convert_video(src, dst, FrameByFrame(pipeline, rate), progress, segment_seconds)
 
 
 @flow(name="convert")

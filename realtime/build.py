@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 import numpy as np
 
@@ -46,14 +45,25 @@ def build_pipeline(
     return Pipeline(renderer, tracker, assigner, smoother)
 
 
-def frame_by_frame(pipeline: Pipeline, frame_rate: float) -> Callable[[np.ndarray], np.ndarray]:
-    """The pipeline as RGB → RGB for offline conversion: frames numbered in call order at `frame_rate`."""
-    count = 0
+class FrameByFrame:
+    """The pipeline as RGB → RGB for offline conversion: frames numbered in call order at `frame_rate`.
 
-    def stylize(rgb: np.ndarray) -> np.ndarray:
-        nonlocal count
-        result = pipeline(Frame(count, count / frame_rate, rgb, time.perf_counter()))
-        count += 1
+    Its state (frames seen, the pipeline's state) lets a resumed conversion carry on with the same people.
+    """
+
+    def __init__(self, pipeline: Pipeline, frame_rate: float) -> None:
+        self._pipeline = pipeline
+        self._frame_rate = frame_rate
+        self._count = 0
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        result = self._pipeline(Frame(self._count, self._count / self._frame_rate, rgb, time.perf_counter()))
+        self._count += 1
         return result.rgb
 
-    return stylize
+    def state(self) -> dict[str, object]:
+        return {"frames": self._count, "pipeline": self._pipeline.state()}
+
+    def restore(self, state: dict[str, object]) -> None:
+        self._count = state["frames"]
+        self._pipeline.restore(state["pipeline"])

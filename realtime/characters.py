@@ -46,6 +46,8 @@ def parse_track_map(spec: str, names: list[str]) -> dict[int, str]:
         track_id, _, name = part.partition("=")
         if not track_id.strip().isdigit() or name not in names:
             raise ValueError(f"--assign {part!r}: expected TRACK_ID=NAME with NAME one of {', '.join(names)}")
+        if int(track_id) < 1:
+            raise ValueError(f"--assign {part!r}: people are numbered from 1, as the overlay labels them")
         mapping[int(track_id)] = name
     return mapping
 
@@ -69,3 +71,11 @@ class CharacterAssigner:
                 automatic = len(self._given.keys() - self.explicit.keys())
                 self._given[track_id] = self.names[automatic % len(self.names)]
         return self._given[track_id]
+
+    def state(self) -> dict[int, str]:
+        """The character each person seen so far wears."""
+        return dict(self._given)
+
+    def restore(self, given: dict[int, str]) -> None:
+        """Take over what an earlier run gave; a character no longer loaded is given afresh on the next sighting."""
+        self._given = {track_id: name for track_id, name in given.items() if name in self.names}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
 
+from celflow.realtime.records import Box
 from celflow.realtime.stylizer import Stylizer
 
 IntBox = tuple[int, int, int, int]
@@ -47,6 +48,23 @@ def edge_fade(height: int, width: int, box: IntBox, frame_shape: tuple[int, ...]
     left = np.clip((cols + 1) / ramp, 0, 1) if x0 > 0 else np.ones(width, np.float32)
     right = np.clip((width - cols) / ramp, 0, 1) if x1 < frame_shape[1] else np.ones(width, np.float32)
     return np.minimum(top, bottom)[:, None] * np.minimum(left, right)[None, :]
+
+
+def nearest_person(box: IntBox, faces: Sequence[Box], own: int) -> np.ndarray:
+    """H×W float32 over the crop `box`: 1 where the person of `faces[own]` is the nearest person, else 0.
+
+    A person mask marks everyone in a crop, so where two crops overlap it cannot say whose a pixel is. Each
+    pixel goes to the person whose body is nearest: the distance to the line from their face's centre straight
+    down, in widths of their face, so a person standing closer (a wider face) owns more of the space between.
+    """
+    x0, y0, x1, y1 = box
+    columns = np.arange(x0, x1, dtype=np.float32)[None, :] + 0.5
+    rows = np.arange(y0, y1, dtype=np.float32)[:, None] + 0.5
+    distances = []
+    for fx0, fy0, fx1, fy1 in faces:
+        centre_x, centre_y, width = (fx0 + fx1) / 2, (fy0 + fy1) / 2, max(fx1 - fx0, 1.0)
+        distances.append(np.hypot(columns - centre_x, np.maximum(centre_y - rows, 0)) / width)
+    return (np.argmin(distances, axis=0) == own).astype(np.float32)
 
 
 def paste_soft(canvas: np.ndarray, patch: np.ndarray, alpha: np.ndarray, box: IntBox) -> np.ndarray:

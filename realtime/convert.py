@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 from tqdm import tqdm
 
-from celflow.realtime.segments import frames_in, join_segments, plan_segments, segment_path, work_folder, write_segment
+from celflow.realtime.segments import (
+    frames_in,
+    join_segments,
+    load_state,
+    plan_segments,
+    save_state,
+    segment_path,
+    work_folder,
+    write_segment,
+)
 from celflow.realtime.video import VideoError, probe_video
 
 SEGMENT_SECONDS = 30.0  # a kill loses at most this much work; each segment costs one seek and one file
@@ -35,6 +45,31 @@ class ConvertReport:
         return self.frames / self.seconds
 
 
+@runtime_checkable
+class Resumable(Protocol):
+    """A stylize function that remembers earlier frames (who is who, which character each person wears)."""
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray: ...
+
+    def state(self) -> object:
+        """Its memory of the frames so far, picklable."""
+
+    def restore(self, state: object) -> None: ...
+
+
+def finished_segments(folder: Path, paths: list[Path], stylize: Callable[[np.ndarray], np.ndarray]) -> int:
+    """How many segments, from the first, an earlier run finished; a `Resumable` stylize is restored to the
+    state it had after the last of them, and a segment whose state was not saved counts as unfinished."""
+    done = len(list(itertools.takewhile(Path.is_file, paths)))
+    if not isinstance(stylize, Resumable):
+        return done
+    saved = load_state(folder)
+    if saved is None or saved.after_segment >= done:
+        return 0
+    stylize.restore(saved.state)
+    return saved.after_segment + 1
+
+
 def convert_video(
     src: Path,
     dst: Path,
@@ -46,7 +81,8 @@ def convert_video(
 
     Segments are kept in a hidden folder beside `dst` until all are done, then joined without re-encoding
     and renamed onto `dst`: a failed or killed run never leaves half a file at `dst`, and running the same
-    command again resumes from the last finished segment.
+    command again resumes from the last finished segment; a `Resumable` stylize resumes with the state it had
+    there, so people keep their ids and characters across the interruption.
     """
     src, dst = Path(src), Path(dst)
     if dst.suffix.lower() != ".mp4":
@@ -58,13 +94,15 @@ def convert_video(
     plan = plan_segments(src, info, segment_seconds)
     folder = work_folder(dst, plan)
     paths = [segment_path(folder, number) for number in range(plan.segments)]
-    resumed = sum(frames_in(path) for path in paths if path.is_file())
+    done = finished_segments(folder, paths, stylize)
+    resumed = sum(frames_in(path) for path in paths[:done])
     frames = 0
     # tqdm's ETA counts only this run's pace, so resumed frames do not make it optimistic
     with tqdm(total=info.frames, initial=resumed, unit="frame", desc=src.name, disable=not progress) as bar:
-        for number, path in enumerate(paths):
-            if not path.is_file():
-                frames += write_segment(src, path, info, plan, number, stylize, bar.update)
+        for number in range(done, plan.segments):
+            frames += write_segment(src, paths[number], info, plan, number, stylize, bar.update)
+            if isinstance(stylize, Resumable):
+                save_state(folder, number, stylize.state())
     audio = join_segments(src, paths, dst)
     shutil.rmtree(folder)
     return ConvertReport(

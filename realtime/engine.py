@@ -41,6 +41,22 @@ class Pipeline:
             rgb = self.smoother(frame.rgb, rgb)
         return StylizedFrame(frame, rgb, tracks, time.perf_counter())
 
+    def state(self) -> dict[str, object]:
+        """What the next frame depends on, picklable: the tracks, who wears which character, the smoother's
+        last frame. A conversion resumed in a new process restores it and carries on as if it never stopped."""
+        return {
+            "tracker": self.tracker.state() if self.tracker is not None else None,
+            "characters": self.assigner.state(),
+            "smoother": self.smoother.state() if self.smoother is not None else None,
+        }
+
+    def restore(self, state: dict[str, object]) -> None:
+        if self.tracker is not None and state["tracker"] is not None:
+            self.tracker.restore(state["tracker"])
+        self.assigner.restore(state["characters"])
+        if self.smoother is not None:
+            self.smoother.restore(state["smoother"])
+
 
 @dataclass(frozen=True)
 class LoopReport:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import av
 import numpy as np
 from av.container import OutputContainer
+from av.video.reformatter import ColorRange
 
 from celflow.realtime.video import VideoInfo
 
@@ -19,7 +20,8 @@ class H264Writer:
 
     yuv420p needs an even width and height: an odd one is cropped by one pixel (last column or row), so no
     pixel is invented. Frames keep the source's rate and time base, so sound stays in sync; frames without
-    a timestamp (raw .h264 streams carry none) are placed at their index / rate.
+    a timestamp (raw .h264 streams carry none) are placed at their index / rate. RGB becomes YUV through the
+    matrix of `info.colour`, which the stream is tagged with, in limited range as players expect of H.264.
     """
 
     def __init__(self, output: OutputContainer, info: VideoInfo, options: dict[str, str] = H264_OPTIONS) -> None:
@@ -27,13 +29,19 @@ class H264Writer:
         self.width, self.height = info.width - info.width % 2, info.height - info.height % 2
         self._stream = output.add_stream("libx264", rate=info.rate, options=options)
         self._stream.width, self._stream.height, self._stream.pix_fmt = self.width, self.height, "yuv420p"
+        context, self._colour = self._stream.codec_context, info.colour
+        context.color_primaries, context.color_trc = self._colour.primaries, self._colour.transfer
+        context.colorspace, context.color_range = self._colour.matrix, ColorRange.MPEG
         self._time_base = self._stream.codec_context.time_base = info.time_base
         self._ticks_per_frame = 1 / (info.rate * info.time_base)
         self._written = 0
 
     def write(self, rgb: np.ndarray, pts: int | None) -> None:
         even = np.ascontiguousarray(rgb[: self.height, : self.width])
-        frame = av.VideoFrame.from_ndarray(even, format="rgb24")
+        rgb_frame = av.VideoFrame.from_ndarray(even, format="rgb24")
+        frame = rgb_frame.reformat(
+            format="yuv420p", dst_colorspace=self._colour.matrix, dst_color_range=ColorRange.MPEG
+        )
         frame.time_base = self._time_base
         frame.pts = pts if pts is not None else round(self._written * self._ticks_per_frame)
         self._output.mux(self._stream.encode(frame))

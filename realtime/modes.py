@@ -7,9 +7,9 @@ from typing import Literal
 
 import numpy as np
 
-from celflow.realtime.compose import edge_fade, paste_soft, run_scaled, stylize_crop
+from celflow.realtime.compose import edge_fade, nearest_person, paste_soft, run_scaled, stylize_crop
 from celflow.realtime.detect import person_box
-from celflow.realtime.records import Track
+from celflow.realtime.records import Box, Track
 from celflow.realtime.stylizer import AlphaStylizer, Stylizer
 
 Mode = Literal["full-frame", "per-person", "person-only"]
@@ -26,7 +26,8 @@ class FrameRenderer:
 
     full-frame: the first character stylizes everything. per-person: the first character stylizes the
     frame, then each person is cropped with a margin, stylized by their own character and pasted back
-    through a soft person mask (the student's alpha head when it has one, else `person_mask`). person-only: the same pasting over the real, unstylized background.
+    through a soft person mask (the student's alpha head when it has one, else `person_mask`), limited to the
+    pixels nearer them than anyone else. person-only: the same pasting over the real, unstylized background.
     Crops run at most `max_side` pixels long, whole frames at most `frame_max_side` (None: full size).
     """
 
@@ -55,9 +56,11 @@ class FrameRenderer:
         if self.mode == "full-frame":
             return self._whole_frame(rgb)
         canvas = self._whole_frame(rgb) if self.mode == "per-person" else rgb
-        pasted = [t for t in tracks if not (self.mode == "per-person" and t.character == self.default)]
-        for track in pasted:  # per-person: the background pass already drew the first character's people
-            canvas = self._paste_person(canvas, rgb, track)
+        faces = [track.box for track in tracks]
+        for own, track in enumerate(tracks):
+            if self.mode == "per-person" and track.character == self.default:
+                continue  # the background pass already drew the first character's people
+            canvas = self._paste_person(canvas, rgb, track, faces, own)
         return canvas
 
     def _whole_frame(self, rgb: np.ndarray) -> np.ndarray:
@@ -67,7 +70,11 @@ class FrameRenderer:
         height, width = rgb.shape[:2]
         return stylize_crop(self.stylizers[self.default], rgb, (0, 0, width, height), self._frame_max_side)
 
-    def _paste_person(self, canvas: np.ndarray, rgb: np.ndarray, track: Track) -> np.ndarray:
+    def _paste_person(
+        self, canvas: np.ndarray, rgb: np.ndarray, track: Track, faces: list[Box], own: int
+    ) -> np.ndarray:
+        """`canvas` with `track`'s person pasted in their character, over only the pixels nearer them than anyone
+        in `faces` (every person in the frame, `faces[own]` being theirs)."""
         box = person_box(track.box, rgb.shape, self._margin)
         x0, y0, x1, y1 = box
         if x1 - x0 < 8 or y1 - y0 < 8:
@@ -81,5 +88,5 @@ class FrameRenderer:
             # and finds people a whole-frame pass misses when they stand far away
             person = self._person_mask(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
         ramp = round(0.1 * min(x1 - x0, y1 - y0))
-        alpha = person * edge_fade(y1 - y0, x1 - x0, box, rgb.shape, ramp)
+        alpha = person * edge_fade(y1 - y0, x1 - x0, box, rgb.shape, ramp) * nearest_person(box, faces, own)
         return paste_soft(canvas, patch, alpha, box)

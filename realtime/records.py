@@ -29,7 +29,10 @@ class Detection:
 
 @dataclass(frozen=True)
 class Track:
-    """A person followed across frames: a stable id, where their face is now and the character they wear."""
+    """A person followed across frames: a stable id, where their face is now and the character they wear.
+
+    The id is the person number users see on the overlay and give to `--assign`: the first person seen is 1.
+    """
 
     track_id: int
     box: Box

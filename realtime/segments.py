@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import heapq
 import json
+import logging
 import math
+import pickle
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -18,12 +20,15 @@ import av
 import numpy as np
 from av.container import InputContainer
 
-from celflow.atomic import atomic_path, write_text_atomic
+from celflow.atomic import atomic_path, write_bytes_atomic, write_text_atomic
 from celflow.realtime.audio import carry_audio
 from celflow.realtime.h264 import JOINABLE_H264_OPTIONS, H264Writer
 from celflow.realtime.video import VideoInfo, decode_packet, open_video, upright_rgb
 
+log = logging.getLogger(__name__)
+
 PLAN_FILE = "plan.json"
+STATE_FILE = "state.pickle"
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,30 @@ def work_folder(dst: Path, plan: SegmentPlan) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     write_text_atomic(plan_path, json.dumps(asdict(plan)))
     return folder
+
+
+@dataclass(frozen=True)
+class SavedState:
+    """The stylizer's state once segment `after_segment` was written: where a resumed run picks up."""
+
+    after_segment: int
+    state: object
+
+
+def save_state(folder: Path, after_segment: int, state: object) -> None:
+    write_bytes_atomic(folder / STATE_FILE, pickle.dumps(SavedState(after_segment, state)))
+
+
+def load_state(folder: Path) -> SavedState | None:
+    """The saved state, or None when there is none or it was pickled by library versions no longer installed."""
+    path = folder / STATE_FILE
+    if not path.is_file():
+        return None
+    try:
+        return pickle.loads(path.read_bytes())
+    except (pickle.UnpicklingError, AttributeError, ImportError, EOFError) as error:
+        log.warning("%s: unreadable (%s); converting from the first segment again", path, error)
+        return None
 
 
 def segment_path(folder: Path, number: int) -> Path:

@@ -1,9 +1,10 @@
-"""Where stylized frames go: an OpenCV window, an H.264 MP4, the browser preview."""
+"""Where stylized frames go: an OpenCV window, an H.264 MP4 (with the microphone's sound), the browser preview."""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from fractions import Fraction
 from pathlib import Path
 from typing import Protocol
@@ -11,9 +12,11 @@ from typing import Protocol
 import av
 import cv2
 import numpy as np
+from av.audio.stream import AudioStream
 
 from celflow.atomic import atomic_path
 from celflow.realtime.h264 import H264Writer
+from celflow.realtime.microphone import SoundSource
 from celflow.realtime.preview import PreviewServer
 from celflow.realtime.records import StylizedFrame
 from celflow.realtime.video import VideoInfo
@@ -60,11 +63,16 @@ class PreviewSink:
 
 
 class Mp4Sink:
-    """Clean frames (no overlay) to an H.264 MP4 timed by each frame's source time; renamed into place on close."""
+    """Clean frames (no overlay) to an H.264 MP4 timed by each frame's source time, with `sound` (a microphone)
+    as AAC when given; renamed into place on close.
+
+    The sound starts with the first frame, placed at the time that frame was captured plus how long it took
+    to reach the sink, so picture and sound line up as they were filmed.
+    """
 
     TIME_BASE = Fraction(1, 1000)
 
-    def __init__(self, path: Path, rate: float) -> None:
+    def __init__(self, path: Path, rate: float, sound: SoundSource | None = None) -> None:
         self._path = Path(path)
         self._rate = Fraction(rate).limit_denominator(1001)
         self._atomic = atomic_path(self._path)
@@ -72,18 +80,43 @@ class Mp4Sink:
         self._output = av.open(str(self._tmp), "w", format="mp4")
         self._writer: H264Writer | None = None
         self._last_pts = -1
+        self._sound = sound
+        self._sound_stream: AudioStream | None = None
+        self._sound_pts = 0
 
     def write(self, result: StylizedFrame, annotated: np.ndarray) -> bool:
         height, width = result.rgb.shape[:2]
         if self._writer is None:
             self._writer = H264Writer(self._output, VideoInfo(width, height, self._rate, self.TIME_BASE, None))
+            if self._sound is not None:
+                self._start_sound(result.frame.time + time.perf_counter() - result.frame.captured_at)
+        else:
+            self._write_sound()
         pts = max(round(result.frame.time / self.TIME_BASE), self._last_pts + 1)  # live clocks may repeat
         self._writer.write(result.rgb, pts)
         self._last_pts = pts
         return True
 
     def close(self) -> None:
+        if self._sound is not None:  # a microphone opened but never started is released too
+            self._write_sound()
+            self._sound.stop()
+        if self._sound_stream is not None:
+            self._output.mux(self._sound_stream.encode(None))
         if self._writer is not None:
             self._writer.flush()
         self._output.close()
         self._atomic.__exit__(None, None, None)
+
+    def _start_sound(self, seconds: float) -> None:
+        self._sound_stream = self._output.add_stream("aac", rate=self._sound.rate, layout="mono")
+        self._sound_pts = round(seconds * self._sound.rate)
+        self._sound.start()
+
+    def _write_sound(self) -> None:
+        for samples in self._sound.read() if self._sound_stream is not None else ():
+            frame = av.AudioFrame.from_ndarray(samples[None, :], format="fltp", layout="mono")
+            frame.sample_rate, frame.time_base = self._sound.rate, Fraction(1, self._sound.rate)
+            frame.pts = self._sound_pts
+            self._sound_pts += len(samples)
+            self._output.mux(self._sound_stream.encode(frame))

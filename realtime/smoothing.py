@@ -38,3 +38,9 @@ class TemporalSmoother:
         self._previous = (photo, smoothed)
         return smoothed
 
+    def state(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The last (photo, smoothed output), which the next frame is blended with."""
+        return self._previous
+
+    def restore(self, previous: tuple[np.ndarray, np.ndarray] | None) -> None:
+        self._previous = previous

@@ -41,7 +41,7 @@ class PersonTracker:
         self._look_again = False
 
     def __call__(self, frame: Frame) -> dict[int, Box]:
-        """Face box per track id of the people in `frame`."""
+        """Face box per person in `frame`, keyed by person number: 1 for the first person seen, as users count."""
         due = self._last_detected is None or frame.index - self._last_detected >= self._detect_every
         if not (due or self._look_again):
             return dict(self._last)
@@ -56,10 +56,23 @@ class PersonTracker:
             found = sv.Detections.empty()
         tracked = self._tracker.update(found, timestamp=frame.time)
         current = {
-            int(track_id): tuple(float(v) for v in box)
+            int(track_id) + 1: tuple(float(v) for v in box)  # ByteTrack counts from 0
             for box, track_id in zip(tracked.xyxy, tracked.tracker_id)
             if track_id >= 0
         }
         self._look_again = bool(self._last.keys() - current.keys()) or bool((tracked.tracker_id < 0).any())
         self._last = current
         return dict(current)
+
+    def state(self) -> dict[str, object]:
+        """Everything but the detector, picklable: a tracker given it carries on with the same people and ids."""
+        return {
+            "tracker": self._tracker,
+            "last": self._last,
+            "last_detected": self._last_detected,
+            "look_again": self._look_again,
+        }
+
+    def restore(self, state: dict[str, object]) -> None:
+        self._tracker, self._last = state["tracker"], state["last"]
+        self._last_detected, self._look_again = state["last_detected"], state["look_again"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import av
 import numpy as np
 from av.container import InputContainer
+from av.video.reformatter import ColorPrimaries, ColorTrc, Colorspace
 from av.video.stream import VideoStream
 
 
@@ -19,6 +20,24 @@ log = logging.getLogger(__name__)
 
 class VideoError(Exception):
     """A video file that cannot be read or written as asked; the message names the file."""
+
+
+# FFmpeg numbers the matrices BT.709, FCC, BT.470BG, SMPTE 170M, SMPTE 240M, BT.2020 NCL so; swscale converts
+# RGB with each of them, and with nothing else a YUV 4:2:0 file can be tagged with
+YUV_MATRICES = frozenset({1, 4, 5, 6, 7, 9})
+
+
+@dataclass(frozen=True)
+class Colour:
+    """A video's colour tags, as FFmpeg numbers them: which YUV → RGB matrix decodes it and which primaries and
+    transfer curve its RGB means. Players guess when a file carries none."""
+
+    primaries: int = ColorPrimaries.BT709
+    transfer: int = ColorTrc.BT709
+    matrix: int = Colorspace.ITU709
+
+
+BT709 = Colour()
 
 
 @dataclass(frozen=True)
@@ -30,6 +49,19 @@ class VideoInfo:
     rate: Fraction
     time_base: Fraction
     frames: int | None
+    colour: Colour = BT709
+
+
+def source_colour(frame: av.VideoFrame) -> Colour:
+    """The colour tags a decoded frame carries, BT.709 for each one it leaves untagged.
+
+    A matrix that 4:2:0 YUV cannot be written with (RGB sources, YCgCo, HDR's constant-luminance ones) is
+    replaced by BT.709's too: a tag must name the matrix the pixels were really converted with.
+    """
+    primaries = int(frame.color_primaries) if frame.color_primaries != ColorPrimaries.UNSPECIFIED else BT709.primaries
+    transfer = int(frame.color_trc) if frame.color_trc != ColorTrc.UNSPECIFIED else BT709.transfer
+    matrix = int(frame.colorspace) if frame.colorspace in YUV_MATRICES else BT709.matrix
+    return Colour(primaries, transfer, matrix)
 
 
 def open_video(path: Path) -> InputContainer:
@@ -74,7 +106,7 @@ def read_frames(path: Path) -> Iterator[np.ndarray]:
 
 
 def probe_video(path: Path) -> VideoInfo:
-    """Upright size (from the first frame), rate, time base and frame count of the video in `path`."""
+    """Upright size (from the first frame), rate, time base, frame count and colour tags of the video in `path`."""
     with open_video(path) as container:
         stream = container.streams.best("video")
         first = next(container.decode(stream), None)
@@ -84,7 +116,8 @@ def probe_video(path: Path) -> VideoInfo:
         if not rate:
             raise VideoError(f"{path}: frame rate unknown")
         height, width = upright_rgb(first).shape[:2]
-        return VideoInfo(width, height, rate, stream.time_base, _expected_frames(container, stream, rate))
+        frames = _expected_frames(container, stream, rate)
+        return VideoInfo(width, height, rate, stream.time_base, frames, source_colour(first))
 
 
 def _expected_frames(container: InputContainer, stream: VideoStream, rate: Fraction) -> int | None:

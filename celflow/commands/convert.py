@@ -10,6 +10,7 @@ import typer
 from celflow.cli_support import BackendOption, fail, require_file, show_celflow_logs, user_errors
 
 MAX_SIDE_HELP = "Stylize whole frames scaled down to this long side, then scale back (speed at 1080p)."
+ASSIGN_HELP = "Characters by the person number the overlay shows (from 1), e.g. 1=anna,2=ben; others round-robin."
 CHARACTERS_HELP = "Characters: NAME=student.onnx or model folders, comma-separated (the first also draws the background)."
 
 
@@ -21,7 +22,7 @@ def convert(
     ] = None,
     characters: Annotated[str | None, typer.Option("--characters", help=CHARACTERS_HELP)] = None,
     mode: Annotated[str, typer.Option(help="full-frame, per-person or person-only.")] = "full-frame",
-    assign: Annotated[str, typer.Option(help="Explicit track ids, e.g. 1=anna,2=ben; others round-robin.")] = "",
+    assign: Annotated[str, typer.Option(help=ASSIGN_HELP)] = "",
     one_for_all: Annotated[bool, typer.Option(help="Every person gets the first character.")] = False,
     smoothing: Annotated[float, typer.Option(help="Temporal smoothing strength in [0, 1); 0 is off.")] = 0.0,
     max_side: Annotated[int | None, typer.Option(help=MAX_SIDE_HELP)] = None,

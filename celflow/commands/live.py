@@ -3,19 +3,44 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from celflow.cli_support import BackendOption, fail, show_celflow_logs, user_errors
-from celflow.commands.convert import CHARACTERS_HELP, MAX_SIDE_HELP
+from celflow.commands.convert import ASSIGN_HELP, CHARACTERS_HELP, MAX_SIDE_HELP
+
+if TYPE_CHECKING:
+    from celflow.realtime.microphone import Microphone
+
+MICROPHONE_HELP = (
+    "Sound for --record: an input device's name or number (`python -m sounddevice` lists them), `default` or "
+    "`none`. Unset: the default microphone with a webcam, no sound with other sources."
+)
+
+
+def open_microphone(choice: str | None, camera: bool) -> Microphone | None:
+    """The `--microphone` to record, or None, saying in one line why there will be no sound when it was wanted."""
+    from celflow.realtime.microphone import Microphone, MicrophoneError
+
+    if choice == "none":
+        return None
+    if choice is None and not camera:
+        typer.echo("recording without sound: the microphone goes with a webcam only; add --microphone default")
+        return None
+    try:
+        device = None if choice in (None, "default") else int(choice) if choice.isdigit() else choice
+        return Microphone(device)
+    except MicrophoneError as error:
+        typer.echo(f"recording without sound: {error}")
+        return None
 
 
 def live(
     source: Annotated[str, typer.Option("--source", help="Webcam index (0), video file, rtsp:// or http:// URL, or image folder.")],
     characters: Annotated[str, typer.Option("--characters", help=CHARACTERS_HELP)],
     mode: Annotated[str, typer.Option(help="full-frame, per-person or person-only.")] = "per-person",
-    assign: Annotated[str, typer.Option(help="Explicit track ids, e.g. 1=anna,2=ben; others round-robin.")] = "",
+    assign: Annotated[str, typer.Option(help=ASSIGN_HELP)] = "",
     one_for_all: Annotated[bool, typer.Option(help="Every person gets the first character.")] = False,
     detect_every: Annotated[int, typer.Option(help="Run face detection every N frames (and whenever a person is lost).")] = 1,
     smoothing: Annotated[float, typer.Option(help="Temporal smoothing strength in [0, 1); 0 is off.")] = 0.0,
@@ -23,6 +48,7 @@ def live(
     preview_port: Annotated[int, typer.Option(help="Browser preview on http://127.0.0.1:PORT/ (0: off).")] = 8765,
     window: Annotated[bool, typer.Option(help="Show an OpenCV window when a display exists.")] = True,
     record: Annotated[Path | None, typer.Option(help="Also write the stylized stream to this MP4.")] = None,
+    microphone: Annotated[str | None, typer.Option(help=MICROPHONE_HELP)] = None,
     max_frames: Annotated[int | None, typer.Option(help="Stop after this many frames.")] = None,
     backend: BackendOption = "auto",
 ) -> None:
@@ -33,7 +59,7 @@ def live(
     from celflow.realtime.engine import run_loop
     from celflow.realtime.modes import MODES
     from celflow.realtime.sinks import Mp4Sink, PreviewSink, WindowSink, has_display
-    from celflow.realtime.sources import SourceError, open_source
+    from celflow.realtime.sources import CameraSource, SourceError, open_source
 
     show_celflow_logs()
     try:
@@ -65,7 +91,8 @@ def live(
     if window and has_display():
         sinks.append(WindowSink())
     if record is not None:
-        sinks.append(Mp4Sink(record, opened.rate))
+        sound = open_microphone(microphone, camera=isinstance(opened, CameraSource))
+        sinks.append(Mp4Sink(record, opened.rate, sound))
     capture = Capture(opened)
     try:
         report = run_loop(capture, pipeline, sinks, max_frames)

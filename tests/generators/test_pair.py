@@ -1,3 +1,5 @@
+import logging
+
 import cv2
 import numpy as np
 import pytest
@@ -87,6 +89,39 @@ def test_group_photo_gives_one_pair_per_person_crop_with_every_face_warped(maker
 def test_wide_group_photo_with_a_small_face_gives_a_pair_per_person(maker, wide_group_photo):
     pairs = maker(wide_group_photo)
     assert len(pairs) == 2 and all(pair.crop is not None for pair in pairs)
+
+
+@pytest.fixture(scope="module")
+def group_photo_with_a_small_face(hopper, astronaut) -> np.ndarray:
+    """Grace Hopper's portrait shrunk to 200 px beside the whole astronaut portrait (512×712): her face is
+    about 73 px wide, his about 92."""
+    small = np.full((512, 200, 3), 128, np.uint8)
+    small[312:] = cv2.resize(hopper, (200, 200), interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(np.hstack([small, astronaut]))
+
+
+def test_a_face_under_min_face_px_is_skipped_unwarped_and_the_others_kept(group_photo_with_a_small_face, caplog):
+    photo = group_photo_with_a_small_face
+    limits = QualityLimits(min_face_px=85)
+    maker = PairMaker(_character(quality=limits))
+    unwarped_maker = PairMaker(_character(quality=limits, geometry=FaceGeometry()))
+    try:
+        with caplog.at_level(logging.WARNING):
+            [pair] = maker(photo)
+        [plain] = unwarped_maker(photo)
+    finally:
+        maker.close()
+        unwarped_maker.close()
+
+    assert len(pair.faces) == 1 and pair.faces[0].points[:, 0].mean() > 200  # the astronaut's face
+    assert np.array_equal(pair.target[:, :200], plain.target[:, :200])  # her face is left as the teacher drew it
+    assert not np.array_equal(pair.target[:, 200:], plain.target[:, 200:])
+    assert any("skipped a face" in message and "under min_face_px 85" in message for message in caplog.messages)
+
+
+def test_a_group_photo_is_rejected_only_when_no_face_is_large_enough(group_photo_with_a_small_face):
+    rejected = _rejection(_character(quality=QualityLimits(min_face_px=120)), group_photo_with_a_small_face)
+    assert rejected.reason == FACE_TOO_SMALL and "under 120 px" in rejected.detail
 
 
 def test_group_photo_is_rejected_when_the_pack_says_so(group_photo):

@@ -1,9 +1,11 @@
 import io
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
+from celflow.generators.face_finder import FaceFinder
 from celflow.generators.photo import PhotoError, decode_photo
 
 
@@ -45,3 +47,43 @@ def test_text_file_is_not_an_image():
 def test_empty_file_is_refused():
     with pytest.raises(PhotoError, match="empty"):
         decode_photo(b"")
+
+
+def _png16(array16: np.ndarray) -> bytes:
+    """A 16-bit PNG (grey, RGB or RGBA) as cameras and raw converters write them; OpenCV stores BGR order."""
+    if array16.ndim == 3:
+        array16 = cv2.cvtColor(array16, cv2.COLOR_RGB2BGR if array16.shape[2] == 3 else cv2.COLOR_RGBA2BGRA)
+    ok, data = cv2.imencode(".png", array16)
+    assert ok and array16.dtype == np.uint16
+    return data.tobytes()
+
+
+def test_16_bit_png_reads_as_the_same_8_bit_photo(astronaut):
+    photo = decode_photo(_png16(astronaut.astype(np.uint16) * 257))
+
+    assert photo.dtype == np.uint8 and np.array_equal(photo, astronaut)
+
+
+def test_16_bit_grey_png_reads_as_the_grey_photo_and_its_face_is_found(astronaut):
+    grey = cv2.cvtColor(astronaut, cv2.COLOR_RGB2GRAY)
+
+    photo = decode_photo(_png16(grey.astype(np.uint16) * 257))
+
+    assert photo.dtype == np.uint8 and photo.shape == (*grey.shape, 3)
+    assert np.abs(photo[..., 1].astype(int) - grey).max() <= 1
+    finder = FaceFinder()
+    try:
+        assert len(finder(photo).faces) == 1
+    finally:
+        finder.close()
+
+
+def test_transparent_pixels_read_as_white_and_opaque_ones_as_they_are(astronaut):
+    rgba = np.dstack([astronaut, np.full(astronaut.shape[:2], 255, np.uint8)])
+    rgba[:, 256:] = 0  # the right half cut out: transparent, with black behind the alpha
+
+    for data in (_encode(rgba, "PNG"), _png16(rgba.astype(np.uint16) * 257)):
+        photo = decode_photo(data)
+        assert photo.dtype == np.uint8 and photo.shape == astronaut.shape
+        assert np.array_equal(photo[:, :256], astronaut[:, :256])
+        assert (photo[:, 256:] == 255).all()

@@ -48,3 +48,8 @@ def test_one_for_all():
 def test_a_map_naming_an_unknown_character_is_refused():
     with pytest.raises(ValueError, match="--assign '1=green': expected TRACK_ID=NAME with NAME one of red, blue"):
         parse_track_map("1=green", ["red", "blue"])
+
+
+def test_track_ids_start_at_one_as_the_overlay_shows_them():
+    with pytest.raises(ValueError, match="--assign '0=red': people are numbered from 1"):
+        parse_track_map("0=red", ["red", "blue"])

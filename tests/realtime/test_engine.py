@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import av
 import numpy as np
 
@@ -9,7 +11,7 @@ from celflow.realtime.build import build_pipeline
 from celflow.realtime.capture import Capture
 from celflow.realtime.characters import Character
 from celflow.realtime.engine import run_loop
-from celflow.realtime.records import StylizedFrame
+from celflow.realtime.records import Frame, StylizedFrame
 from celflow.realtime.sinks import Mp4Sink
 from celflow.realtime.sources import VideoSource
 
@@ -51,7 +53,7 @@ def test_people_keep_their_character_through_the_crossing(crossing, characters, 
             x0, y0, x1, y1 = (round(v) for v in track.box)
             face = result.rgb[y0:y1, x0:x1]
             assert (redness(face) > 60) if track.character == "red" else (redness(face) < -60)
-    assert (worn[0], worn[1]) == ({"red"}, {"blue"})
+    assert (worn[1], worn[2]) == ({"red"}, {"blue"})
     with av.open(str(recording)) as container:
         assert container.streams.video[0].frames == len(crossing)
 
@@ -65,3 +67,14 @@ def test_a_sink_saying_stop_ends_the_loop(crossing, characters, tmp_path):
     capture.close()
 
     assert (report.frames, report.stopped_by_user) == (3, True)
+
+
+def test_assign_one_names_the_first_person_the_overlay_labels_one(crossing, characters):
+    """`--assign 1=blue`: person #1 on the overlay is the one who wears blue."""
+    cast = [Character(name, path) for name, path in characters.items()]
+    pipeline = build_pipeline(cast, "person-only", explicit={1: "blue"}, frame_rate=20)
+    frames = [Frame(index, index / 20, shot.rgb, time.perf_counter()) for index, shot in enumerate(crossing[:6])]
+
+    tracks = [pipeline(frame).tracks for frame in frames][-1]
+
+    assert {(track.track_id, track.character) for track in tracks} == {(1, "blue"), (2, "red")}

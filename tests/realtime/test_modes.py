@@ -8,6 +8,7 @@ import pytest
 from celflow.realtime.compose import edge_fade, paste_soft, stylize_crop
 from celflow.realtime.modes import FrameRenderer
 from celflow.realtime.records import Track
+from celflow.realtime.scenes import people, real_background, render
 from celflow.realtime.stylizer import load_stylizer
 
 from .conftest import redness
@@ -30,6 +31,14 @@ def two_people(crossing):
     """The first frame of the crossing scene, person 0 wearing red and person 1 blue."""
     shot = crossing[0]
     return shot.rgb, (Track(0, shot.faces[0], "red"), Track(1, shot.faces[1], "blue"))
+
+
+@pytest.fixture(scope="module")
+def overlapping(face_detector):
+    """Two real people whose person crops overlap: the second stands close enough that her crop covers the
+    first one's face; person 1 wears red, person 2 blue."""
+    shot = render(real_background(640, 480), people(face_detector, 2), [(200, 150), (290, 150)])
+    return shot.rgb, (Track(1, shot.faces[0], "red"), Track(2, shot.faces[1], "blue"))
 
 
 def face_of(rgb: np.ndarray, track: Track) -> np.ndarray:
@@ -61,6 +70,15 @@ def test_person_only_keeps_the_real_background(stylizers, person_mask, two_peopl
 
     assert np.array_equal(out[:40], photo[:40])
     assert np.array_equal(out[:, 250:390], photo[:, 250:390])  # between the two people
+    assert redness(face_of(out, red_person)) > redness(face_of(photo, red_person)) + 100
+    assert redness(face_of(out, blue_person)) < redness(face_of(photo, blue_person)) - 100
+
+
+@pytest.mark.parametrize("mode", ["per-person", "person-only"])
+def test_where_crops_overlap_each_person_keeps_their_own_character(stylizers, person_mask, overlapping, mode):
+    photo, (red_person, blue_person) = overlapping
+    out = FrameRenderer(mode, stylizers, person_mask)(photo, (red_person, blue_person))
+
     assert redness(face_of(out, red_person)) > redness(face_of(photo, red_person)) + 100
     assert redness(face_of(out, blue_person)) < redness(face_of(photo, blue_person)) - 100
 

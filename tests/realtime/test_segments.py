@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from celflow.realtime.convert import convert_video
+from celflow.realtime.segments import save_state
 from celflow.realtime.video import read_frames
 
 from .conftest import CODEC_ERROR, FRAMES, RATE, mean_error, sliding_crops, write_clip
@@ -142,3 +143,58 @@ def test_paths_are_accepted_as_strings(aac_clip, tmp_path):
     report = convert_video(str(aac_clip), str(tmp_path / "out.mp4"), invert, progress=False)
 
     assert report.output == Path(tmp_path / "out.mp4")
+
+
+class RememberingInvert:
+    """A `Resumable` stylize: inverts, and remembers how many frames it has seen (its state)."""
+
+    def __init__(self, fail_on: int | None = None) -> None:
+        self.seen, self.fail_on = 0, fail_on
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        self.seen += 1
+        if self.seen == self.fail_on:
+            raise RuntimeError("power cut")
+        return invert(rgb)
+
+    def state(self) -> int:
+        return self.seen
+
+    def restore(self, state: int) -> None:
+        self.seen = state
+
+
+def test_a_resumable_stylize_resumes_with_the_state_saved_after_the_last_finished_segment(aac_clip, tmp_path):
+    dst = tmp_path / "out.mp4"
+    with pytest.raises(RuntimeError, match="power cut"):
+        convert_video(aac_clip, dst, RememberingInvert(fail_on=12), progress=False, segment_seconds=SEGMENT)
+
+    resumed = RememberingInvert()
+    report = convert_video(aac_clip, dst, resumed, progress=False, segment_seconds=SEGMENT)
+
+    assert report.resumed_frames == 10 and resumed.seen == FRAMES  # as if it had seen every frame itself
+
+
+def test_a_segment_whose_state_was_not_saved_is_written_again(aac_clip, tmp_path):
+    """A kill between a segment's file and its state: the state is of the segment before, so that one is redone."""
+    dst = tmp_path / "out.mp4"
+    with pytest.raises(RuntimeError, match="power cut"):
+        convert_video(aac_clip, dst, RememberingInvert(fail_on=12), progress=False, segment_seconds=SEGMENT)
+    save_state(tmp_path / ".out.mp4.segments", 0, 5)
+
+    resumed = RememberingInvert()
+    report = convert_video(aac_clip, dst, resumed, progress=False, segment_seconds=SEGMENT)
+
+    assert report.resumed_frames == 5 and resumed.seen == FRAMES
+
+
+def test_a_state_that_cannot_be_read_starts_the_conversion_over(aac_clip, tmp_path, caplog):
+    dst = tmp_path / "out.mp4"
+    with pytest.raises(RuntimeError, match="power cut"):
+        convert_video(aac_clip, dst, RememberingInvert(fail_on=12), progress=False, segment_seconds=SEGMENT)
+    (tmp_path / ".out.mp4.segments" / "state.pickle").write_bytes(b"\x80\x04truncated")
+
+    with caplog.at_level(logging.WARNING):
+        report = convert_video(aac_clip, dst, RememberingInvert(), progress=False, segment_seconds=SEGMENT)
+
+    assert report.resumed_frames == 0 and any("converting from the first segment again" in m for m in caplog.messages)

@@ -33,7 +33,7 @@ def test_two_people_crossing_keep_their_ids(crossing, face_detector):
 
     assert score.id_switches == 0
     assert score.recall > 0.8 and score.precision > 0.95
-    assert {track_id for faces in tracked for track_id in faces} == {0, 1}
+    assert {track_id for faces in tracked for track_id in faces} == {1, 2}  # people as users count them
 
 
 class CountingDetector:
@@ -67,4 +67,4 @@ def test_a_lost_person_triggers_detection_on_the_next_frame(crossing, face_detec
     # 0 and 200 are due; 1, 2 and 202, 203 confirm new faces (an id on the third sighting); 201 because
     # both went missing at 200 (over a second away, so they come back as new people); 3 and 204 are not
     assert detector.calls == 7
-    assert [sorted(faces) for faces in tracked] == [[], [], [0, 1], [0, 1], [], [], [], [2, 3], [2, 3]]
+    assert [sorted(faces) for faces in tracked] == [[], [], [1, 2], [1, 2], [], [], [], [3, 4], [3, 4]]
