@@ -20,6 +20,8 @@ REFERENCE_SIDE = 512
 SHADOW_LIFT = 0.18  # webtoon shadows are light: lift every tone this share of the way to white
 LAB_BIN = 4  # nearest palette colours are looked up per 4×4×4 Lab bin: a table, not a search per pixel
 MIN_STROKE_PX = 20  # at 512 px
+OWN_COLOUR_PASSES = 2
+SLIVER_FILTER = 5  # px: median filter over the flat tones
 BAND_EDGE = 10.0  # lightness units (of 255) over which one tone blends into the next
 
 
@@ -29,6 +31,12 @@ def smooth_preserving_edges(rgb: np.ndarray, passes: int, scale: float) -> np.nd
     for _ in range(passes):
         smooth = cv2.bilateralFilter(smooth, d=9, sigmaColor=30, sigmaSpace=7 * scale)
     return smooth
+
+
+def smoothed_photo(rgb: np.ndarray) -> np.ndarray:
+    """The photo with its texture smoothed away and its edges kept: what a person's own colours (skin,
+    eyes, brows, lips) are painted from, computed once per photo and shared by those steps."""
+    return smooth_preserving_edges(rgb, OWN_COLOUR_PASSES, max(rgb.shape[:2]) / REFERENCE_SIDE)
 
 
 def quantise_lightness(lightness: np.ndarray, tones: int, scale: float) -> np.ndarray:
@@ -43,7 +51,8 @@ def quantise_lightness(lightness: np.ndarray, tones: int, scale: float) -> np.nd
     flat = np.full_like(guide, levels[0])
     for cut, step in zip(edges[1:-1], np.diff(levels)):
         flat += step * smoothstep((guide - cut) / BAND_EDGE + 0.5)
-    return flat.astype(np.float32)
+    # slivers of one band a pixel or two wide along an edge read as speckled ink: fold them into their neighbours
+    return cv2.medianBlur(np.clip(flat, 0, 255).astype(np.uint8), SLIVER_FILTER).astype(np.float32)
 
 
 @lru_cache(maxsize=8)
@@ -65,7 +74,8 @@ def pull_chroma_to_palette(lab: np.ndarray, palette_lab: np.ndarray, strength: f
     nearest = table[bins[..., 0], bins[..., 1], bins[..., 2]]
     chroma = (1 - strength) * chroma + strength * (palette_lab[nearest, 1:] - 128)
     flat = cv2.medianBlur(np.clip(chroma + 128, 0, 255).astype(np.uint8), 5)
-    return flat.astype(np.float32) - 128
+    # slivers of one band a pixel or two wide along an edge read as speckled ink: fold them into their neighbours
+    return cv2.medianBlur(np.clip(flat, 0, 255).astype(np.uint8), SLIVER_FILTER).astype(np.float32) - 128
 
 
 def ink_lines(smooth_rgb: np.ndarray, weight: float, scale: float) -> np.ndarray:

@@ -11,20 +11,19 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from celflow.generators.cel_shading import REFERENCE_SIDE, smooth_preserving_edges
+from celflow.generators.cel_shading import REFERENCE_SIDE
 from celflow.generators.face_mesh import FACE_OVAL, Face
 from celflow.generators.skin import face_regions
 
-SMOOTHING_PASSES = 2
 EDGE_SIGMA = 2.0  # px at 512: the oval's edge blends over a few pixels
 
 
-def keep_own_features(stylised: np.ndarray, photo: np.ndarray, faces: list[Face]) -> np.ndarray:
-    """The teacher's H×W×3 uint8 output with every face oval replaced by the smoothed photo."""
+def keep_own_features(stylised: np.ndarray, smoothed: np.ndarray, faces: list[Face]) -> np.ndarray:
+    """The teacher's H×W×3 uint8 output with every face oval replaced by `smoothed`, the photo smoothed by
+    cel_shading.smoothed_photo."""
     if not faces:
         return stylised.copy()
-    scale = max(photo.shape[:2]) / REFERENCE_SIDE
-    oval = face_regions(photo.shape[:2], faces, (FACE_OVAL,)).astype(np.float32)
+    scale = max(smoothed.shape[:2]) / REFERENCE_SIDE
+    oval = face_regions(smoothed.shape[:2], faces, (FACE_OVAL,)).astype(np.float32)
     alpha = cv2.GaussianBlur(oval, (0, 0), EDGE_SIGMA * scale)[..., None]
-    own = smooth_preserving_edges(photo, SMOOTHING_PASSES, scale).astype(np.float32)
-    return np.clip(np.round(stylised * (1 - alpha) + own * alpha), 0, 255).astype(np.uint8)
+    return np.clip(np.round(stylised * (1 - alpha) + smoothed * alpha), 0, 255).astype(np.uint8)

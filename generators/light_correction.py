@@ -26,8 +26,11 @@ USABLE = (0.02, 0.95)  # linear values outside this are noise or clipped: no evi
 MIN_PIXELS = 500
 
 
+_LINEAR = (np.arange(256, dtype=np.float32) / 255) ** 2.2  # uint8 sRGB → linear, as a table
+
+
 def _to_linear(rgb: np.ndarray) -> np.ndarray:
-    return (rgb.astype(np.float32) / 255) ** 2.2
+    return _LINEAR[rgb]
 
 
 def _to_srgb(linear: np.ndarray) -> np.ndarray:

@@ -58,8 +58,11 @@ def score_look(
     (empty) when no identity model is given."""
     looks = []
     for face in faces:
-        before = cheek_colour(photo, face.points)
-        after = cheek_colour(output, output_face_points(face, geometry))
+        try:
+            before = cheek_colour(photo, face.points)
+            after = cheek_colour(output, output_face_points(face, geometry))
+        except ValueError:  # a face too small to read its cheeks is left out of the skin figures
+            continue
         _, delta_e = skin_difference(before, after)
         looks.append(FaceLook(photo_ita=before.ita, output_ita=after.ita, delta_e=delta_e))
     distances = tuple(identity.distances(photo, output)) if identity is not None else ()

@@ -17,7 +17,7 @@ import numpy as np
 
 from celflow.character import Character
 from celflow.generators.background import compose_person_and_background, draw_background
-from celflow.generators.cel_shading import ink_colour
+from celflow.generators.cel_shading import ink_colour, smoothed_photo
 from celflow.generators.line_art import draw_line_art
 from celflow.generators.light_correction import correct_light
 from celflow.generators.face_features import keep_own_features
@@ -133,12 +133,12 @@ class PairMaker:
                 stylised = self.teacher(lit, mask)
             except Exception as error:  # a teacher crash costs one photo, never the run
                 raise PairRejected(TEACHER_FAILED, f"{type(error).__name__}: {error}") from error
-        if procedural:
-            with _stage(timings, "own features"):
-                stylised = keep_own_features(stylised, lit, faces)
-        if character.skin:
-            with _stage(timings, "own skin"):
-                stylised = paint_own_skin(stylised, lit, skin, character.skin, keep_detail=not procedural)
+        with _stage(timings, "own colours"):
+            smoothed = smoothed_photo(lit)
+            if procedural:
+                stylised = keep_own_features(stylised, smoothed, faces)
+            if character.skin:
+                stylised = paint_own_skin(stylised, smoothed, skin, character.skin, keep_detail=not procedural)
         if procedural:
             with _stage(timings, "line art"):
                 stylised = draw_line_art(stylised, lit, faces, style)

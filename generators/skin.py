@@ -23,7 +23,7 @@ from celflow.generators.face_mesh import (
     RIGHT_EYE,
     Face,
 )
-from celflow.generators.cel_shading import REFERENCE_SIDE, smooth_preserving_edges
+from celflow.generators.cel_shading import REFERENCE_SIDE
 from celflow.generators.palette import hex_to_rgb
 from celflow.generators.smoothstep import smoothstep
 
@@ -33,7 +33,6 @@ COLOUR_DISTANCE = 3.0  # Mahalanobis distance (σ) from the face skin's colour t
 SHADING_SLACK = 2.5  # lightness varies more than hue across skin (shadows): its σ is widened this much
 FACE_SLACK = 2.0  # inside the face oval, colours this many times further away still count
 MIN_SAMPLES = 30
-SKIN_SMOOTHING_PASSES = 2
 BAND_STEP = (4.0, 10.0)  # L* between skin bands: the skin's own spread, within these bounds
 BAND_SOFTNESS = 0.25  # share of a band over which one skin tone blends into the next
 BAND_EDGE_SIGMA = 1.5  # px at 512: band edges follow the face's shape, not its pores
@@ -103,9 +102,10 @@ def band_lightness(lightness: np.ndarray, median: float, step: float, bands: int
 
 
 def paint_own_skin(
-    stylised: np.ndarray, photo: np.ndarray, skin: np.ndarray, tone: SkinTone, keep_detail: bool = False
+    stylised: np.ndarray, smoothed: np.ndarray, skin: np.ndarray, tone: SkinTone, keep_detail: bool = False
 ) -> np.ndarray:
-    """Paint the skin of `stylised` in the person's own skin colours from `photo`, banded into cel tones.
+    """Paint the skin of `stylised` in the person's own skin colours from `smoothed` (the photo, smoothed by
+    cel_shading.smoothed_photo), banded into cel tones.
 
     Lightness is banded around the person's own median skin lightness, with a share of the face's smooth
     shading kept (the 3-D shape of a face carries its identity); colour is the photo's own skin colour,
@@ -115,8 +115,8 @@ def paint_own_skin(
     core = skin > 0.5
     if core.sum() < MIN_SAMPLES:
         return stylised.copy()
-    scale = max(photo.shape[:2]) / REFERENCE_SIDE
-    lab = _lab(smooth_preserving_edges(photo, SKIN_SMOOTHING_PASSES, scale))
+    scale = max(smoothed.shape[:2]) / REFERENCE_SIDE
+    lab = _lab(smoothed)
     lightness = lab[..., 0]
     median = float(np.median(lightness[core]))
     step = float(np.clip(lightness[core].std(), *BAND_STEP))

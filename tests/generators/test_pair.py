@@ -18,7 +18,7 @@ from celflow.generators.quality import (
     PairRejected,
 )
 
-STAGES = {"faces", "person_mask", "skin", "teacher", "own features", "own skin", "line art", "background", "outline", "warp"}
+STAGES = {"faces", "person_mask", "skin", "teacher", "own colours", "line art", "background", "outline", "warp"}
 
 
 @pytest.fixture(scope="module")

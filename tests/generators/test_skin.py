@@ -3,6 +3,7 @@ import pytest
 from skimage.color import deltaE_cie76, rgb2lab
 
 from celflow.character import SkinTone
+from celflow.generators.cel_shading import smoothed_photo
 from celflow.generators.face_mesh import CHIN, LEFT_EYE, LIPS_OUTER, RIGHT_EYE, FaceMeshDetector
 from celflow.generators.palette import hex_to_rgb
 from celflow.generators.person_mask import PersonSegmenter
@@ -53,7 +54,7 @@ def test_skin_keeps_the_persons_own_tone(find_skin, photo, request):
     """No whitewashing: the painted skin's ITA° stays near the photo's own, whatever the character's tone."""
     rgb = request.getfixturevalue(photo)
     _, skin = find_skin(rgb)
-    painted = paint_own_skin(rgb, rgb, skin, TONE)
+    painted = paint_own_skin(rgb, smoothed_photo(rgb), skin, TONE)
     assert abs(_cheek_ita(painted, skin) - _cheek_ita(rgb, skin)) <= 6.0
     assert np.array_equal(painted[skin == 0], rgb[skin == 0])  # nothing but skin changes
 
@@ -62,20 +63,20 @@ def test_darker_skin_stays_darker(find_skin, obama, astronaut):
     itas = []
     for rgb in (obama, astronaut):
         _, skin = find_skin(rgb)
-        itas.append(_cheek_ita(paint_own_skin(rgb, rgb, skin, TONE), skin))
+        itas.append(_cheek_ita(paint_own_skin(rgb, smoothed_photo(rgb), skin, TONE), skin))
     assert itas[0] < itas[1] - 15
 
 
 def test_full_tint_is_an_explicit_choice_that_paints_the_characters_tone(find_skin, obama):
     _, skin = find_skin(obama)
-    toned = paint_own_skin(obama, obama, skin, TONE.model_copy(update={"tint": 1.0}))
+    toned = paint_own_skin(obama, smoothed_photo(obama), skin, TONE.model_copy(update={"tint": 1.0}))
     tone_lab = rgb2lab(hex_to_rgb([TONE.tone]).reshape(1, 1, 3)).reshape(3)
     assert deltaE_cie76(rgb2lab(toned)[skin > 0.5].mean(0), tone_lab) <= 6.0
 
 
 def test_skin_is_banded_into_a_few_flat_tones_with_smooth_shading(find_skin, hopper):
     _, skin = find_skin(hopper)
-    painted = paint_own_skin(hopper, hopper, skin, TONE.model_copy(update={"shading_kept": 0.0}))
+    painted = paint_own_skin(hopper, smoothed_photo(hopper), skin, TONE.model_copy(update={"shading_kept": 0.0}))
     lightness = np.round(rgb2lab(painted)[skin > 0.95][:, 0])
     values, counts = np.unique(lightness, return_counts=True)
     assert counts[np.argsort(counts)[-TONE.bands :]].sum() / counts.sum() >= 0.6  # mostly `bands` levels
