@@ -15,14 +15,8 @@ from celflow.export.quantize import QualityRefusedError, QuantizeSettings, Varia
 from celflow.export.runtime import OnnxStylizer
 from celflow.export.tensorrt_ops import tensorrt_problems
 from celflow.student.metrics import ssim
+from tests.export.conftest import FAST
 
-FAST = {"warmup": 0, "iterations": 2}  # the timing figures are checked for shape, not size, in tests
-
-
-@pytest.fixture(scope="module")
-def int8(exported: ExportReport, pairs_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> VariantReport:
-    out = tmp_path_factory.mktemp("int8") / "student.int8.onnx"
-    return make_variant("int8", exported.onnx_path, out, pair_photos(pairs_dir), **FAST)
 
 
 def test_int8_is_quantized_close_to_fp32_and_reports_its_figures(
