@@ -82,7 +82,8 @@ def quantize_int8(
             nodes_to_exclude=list(settings.exclude_nodes),
             activation_type=QuantType.QInt8 if symmetric else QuantType.QUInt8,
             weight_type=QuantType.QInt8,
-            extra_options={"ActivationSymmetric": symmetric, "WeightSymmetric": True},
+            # TensorRT dequantizes INT8 only: biases quantized to INT32 would stop its parser, so they stay float.
+            extra_options={"ActivationSymmetric": symmetric, "WeightSymmetric": True, "QuantizeBias": not symmetric},
         )
     _keep_metadata(fp32_path, out_path)
 
