@@ -1,9 +1,11 @@
-"""INT8 and FP16 variants: calibrated on pair photos, judged against FP32, refused below the SSIM floor."""
+"""INT8 and FP16 variants: calibrated on pair photos, judged against FP32, refused below the SSIM floor, on a
+random student and on a trained one whose drawing INT8 really changes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import onnx
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from celflow.export import quantize
 from celflow.export.calibration import pair_photos, split_calibration_and_check
 from celflow.export.onnx_export import ExportReport
-from celflow.export.quantize import QualityRefusedError, QuantizeSettings, VariantReport, make_variant
+from celflow.export.quantize import SSIM_FLOOR, QualityRefusedError, QuantizeSettings, VariantReport, make_variant
 from celflow.export.runtime import OnnxStylizer
 from celflow.export.tensorrt_ops import tensorrt_problems
 from celflow.student.metrics import ssim
@@ -54,6 +56,49 @@ def test_a_variant_below_the_floor_is_refused_and_not_written_unless_forced(
     assert list(tmp_path.iterdir()) == []
     forced = make_variant("int8", exported.onnx_path, tmp_path / "forced.onnx", photos, force=True, **FAST)
     assert forced.forced and forced.onnx_path.is_file()
+
+
+@pytest.fixture(scope="module")
+def trained_variants(
+    trained_export: ExportReport, inverted_pairs_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, VariantReport]:
+    """Both INT8 variants of the trained student, written whatever their SSIM, to compare the gate's figures."""
+    folder, photos = tmp_path_factory.mktemp("trained-int8"), pair_photos(inverted_pairs_dir)
+    return {
+        target: make_variant(
+            "int8", trained_export.onnx_path, folder / f"{target}.onnx", photos, QuantizeSettings(target=target), force=True, **FAST
+        )
+        for target in ("cpu", "tensorrt")
+    }
+
+
+def test_on_a_trained_student_the_gate_measures_what_int8_costs_on_photos_it_never_saw(
+    trained_variants: dict[str, VariantReport], trained_export: ExportReport, astronaut: np.ndarray, hopper: np.ndarray
+) -> None:
+    unseen = [cv2.resize(hopper, (128, 128)), astronaut[150:350, 150:350]]  # neither calibrated on nor checked
+    fp32 = OnnxStylizer(trained_export.onnx_path)
+    for report in trained_variants.values():
+        variant = OnnxStylizer(report.onnx_path)
+        assert 0.9 < report.ssim_vs_fp32 < 0.995  # INT8 really changes this student's drawing
+        assert np.mean([ssim(variant(photo), fp32(photo)) for photo in unseen]) == pytest.approx(report.ssim_vs_fp32, abs=0.02)
+    assert trained_variants["cpu"].ssim_vs_fp32 >= SSIM_FLOOR and not trained_variants["cpu"].forced
+
+
+def test_the_gate_ships_and_refuses_a_trained_students_variants_by_their_measured_ssim(
+    trained_variants: dict[str, VariantReport], trained_export: ExportReport, inverted_pairs_dir: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A floor between the two variants' SSIMs (TensorRT's symmetric INT8 gives up half the range) splits them."""
+    asymmetric, symmetric = trained_variants["cpu"].ssim_vs_fp32, trained_variants["tensorrt"].ssim_vs_fp32
+    assert symmetric < asymmetric
+    monkeypatch.setattr(quantize, "SSIM_FLOOR", (asymmetric + symmetric) / 2)
+    photos = pair_photos(inverted_pairs_dir)
+
+    shipped = make_variant("int8", trained_export.onnx_path, tmp_path / "cpu.onnx", photos, **FAST)
+    with pytest.raises(QualityRefusedError, match=r"tensorrt\.onnx: int8 SSIM vs FP32 is 0\.9\d+, below 0\.9\d+"):
+        make_variant("int8", trained_export.onnx_path, tmp_path / "tensorrt.onnx", photos, QuantizeSettings(target="tensorrt"), **FAST)
+    assert shipped.ssim_vs_fp32 == pytest.approx(asymmetric) and not shipped.forced
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cpu.onnx"]
 
 
 def test_fp16_halves_the_weights_and_keeps_fp32_inputs(exported: ExportReport, pairs_dir: Path, tmp_path: Path) -> None:
