@@ -11,7 +11,7 @@ import onnxruntime as ort
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, InvalidGraph, InvalidProtobuf
 
 from celflow.export.backends import ORT_PROVIDERS, Backend
-from celflow.export.shape_profile import DEFAULT_PROFILE, ShapeProfile, fixed_profile
+from celflow.export.shape_profile import DEFAULT_PROFILE, Shape, ShapeProfile, fixed_profile
 from celflow.export.stylizer import Stylizer
 from celflow.export.tensorrt_ops import QDQ_OPS
 from celflow.student.cpu import available_cores
@@ -52,15 +52,19 @@ def engine_cache_dir(onnx_path: Path) -> Path:
     return Path(onnx_path).parent / "engine-cache"
 
 
-def engine_profile(onnx_path: Path) -> ShapeProfile:
-    """The input shapes a GPU engine for this file is built for: the one shape a `--fixed-shape` export takes
-    (a range would build kernels for sizes the graph refuses), else DEFAULT_PROFILE."""
+def fixed_input_shape(onnx_path: Path) -> Shape | None:
+    """The N×3×H×W input a `--fixed-shape` export froze, or None when batch, height and width are dynamic."""
     graph = onnx.load(str(onnx_path), load_external_data=False).graph
     [image] = [value for value in graph.input if value.name == INPUT_NAME]
     dims = image.type.tensor_type.shape.dim
-    if all(dim.HasField("dim_value") for dim in dims):
-        return fixed_profile(tuple(dim.dim_value for dim in dims))
-    return DEFAULT_PROFILE
+    return tuple(dim.dim_value for dim in dims) if all(dim.HasField("dim_value") for dim in dims) else None
+
+
+def engine_profile(onnx_path: Path) -> ShapeProfile:
+    """The input shapes a GPU engine for this file is built for: the one shape a `--fixed-shape` export takes
+    (a range would build kernels for sizes the graph refuses), else DEFAULT_PROFILE."""
+    shape = fixed_input_shape(onnx_path)
+    return fixed_profile(shape) if shape else DEFAULT_PROFILE
 
 
 def has_quantize_nodes(onnx_path: Path) -> bool:

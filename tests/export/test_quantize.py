@@ -12,7 +12,7 @@ import pytest
 
 from celflow.export import quantize
 from celflow.export.calibration import pair_photos, split_calibration_and_check
-from celflow.export.onnx_export import ExportReport
+from celflow.export.onnx_export import ExportReport, export_onnx
 from celflow.export.quantize import SSIM_FLOOR, QualityRefusedError, QuantizeSettings, VariantReport, make_variant
 from celflow.export.runtime import OnnxStylizer
 from celflow.export.tensorrt_ops import tensorrt_problems
@@ -109,6 +109,22 @@ def test_fp16_halves_the_weights_and_keeps_fp32_inputs(exported: ExportReport, p
     assert graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT
     assert fp16.ssim_vs_fp32 >= 0.99 and fp16.tensorrt_buildable
     assert OnnxStylizer(fp16.onnx_path).stride == 8  # the metadata travels with the variant
+
+
+@pytest.mark.parametrize("batch", [1, 2])
+def test_a_fixed_shape_export_gets_variants_judged_and_timed_at_its_shape(
+    batch: int, model_dir: Path, pairs_dir: Path, tmp_path: Path
+) -> None:
+    """The graph takes its one shape only: calibration, the SSIM check and the timing all run at it."""
+    fixed = export_onnx(model_dir, tmp_path / "student.onnx", fixed_shape=(batch, 64, 96))
+    photos = pair_photos(pairs_dir)
+    settings = QuantizeSettings(target="tensorrt")
+
+    int8 = make_variant("int8", fixed.onnx_path, tmp_path / "student.int8.onnx", photos, settings, **FAST)
+    fp16 = make_variant("fp16", fixed.onnx_path, tmp_path / "student.fp16.onnx", photos, **FAST)
+
+    for report in (int8, fp16):
+        assert report.speed_shape == (batch, 3, 64, 96) and report.ssim_vs_fp32 >= 0.97 and report.tensorrt_buildable
 
 
 def test_calibration_and_check_photos_do_not_overlap(pairs_dir: Path) -> None:
