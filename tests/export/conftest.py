@@ -37,7 +37,7 @@ FAST = {"warmup": 0, "iterations": 2}  # the timing figures are checked for shap
 
 
 @pytest.fixture(scope="session")
-def int8(exported: ExportReport, pairs_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> VariantReport:
+def int8(exported: ExportReport, pairs_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> VariantReport:  # noqa: F811
     """The CPU INT8 variant (`--int8 cpu`: uint8 activations with zero points, which TensorRT cannot build)."""
     out = tmp_path_factory.mktemp("int8") / "student.int8.onnx"
     return make_variant("int8", exported.onnx_path, out, pair_photos(pairs_dir), **FAST)
