@@ -25,7 +25,7 @@ def photo_seed(photo: np.ndarray, pack_seed: int) -> int:
     run, while different photos get different noise (one shared seed would stamp one grain pattern on all)."""
     digest = hashlib.sha256(f"{pack_seed}:{photo.shape}:{photo.dtype}:".encode())
     digest.update(np.ascontiguousarray(photo).tobytes())
-    return int.from_bytes(digest.digest()[:8], "big") >> 1  # 63 bits: torch takes any seed below 2**63
+    return int.from_bytes(digest.digest()[:8], "big") >> 1  # 63 bits: a non-negative int64, which any generator takes
 
 
 def batch_key(call: dict) -> tuple:
