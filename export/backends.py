@@ -10,8 +10,12 @@ import enum
 import importlib.util
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
+import onnx
 import onnxruntime as ort
+
+from celflow.export.tensorrt_ops import TensorRTUnsupportedError, check_tensorrt_buildable
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +31,7 @@ class Backend(str, enum.Enum):
 
 
 AUTO_ORDER = (Backend.TENSORRT, Backend.TENSORRT_EP, Backend.CUDA_EP, Backend.CPU)
+TENSORRT_BACKENDS = (Backend.TENSORRT, Backend.TENSORRT_EP)
 ORT_PROVIDERS = {
     Backend.TENSORRT_EP: "TensorrtExecutionProvider",
     Backend.CUDA_EP: "CUDAExecutionProvider",
@@ -50,7 +55,14 @@ def cuda_device_name() -> str | None:
     return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
 
 
-def availability(backend: Backend) -> Availability:
+def availability(backend: Backend, onnx_path: Path | None = None) -> Availability:
+    """Whether `backend` can run here, and run `onnx_path` when given: TensorRT is never offered a graph it
+    cannot build (the CPU INT8 variant's uint8 zero points), which it would reject or run in pieces."""
+    if backend in TENSORRT_BACKENDS and onnx_path is not None:
+        try:
+            check_tensorrt_buildable(onnx.load(str(onnx_path), load_external_data=False), Path(onnx_path).name)
+        except TensorRTUnsupportedError as error:
+            return Availability(backend, False, str(error))
     if backend is Backend.TORCH:
         return Availability(backend, True, "PyTorch is installed")
     if backend is Backend.CPU:
@@ -70,16 +82,17 @@ def availability(backend: Backend) -> Availability:
     return Availability(backend, True, f"onnxruntime offers {ORT_PROVIDERS[backend]} and {gpu} is visible")
 
 
-def choose_backend(requested: Backend | str = "auto") -> Backend:
-    """`auto` → the first available of AUTO_ORDER, logging every skipped backend's reason; else check `requested`."""
+def choose_backend(requested: Backend | str = "auto", onnx_path: Path | None = None) -> Backend:
+    """`auto` → the first available of AUTO_ORDER for `onnx_path` (when given), logging every skipped backend's
+    reason; else check `requested`."""
     if requested != "auto":
         backend = Backend(requested)
-        found = availability(backend)
+        found = availability(backend, onnx_path)
         if not found.available:
             raise ValueError(f"backend {backend.value}: not available here ({found.reason})")
         return backend
     for backend in AUTO_ORDER[:-1]:
-        found = availability(backend)
+        found = availability(backend, onnx_path)
         if found.available:
             log.info("backend auto: chose %s (%s)", backend.value, found.reason)
             return backend

@@ -9,6 +9,7 @@ import numpy as np
 from onnxruntime.quantization import CalibrationDataReader
 
 from celflow.export.runtime import INPUT_NAME
+from celflow.export.shape_profile import Shape
 from celflow.records import INPUT_FILE, read_manifest
 from celflow.student.frames import pad_to_stride, rgb_to_batch
 from celflow.student.pairs import read_rgb
@@ -43,11 +44,19 @@ def calibration_batch(rgb: np.ndarray, stride: int, side: int = CALIBRATION_SIDE
     return rgb_to_batch(pad_to_stride(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), stride))
 
 
-class PhotoCalibrationReader(CalibrationDataReader):
-    """Feeds onnxruntime's static quantizer one photo at a time."""
+def fixed_shape_batch(rgb: np.ndarray, shape: Shape) -> np.ndarray:
+    """A photo resized to the H×W of a graph frozen to `shape` (N, 3, H, W), repeated to fill its batch."""
+    batch, _, height, width = shape
+    return np.repeat(rgb_to_batch(cv2.resize(rgb, (width, height), interpolation=cv2.INTER_AREA)), batch, axis=0)
 
-    def __init__(self, photos: list[np.ndarray], stride: int) -> None:
-        self._batches = iter([calibration_batch(photo, stride) for photo in photos])
+
+class PhotoCalibrationReader(CalibrationDataReader):
+    """Feeds onnxruntime's static quantizer one photo at a time, at the graph's one shape when it has one."""
+
+    def __init__(self, photos: list[np.ndarray], stride: int, fixed_shape: Shape | None = None) -> None:
+        self._batches = iter(
+            [fixed_shape_batch(photo, fixed_shape) if fixed_shape else calibration_batch(photo, stride) for photo in photos]
+        )
 
     def get_next(self) -> dict[str, np.ndarray] | None:
         batch = next(self._batches, None)

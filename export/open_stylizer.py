@@ -25,7 +25,7 @@ def open_stylizer(
         from celflow.export.torch_stylizer import TorchStylizer
 
         return TorchStylizer(model)
-    chosen = choose_backend(backend)
+    chosen = choose_backend(backend, model)
     if chosen is Backend.TORCH:
         raise ValueError(f"{model}: the torch backend needs the student folder, not an ONNX file")
     if chosen is Backend.TENSORRT:

@@ -17,14 +17,16 @@ from onnxruntime.quantization import QuantFormat, QuantType, quant_pre_process, 
 from pydantic import BaseModel, ConfigDict
 
 from celflow.atomic import atomic_path
-from celflow.export.calibration import PhotoCalibrationReader, split_calibration_and_check
+from celflow.export.calibration import PhotoCalibrationReader, fixed_shape_batch, split_calibration_and_check
 from celflow.export.latency import interleaved_latencies
-from celflow.export.runtime import OnnxStylizer
+from celflow.export.runtime import OnnxStylizer, fixed_input_shape
+from celflow.export.shape_profile import Shape
 from celflow.export.tensorrt_ops import tensorrt_problems
+from celflow.student.frames import batch_to_rgb
 from celflow.student.metrics import ssim
 
 SSIM_FLOOR = 0.97
-SPEED_SHAPE = (1, 3, 480, 640)  # a webcam frame: the figure users compare
+SPEED_SHAPE = (1, 3, 480, 640)  # a webcam frame, the figure users compare; a fixed-shape export is timed at its own
 Int8Target = Literal["cpu", "tensorrt"]
 
 
@@ -75,14 +77,15 @@ def quantize_int8(
         quantize_static(
             str(prepared),
             str(out_path),
-            PhotoCalibrationReader(photos, stride),
+            PhotoCalibrationReader(photos, stride, fixed_input_shape(fp32_path)),
             quant_format=QuantFormat[settings.quant_format],
             per_channel=settings.per_channel,
             op_types_to_quantize=list(settings.op_types) if settings.op_types else None,
             nodes_to_exclude=list(settings.exclude_nodes),
             activation_type=QuantType.QInt8 if symmetric else QuantType.QUInt8,
             weight_type=QuantType.QInt8,
-            extra_options={"ActivationSymmetric": symmetric, "WeightSymmetric": True},
+            # TensorRT dequantizes INT8 only: biases quantized to INT32 would stop its parser, so they stay float.
+            extra_options={"ActivationSymmetric": symmetric, "WeightSymmetric": True, "QuantizeBias": not symmetric},
         )
     _keep_metadata(fp32_path, out_path)
 
@@ -107,19 +110,27 @@ def _keep_metadata(source: Path, target: Path) -> None:
 
 def compare_to_fp32(
     fp32_path: Path, variant_path: Path, photos: list[np.ndarray], warmup: int = 3, iterations: int = 20
-) -> tuple[float, float, float]:
-    """Mean SSIM of the variant's stylisations against FP32's, and both median latencies (ms) at SPEED_SHAPE.
+) -> tuple[float, float, float, Shape]:
+    """Mean SSIM of the variant's stylisations against FP32's, both median latencies (ms), and the shape timed:
+    SPEED_SHAPE, or the one shape a fixed-shape export takes (photos are then resized to it as well).
 
     Timed interleaved on the CPU provider, so a busy machine slows both alike and the ratio stays fair; without
     spin-waiting, or each session's idle threads would slow the other.
     """
     reference, variant = OnnxStylizer(fp32_path, spin=False), OnnxStylizer(variant_path, spin=False)
-    mean_ssim = float(np.mean([ssim(variant(photo), reference(photo)) for photo in photos]))
-    frame = np.random.default_rng(0).random(SPEED_SHAPE, dtype=np.float32)
+    fixed_shape = fixed_input_shape(fp32_path)
+    if fixed_shape is None:
+        drawings = [(variant(photo), reference(photo)) for photo in photos]
+    else:
+        batches = [fixed_shape_batch(photo, fixed_shape) for photo in photos]
+        drawings = [(batch_to_rgb(variant.run_batch(batch)), batch_to_rgb(reference.run_batch(batch))) for batch in batches]
+    mean_ssim = float(np.mean([ssim(*pair) for pair in drawings]))
+    speed_shape = fixed_shape or SPEED_SHAPE
+    frame = np.random.default_rng(0).random(speed_shape, dtype=np.float32)
     fp32_latency, variant_latency = interleaved_latencies(
         [lambda: reference.run_batch(frame), lambda: variant.run_batch(frame)], warmup, iterations
     )
-    return mean_ssim, fp32_latency.p50_ms, variant_latency.p50_ms
+    return mean_ssim, fp32_latency.p50_ms, variant_latency.p50_ms, speed_shape
 
 
 def make_variant(
@@ -144,7 +155,7 @@ def make_variant(
             quantize_int8(fp32_path, tmp, calibration, stride, settings)
         else:
             convert_fp16(fp32_path, tmp)
-        mean_ssim, fp32_ms, variant_ms = compare_to_fp32(fp32_path, tmp, check, warmup, iterations)
+        mean_ssim, fp32_ms, variant_ms, speed_shape = compare_to_fp32(fp32_path, tmp, check, warmup, iterations)
         if mean_ssim < SSIM_FLOOR and not force:
             raise QualityRefusedError(
                 f"{out_path}: {kind} SSIM vs FP32 is {mean_ssim:.4f}, below {SSIM_FLOOR}; not written (--force ships it)"
@@ -159,7 +170,7 @@ def make_variant(
         fp32_p50_ms=fp32_ms,
         variant_p50_ms=variant_ms,
         speedup=fp32_ms / variant_ms,
-        speed_shape=SPEED_SHAPE,
+        speed_shape=speed_shape,
         tensorrt_buildable=buildable,
         forced=mean_ssim < SSIM_FLOOR,
     )

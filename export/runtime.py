@@ -11,7 +11,7 @@ import onnxruntime as ort
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, InvalidGraph, InvalidProtobuf
 
 from celflow.export.backends import ORT_PROVIDERS, Backend
-from celflow.export.shape_profile import DEFAULT_PROFILE, ShapeProfile
+from celflow.export.shape_profile import DEFAULT_PROFILE, Shape, ShapeProfile, fixed_profile
 from celflow.export.stylizer import Stylizer
 from celflow.export.tensorrt_ops import QDQ_OPS
 from celflow.student.cpu import available_cores
@@ -23,9 +23,10 @@ OUTPUT_NAME = "stylized"
 STRIDE_KEY = "celflow.stride"
 
 
-def execution_providers(backend: Backend, onnx_path: Path, profile: ShapeProfile, fp16: bool) -> list:
+def execution_providers(backend: Backend, onnx_path: Path, fp16: bool) -> list:
     """Providers for `backend`, best first, each GPU one backed by the next (ORT places what it cannot run)."""
     if backend is Backend.TENSORRT_EP:
+        profile = engine_profile(onnx_path)
         shape = {name: f"{INPUT_NAME}:{'x'.join(map(str, getattr(profile, name)))}" for name in ("min", "opt", "max")}
         tensorrt_options = {
             "trt_engine_cache_enable": True,
@@ -51,6 +52,21 @@ def engine_cache_dir(onnx_path: Path) -> Path:
     return Path(onnx_path).parent / "engine-cache"
 
 
+def fixed_input_shape(onnx_path: Path) -> Shape | None:
+    """The N×3×H×W input a `--fixed-shape` export froze, or None when batch, height and width are dynamic."""
+    graph = onnx.load(str(onnx_path), load_external_data=False).graph
+    [image] = [value for value in graph.input if value.name == INPUT_NAME]
+    dims = image.type.tensor_type.shape.dim
+    return tuple(dim.dim_value for dim in dims) if all(dim.HasField("dim_value") for dim in dims) else None
+
+
+def engine_profile(onnx_path: Path) -> ShapeProfile:
+    """The input shapes a GPU engine for this file is built for: the one shape a `--fixed-shape` export takes
+    (a range would build kernels for sizes the graph refuses), else DEFAULT_PROFILE."""
+    shape = fixed_input_shape(onnx_path)
+    return fixed_profile(shape) if shape else DEFAULT_PROFILE
+
+
 def has_quantize_nodes(onnx_path: Path) -> bool:
     return any(node.op_type in QDQ_OPS for node in onnx.load(str(onnx_path), load_external_data=False).graph.node)
 
@@ -59,7 +75,6 @@ def open_session(
     onnx_path: Path,
     threads: int | None = None,
     backend: Backend = Backend.CPU,
-    profile: ShapeProfile = DEFAULT_PROFILE,
     fp16: bool = False,
     spin: bool = True,
 ) -> ort.InferenceSession:
@@ -77,7 +92,7 @@ def open_session(
     options.intra_op_num_threads = threads or available_cores()
     options.inter_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
-    providers = execution_providers(backend, path, profile, fp16)
+    providers = execution_providers(backend, path, fp16)
     try:
         session = ort.InferenceSession(str(path), options, providers=providers)
     except (InvalidProtobuf, InvalidArgument, InvalidGraph, Fail) as error:

@@ -18,8 +18,15 @@ import onnx
 
 from celflow.atomic import write_bytes_atomic
 from celflow.export.backends import Backend, cuda_device_name
-from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, engine_cache_dir, has_quantize_nodes, stride_from_metadata
-from celflow.export.shape_profile import DEFAULT_PROFILE, ShapeProfile
+from celflow.export.runtime import (
+    INPUT_NAME,
+    OUTPUT_NAME,
+    engine_cache_dir,
+    engine_profile,
+    has_quantize_nodes,
+    stride_from_metadata,
+)
+from celflow.export.shape_profile import ShapeProfile
 from celflow.export.stylizer import Stylizer
 
 log = logging.getLogger(__name__)
@@ -78,11 +85,12 @@ def cached_engine(onnx_path: Path, profile: ShapeProfile, precision: Precision) 
 
 
 class TensorRTStylizer(Stylizer):
-    """The student as a native TensorRT engine; FP16 on request, INT8 when the ONNX file holds Q/DQ nodes."""
+    """The student as a native TensorRT engine; FP16 on request, INT8 when the ONNX file holds Q/DQ nodes; built
+    for the file's own input shape when the export fixed one."""
 
     backend = Backend.TENSORRT
 
-    def __init__(self, onnx_path: Path, fp16: bool = False, profile: ShapeProfile = DEFAULT_PROFILE) -> None:
+    def __init__(self, onnx_path: Path, fp16: bool = False) -> None:
         import tensorrt as trt
         import torch
 
@@ -92,9 +100,9 @@ class TensorRTStylizer(Stylizer):
         proto = onnx.load(str(self.onnx_path), load_external_data=False)
         self.stride = stride_from_metadata({p.key: p.value for p in proto.metadata_props}, self.onnx_path)
         precision: Precision = "int8" if has_quantize_nodes(self.onnx_path) else "fp16" if fp16 else "fp32"
-        self.profile = profile
+        self.profile = engine_profile(self.onnx_path)
         self.engine = trt.Runtime(trt.Logger(trt.Logger.WARNING)).deserialize_cuda_engine(
-            cached_engine(self.onnx_path, profile, precision)
+            cached_engine(self.onnx_path, self.profile, precision)
         )
         self.context = self.engine.create_execution_context()
         names = [self.engine.get_tensor_name(index) for index in range(self.engine.num_io_tensors)]

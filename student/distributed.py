@@ -48,9 +48,14 @@ def any_process(flag: bool, process: Process) -> bool:
     """True on every process when `flag` is true on one: all must stop at the same step (e.g. out of time)."""
     if not process.distributed:
         return flag
-    value = torch.tensor([1.0 if flag else 0.0])
+    value = flag_tensor(flag, process.device)
     dist.all_reduce(value, op=dist.ReduceOp.MAX)
     return bool(value.item())
+
+
+def flag_tensor(flag: bool, device: torch.device) -> torch.Tensor:
+    """The flag as a one-element tensor on this process's device: NCCL reduces CUDA tensors only."""
+    return torch.tensor([1.0 if flag else 0.0], device=device)
 
 
 def wait_for_all(process: Process) -> None:

@@ -13,7 +13,7 @@ from celflow.diffusion_spec import DiffusionPass, DiffusionTeacher
 from celflow.generators.diffusion.conditioning import CONDITIONING_MAPS
 from celflow.generators.diffusion.device import detect_device
 from celflow.generators.diffusion.load import build_pipeline
-from celflow.generators.diffusion.seeded_pipeline import SeededPipeline
+from celflow.generators.diffusion.seeded_pipeline import SeededPipeline, photo_seed
 from celflow.generators.diffusion.two_pass import compose_with_mask, diffusion_size, resize_rgb
 
 SINGLE_FILE_PIPELINES = {
@@ -42,7 +42,8 @@ def build_img2img_pipeline(spec: DiffusionTeacher):
 
 
 class StableDiffusionTeacher:
-    """(photo, person mask) → the photo drawn as the character, same size; same seed → same pixels."""
+    """(photo, person mask) → the photo drawn as the character, same size; the same photo and pack seed give
+    the same pixels, other photos other noise."""
 
     def __init__(self, spec: DiffusionTeacher) -> None:
         self.spec = spec
@@ -50,11 +51,12 @@ class StableDiffusionTeacher:
 
     def __call__(self, photo: np.ndarray, person_mask: np.ndarray) -> np.ndarray:
         small = resize_rgb(photo, *diffusion_size(*photo.shape[:2], self.spec.resolution))
-        person = self._diffuse(photo, small, self.spec.person)
-        background = self._diffuse(photo, small, self.spec.background)
+        seed = photo_seed(photo, self.spec.seed)
+        person = self._diffuse(photo, small, self.spec.person, seed)
+        background = self._diffuse(photo, small, self.spec.background, seed)
         return compose_with_mask(person, background, person_mask)
 
-    def _diffuse(self, photo: np.ndarray, small: np.ndarray, diffusion_pass: DiffusionPass) -> np.ndarray:
+    def _diffuse(self, photo: np.ndarray, small: np.ndarray, diffusion_pass: DiffusionPass, seed: int) -> np.ndarray:
         """One img2img pass at diffusion size, brought back to the photo's size; strength 0 is the photo."""
         from PIL import Image
 
@@ -70,6 +72,7 @@ class StableDiffusionTeacher:
             }
         return self._pipeline(
             *photo.shape[:2],
+            seed,
             prompt=spec.full_prompt(diffusion_pass),
             negative_prompt=spec.negative_prompt or None,
             image=Image.fromarray(small),

@@ -10,7 +10,7 @@ import numpy as np
 from celflow.diffusion_spec import InstructPix2PixTeacher
 from celflow.generators.diffusion.device import detect_device
 from celflow.generators.diffusion.load import build_pipeline
-from celflow.generators.diffusion.seeded_pipeline import SeededPipeline
+from celflow.generators.diffusion.seeded_pipeline import SeededPipeline, photo_seed
 from celflow.generators.diffusion.two_pass import compose_with_mask, diffusion_size, resize_rgb
 
 PIPELINES = {"sd": "StableDiffusionInstructPix2PixPipeline", "sdxl": "StableDiffusionXLInstructPix2PixPipeline"}
@@ -24,7 +24,8 @@ def build_instruct_pix2pix_pipeline(spec: InstructPix2PixTeacher):
 
 
 class InstructPix2PixRecolour:
-    """(photo, person mask) → the photo edited by the instruction, same size; same seed → same pixels."""
+    """(photo, person mask) → the photo edited by the instruction, same size; the same photo and pack seed give
+    the same pixels, other photos other noise."""
 
     def __init__(self, spec: InstructPix2PixTeacher) -> None:
         self.spec = spec
@@ -36,6 +37,7 @@ class InstructPix2PixRecolour:
         spec = self.spec
         edited = self._pipeline(
             *photo.shape[:2],
+            photo_seed(photo, spec.seed),
             prompt=spec.instruction,
             negative_prompt=spec.negative_prompt or None,
             image=Image.fromarray(resize_rgb(photo, *diffusion_size(*photo.shape[:2], spec.resolution))),

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from celflow.atomic import atomic_path, write_text_atomic
 from celflow.diffusion_spec import DiffusionWeights
 from celflow.generators.diffusion.captions import ReferenceImage
-from celflow.generators.diffusion.device import detect_device
+from celflow.generators.diffusion.device import DeviceChoice, detect_device
 from celflow.generators.diffusion.load import LORA_FILE, TRAINING_RECORD, load_pipeline
 from celflow.generators.photo import PhotoError, decode_photo
 
@@ -68,6 +68,12 @@ def square_pixels(image: np.ndarray, resolution: int) -> np.ndarray:
     return (square.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1)
 
 
+def trains_in_fp16(choice: DeviceChoice) -> bool:
+    """Whether the forward pass runs under fp16 autocast (CUDA in float16), where small gradients underflow to
+    zero unless the loss is scaled first (torch.amp.GradScaler); fp32 on other devices needs no scaling."""
+    return choice.device == "cuda" and choice.dtype_name == "float16"
+
+
 def _load_images(images: list[ReferenceImage], resolution: int) -> np.ndarray:
     pixels = []
     for ref in images:
@@ -115,6 +121,8 @@ def train_lora(
         [p for m in trained for p in m.parameters() if p.requires_grad], lr=config.learning_rate
     )
     noise_scheduler = DDPMScheduler.from_config(pipe.scheduler.config)
+    fp16 = trains_in_fp16(choice)
+    scaler = torch.amp.GradScaler("cuda", enabled=fp16)
 
     pixels = torch.from_numpy(_load_images(images, config.resolution)).to(choice.device, choice.dtype)
     captions = [ref.caption for ref in images]
@@ -123,14 +131,14 @@ def train_lora(
     ).input_ids.to(choice.device)
 
     checkpoint = out_dir / CHECKPOINT_FILE
-    start = _resume(checkpoint, trained, optimizer, config)
+    start = _resume(checkpoint, trained, optimizer, scaler, config)
     loss_value = float("nan")
     for step in tqdm(
         range(start, config.steps), initial=start, total=config.steps, desc="LoRA", unit="step", disable=not progress
     ):
         generator = torch.Generator().manual_seed(config.seed * 1_000_003 + step)
         batch = torch.randint(len(images), (config.batch_size,), generator=generator)
-        with torch.autocast("cuda", dtype=torch.float16, enabled=choice.device == "cuda"):
+        with torch.autocast("cuda", dtype=torch.float16, enabled=fp16):
             latents = pipe.vae.encode(pixels[batch]).latent_dist.sample(generator) * pipe.vae.config.scaling_factor
             noise = torch.randn(latents.shape, generator=generator).to(latents)
             timesteps = torch.randint(noise_scheduler.config.num_train_timesteps, (len(batch),), generator=generator)
@@ -144,13 +152,14 @@ def train_lora(
             )
             predicted = pipe.unet(noisy, timesteps, text).sample
             loss = F.mse_loss(predicted.float(), target.float())
-        loss.backward()
-        optimizer.step()
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)  # skips the step when scaled gradients overflowed, then lowers the scale
+        scaler.update()
         optimizer.zero_grad(set_to_none=True)
         loss_value = loss.item()
         done = step + 1
         if done % config.sample_every == 0 or done == config.steps:
-            _save_checkpoint(checkpoint, done, trained, optimizer, config)
+            _save_checkpoint(checkpoint, done, trained, optimizer, scaler, config)
             _save_sample_grid(pipe, captions, out_dir / SAMPLES_DIR / f"step_{done:06d}.png", config)
 
     _save_lora(out_dir / LORA_FILE, trained)
@@ -177,7 +186,7 @@ def _lora_state(trained: list) -> dict:
     }
 
 
-def _save_checkpoint(path: Path, step: int, trained: list, optimizer, config: LoraTrainingConfig) -> None:
+def _save_checkpoint(path: Path, step: int, trained: list, optimizer, scaler, config: LoraTrainingConfig) -> None:
     import torch
 
     state = {
@@ -185,13 +194,15 @@ def _save_checkpoint(path: Path, step: int, trained: list, optimizer, config: Lo
         "config": config.model_dump_json(),
         "lora": _lora_state(trained),
         "optimizer": optimizer.state_dict(),
+        "scaler": scaler.state_dict(),  # empty when not scaling
     }
     with atomic_path(path) as tmp:
         torch.save(state, tmp)
 
 
-def _resume(path: Path, trained: list, optimizer, config: LoraTrainingConfig) -> int:
-    """The step to start from: 0, or the checkpoint's step once its LoRA and optimizer state are restored."""
+def _resume(path: Path, trained: list, optimizer, scaler, config: LoraTrainingConfig) -> int:
+    """The step to start from: 0, or the checkpoint's step once its LoRA, optimizer and loss-scale state are
+    restored (a fresh scale would skip steps until it fell back to where the run had it)."""
     import torch
     from peft.utils import set_peft_model_state_dict
 
@@ -209,6 +220,8 @@ def _resume(path: Path, trained: list, optimizer, config: LoraTrainingConfig) ->
             module, {k[len(prefix) :]: v for k, v in state["lora"].items() if k.startswith(prefix)}
         )
     optimizer.load_state_dict(state["optimizer"])
+    if state.get("scaler"):
+        scaler.load_state_dict(state["scaler"])
     return int(state["step"])
 
 

@@ -1,7 +1,9 @@
-"""One pipeline per pack, shared by the generate flow's worker threads and called with the pack's seed."""
+"""One pipeline per pack, shared by the generate flow's worker threads; each photo's noise is seeded by the
+photo itself and the pack's seed."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -18,6 +20,14 @@ _shared: dict[tuple, MicroBatcher] = {}
 _shared_lock = threading.Lock()
 
 
+def photo_seed(photo: np.ndarray, pack_seed: int) -> int:
+    """A noise seed from the photo's pixels and the pack's seed: the same photo is drawn the same way on every
+    run, while different photos get different noise (one shared seed would stamp one grain pattern on all)."""
+    digest = hashlib.sha256(f"{pack_seed}:{photo.shape}:{photo.dtype}:".encode())
+    digest.update(np.ascontiguousarray(photo).tobytes())
+    return int.from_bytes(digest.digest()[:8], "big") >> 1  # 63 bits: a non-negative int64, which any generator takes
+
+
 def batch_key(call: dict) -> tuple:
     """What calls must agree on to share a pipeline call: every argument but the per-image ones, the image
     sizes (one tensor holds the batch) and whether there is a negative prompt."""
@@ -26,19 +36,20 @@ def batch_key(call: dict) -> tuple:
     return settings, sizes, call.get("negative_prompt") is None
 
 
-def diffuse_batch(pipe, seed: int, calls: list[dict]) -> list[np.ndarray]:
-    """One pipeline call for `calls` (agreeing on `batch_key`); each image gets the noise it would get alone,
-    since diffusers draws image i's noise from generator i. A batch of one is the unbatched call."""
+def diffuse_batch(pipe, seeded_calls: list[tuple[int, dict]]) -> list[np.ndarray]:
+    """One pipeline call for (seed, call) pairs whose calls agree on `batch_key`; each image gets the noise it
+    would get alone, since diffusers draws image i's noise from generator i. A batch of one is the unbatched call."""
     import torch
 
-    def noise() -> torch.Generator:  # drawn on the CPU: the same seed gives the same image on any device
+    def noise(seed: int) -> torch.Generator:  # drawn on the CPU: the same seed gives the same image on any device
         return torch.Generator("cpu").manual_seed(seed)
 
+    seeds, calls = zip(*seeded_calls)
     if len(calls) == 1:
-        return list(pipe(generator=noise(), output_type="np", **calls[0]).images)
+        return list(pipe(generator=noise(seeds[0]), output_type="np", **calls[0]).images)
     settings = {name: value for name, value in calls[0].items() if name not in PER_IMAGE}
     lists = {name: [call[name] for call in calls] for name in PER_IMAGE if calls[0].get(name) is not None}
-    return list(pipe(generator=[noise() for _ in calls], output_type="np", **settings, **lists).images)
+    return list(pipe(generator=[noise(seed) for seed in seeds], output_type="np", **settings, **lists).images)
 
 
 class SeededPipeline:
@@ -51,11 +62,11 @@ class SeededPipeline:
         with _shared_lock:
             if key not in _shared:
                 _shared.clear()  # one model in memory at a time: a new pack's pipeline replaces the last one
-                run = partial(diffuse_batch, build(spec), spec.seed)
+                run = partial(diffuse_batch, build(spec))
                 _shared[key] = MicroBatcher(run, spec.batch_size, spec.batch_wait_ms / 1000)
             self._batcher = _shared[key]
 
-    def __call__(self, height: int, width: int, **call) -> np.ndarray:
-        """Run the pipeline on `call`; its image as H×W×3 uint8 at (height, width)."""
-        image = self._batcher.submit(batch_key(call), call)
+    def __call__(self, height: int, width: int, seed: int, **call) -> np.ndarray:
+        """Run the pipeline on `call` with noise from `seed`; its image as H×W×3 uint8 at (height, width)."""
+        image = self._batcher.submit(batch_key(call), (seed, call))
         return resize_rgb(float_image_to_uint8(image), height, width)

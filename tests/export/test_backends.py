@@ -11,6 +11,9 @@ import sys
 import onnxruntime as ort
 import pytest
 
+from celflow.export.onnx_export import ExportReport
+from celflow.export.quantize import VariantReport
+
 from celflow.export.backends import (
     AUTO_ORDER,
     ORT_PROVIDERS,
@@ -66,3 +69,33 @@ def test_without_gpu_libraries_auto_does_not_import_torch() -> None:
 def test_an_unknown_backend_name_is_refused() -> None:
     with pytest.raises(ValueError, match="'vulkan' is not a valid Backend"):
         choose_backend("vulkan")
+
+
+TENSORRT_BACKENDS = (Backend.TENSORRT, Backend.TENSORRT_EP)
+
+
+@pytest.mark.parametrize("backend", TENSORRT_BACKENDS)
+def test_tensorrt_is_never_offered_the_cpu_int8_variant(backend: Backend, int8: VariantReport) -> None:
+    found = availability(backend, int8.onnx_path)
+
+    assert not found.available
+    assert found.reason.startswith(f"{int8.onnx_path.name}: TensorRT cannot build this graph: ")
+
+
+@pytest.mark.parametrize("backend", TENSORRT_BACKENDS)
+def test_a_graph_tensorrt_builds_is_left_to_the_machine(backend: Backend, exported: ExportReport) -> None:
+    assert availability(backend, exported.onnx_path) == availability(backend)
+
+
+def test_auto_skips_tensorrt_for_the_cpu_int8_variant_and_says_why(int8: VariantReport, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="celflow.export.backends"):
+        chosen = choose_backend("auto", int8.onnx_path)
+
+    assert chosen not in TENSORRT_BACKENDS
+    for backend in TENSORRT_BACKENDS:
+        assert f"backend auto: skipped {backend.value}: {int8.onnx_path.name}: TensorRT cannot build" in caplog.text
+
+
+def test_asking_tensorrt_for_the_cpu_int8_variant_is_a_one_line_error(int8: VariantReport) -> None:
+    with pytest.raises(ValueError, match=r"^backend tensorrt: not available here \(student\.int8\.onnx: TensorRT cannot"):
+        choose_backend("tensorrt", int8.onnx_path)

@@ -1,14 +1,14 @@
-"""Native TensorRT: the engine cache key, checked everywhere; engine build and run where TensorRT and a GPU exist."""
+"""Native TensorRT: the engine cache key and the shape profile, checked everywhere; engine build and run where
+TensorRT and a GPU exist."""
 
 from __future__ import annotations
-
 
 import numpy as np
 import pytest
 
 from celflow.export.backends import Backend, availability
 from celflow.export.onnx_export import ExportReport
-from celflow.export.runtime import OnnxStylizer, engine_cache_dir
+from celflow.export.runtime import INPUT_NAME, OnnxStylizer, engine_cache_dir, engine_profile, execution_providers
 from celflow.export.shape_profile import DEFAULT_PROFILE, fixed_profile
 from celflow.export.tensorrt_engine import engine_cache_key
 
@@ -33,6 +33,30 @@ def test_the_engine_cache_key_changes_with_gpu_tensorrt_version_profile_and_prec
 def test_the_default_profile_covers_the_benchmark_sizes_up_to_batch_4_of_1080p() -> None:
     assert DEFAULT_PROFILE.covers((1, 3, 480, 640)) and DEFAULT_PROFILE.covers((4, 3, 1088, 1920))
     assert not DEFAULT_PROFILE.covers((8, 3, 480, 640)) and not DEFAULT_PROFILE.covers((1, 3, 2160, 3840))
+
+
+def test_a_fixed_shape_export_is_built_for_that_shape_alone(fixed_export: ExportReport, exported: ExportReport) -> None:
+    assert engine_profile(fixed_export.onnx_path) == fixed_profile((1, 3, 64, 96))
+    assert engine_profile(exported.onnx_path) == DEFAULT_PROFILE
+
+
+@pytest.mark.parametrize(("export", "shapes"), [("fixed", ["1x3x64x96"] * 3), ("dynamic", ["1x3x16x16", "1x3x480x640", "4x3x1088x1920"])])
+def test_the_tensorrt_ep_profile_is_the_files_own(
+    export: str, shapes: list[str], fixed_export: ExportReport, exported: ExportReport
+) -> None:
+    onnx_path = (fixed_export if export == "fixed" else exported).onnx_path
+    [(_, options), *_] = execution_providers(Backend.TENSORRT_EP, onnx_path, fp16=False)
+
+    profile = [options[f"trt_profile_{name}_shapes"] for name in ("min", "opt", "max")]
+    assert profile == [f"{INPUT_NAME}:{shape}" for shape in shapes]
+
+
+@needs_tensorrt
+def test_a_fixed_shape_engine_has_one_shape(fixed_export: ExportReport) -> None:
+    from celflow.export.tensorrt_engine import TensorRTStylizer
+
+    engine = TensorRTStylizer(fixed_export.onnx_path).engine
+    assert [tuple(shape) for shape in engine.get_tensor_profile_shape(INPUT_NAME, 0)] == [(1, 3, 64, 96)] * 3
 
 
 @needs_tensorrt

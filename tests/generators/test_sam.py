@@ -1,12 +1,22 @@
 """The SAM path with a tiny random-weight SAM saved as a real checkpoint: the real loader and predictor run."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 import torch
 
 from celflow.character import QualityLimits, load_character
+from celflow.generators.face_mesh import MESH_POINTS, Face
 from celflow.generators.pair import PairMaker
-from celflow.generators.sam import SamCheckpointError, SamSettings, build_sam_model, load_sam
+from celflow.generators.sam import (
+    SamCheckpointError,
+    SamPersonSegmenter,
+    SamSettings,
+    build_sam_model,
+    load_sam,
+    sam_device,
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +71,38 @@ def test_file_that_is_no_checkpoint_is_refused(tmp_path):
 def test_unknown_model_type_lists_the_known_ones(tiny_checkpoint):
     with pytest.raises(SamCheckpointError, match=r"unknown SAM model type 'vit_x' \(expected one of vit_b, vit_l"):
         load_sam(SamSettings(tiny_checkpoint, "vit_x"))
+
+
+def face_at(x0: float, y0: float, x1: float, y1: float) -> Face:
+    """A face whose mesh points fill the box (x0, y0)–(x1, y1): enough for SAM's box prompt."""
+    points = np.random.default_rng(0).uniform((x0, y0), (x1, y1), (MESH_POINTS, 2))
+    return Face(points=points)
+
+
+def test_sam_runs_on_cuda_when_there_is_one():
+    assert sam_device(cuda=True) == "cuda" and sam_device(cuda=False) == "cpu"
+
+
+def test_worker_threads_share_one_sam_on_the_chosen_device(tiny_checkpoint):
+    settings = SamSettings(tiny_checkpoint, "vit_tiny")
+    with ThreadPoolExecutor(2) as pool:
+        segmenters = list(pool.map(lambda _: SamPersonSegmenter(settings), range(2)))
+
+    first, second = (segmenter._predictor.model for segmenter in segmenters)
+    assert first is second
+    assert next(first.parameters()).device.type == sam_device(torch.cuda.is_available())
+
+
+def test_threads_sharing_sam_get_the_masks_each_photo_gets_alone(tiny_checkpoint, astronaut):
+    settings = SamSettings(tiny_checkpoint, "vit_tiny")
+    photos = [astronaut, np.ascontiguousarray(astronaut[::-1, ::-1])]
+    faces = [[face_at(190, 60, 270, 160)], [face_at(240, 350, 320, 450)]]
+    segmenters = [SamPersonSegmenter(settings) for _ in photos]
+    alone = [segmenters[0](photo, found) for photo, found in zip(photos, faces)]
+
+    for _ in range(3):  # each round the two threads' set_image and predict interleave differently
+        with ThreadPoolExecutor(2) as pool:
+            together = list(pool.map(lambda job: job[0](job[1], job[2]), zip(segmenters, photos, faces)))
+        for one, other in zip(alone, together):
+            np.testing.assert_allclose(one, other, atol=1e-5)
+    assert not np.allclose(alone[0], alone[1])

@@ -1,4 +1,5 @@
-"""Data-parallel training as torchrun runs it: 2 CPU processes, gloo backend, gradients averaged across them."""
+"""Data-parallel training as torchrun runs it: 2 CPU processes, gloo backend, gradients averaged across them;
+the collective calls hand each backend tensors on the process's own device (NCCL takes CUDA tensors only)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import os
 import socket
 from pathlib import Path
 
+import pytest
 import torch
+import torch.distributed as dist
 import torch.multiprocessing as mp
 from safetensors.torch import load_file
 
 from celflow.student.checkpoint import WEIGHTS_FILE, load_student
+from celflow.student.distributed import Process, any_process, flag_tensor
 from celflow.student.train import TrainConfig, TrainReport, train_student
 from celflow.student.unet import StudentConfig
 
@@ -47,3 +51,22 @@ def test_two_gloo_processes_train_one_model_from_both_processes_batches(pairs_di
     # averaged gradients: rank 1's batches moved the weights away from what rank 0's alone would give
     assert any(not torch.allclose(ddp[name], single[name], atol=1e-6) for name in ddp)
     assert alone.processes == 1
+
+
+@pytest.mark.parametrize("device", ["cpu", "meta"])
+def test_the_stop_flag_is_made_on_the_process_device(device: str) -> None:
+    # "meta" stands for a device other than the CPU: a flag left on the CPU makes NCCL's all_reduce raise.
+    flag = flag_tensor(True, torch.device(device))
+
+    assert flag.device == torch.device(device) and flag.shape == (1,)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="NCCL needs a CUDA GPU; this machine has none")
+def test_any_process_reduces_on_nccl(tmp_path: Path) -> None:
+    store = dist.FileStore(str(tmp_path / "store"), 1)
+    dist.init_process_group("nccl", store=store, rank=0, world_size=1)
+    try:
+        process = Process(rank=0, world_size=2, device=torch.device("cuda", 0))
+        assert any_process(True, process) and not any_process(False, process)
+    finally:
+        dist.destroy_process_group()

@@ -109,7 +109,7 @@ def test_calls_with_different_strengths_are_never_mixed(tmp_path, tiny_sd, photo
 
     def diffuse(run: SeededPipeline, index: int):
         call = dict(prompt="webtoon", image=images[index], strength=strengths[index], num_inference_steps=4)
-        return lambda: run(48, 64, **call)
+        return lambda: run(48, 64, index, **call)
 
     solo = pipeline(1)
     alone = [diffuse(solo, index)() for index in range(4)]

@@ -10,6 +10,8 @@ from safetensors.torch import load_file
 from typer.testing import CliRunner
 
 from celflow.cli import app
+from celflow.generators.diffusion.device import DeviceChoice
+from celflow.generators.diffusion.lora_training import trains_in_fp16
 from tests.generators.diffusion.conftest import write_pack
 
 QUICK = ["--resolution", "64", "--sample-every", "2", "--sample-steps", "2", "--lr", "1e-2", "--no-progress"]
@@ -92,3 +94,17 @@ def test_unusable_pack_or_images_give_one_line_errors(tmp_path, tiny_sd, referen
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and message in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("choice", "scaled"),
+    [
+        (DeviceChoice("cuda", "float16"), True),
+        (DeviceChoice("cuda", "float32"), False),
+        (DeviceChoice("mps", "float32"), False),
+        (DeviceChoice("cpu", "float32"), False),
+    ],
+)
+def test_only_fp16_training_on_cuda_scales_the_loss(choice, scaled):
+    """fp16 gradients of a small LoRA underflow to zero unless the loss is scaled up before backward."""
+    assert trains_in_fp16(choice) is scaled

@@ -10,6 +10,8 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
+from diffusers import StableDiffusionImg2ImgPipeline, StableDiffusionInstructPix2PixPipeline
+
 from celflow.character import load_character
 from celflow.generators.diffusion.lora_check import LoraMismatchError
 from celflow.generators.diffusion.load import BaseModelMissing
@@ -50,6 +52,45 @@ def test_same_seed_gives_the_same_pixels_and_another_seed_does_not(tmp_path, tin
     )
     assert np.array_equal(first(photo, mask), again(photo, mask))
     assert not np.array_equal(first(photo, mask), other(photo, mask))
+
+
+@pytest.fixture
+def noise_seeds(monkeypatch):
+    """The seed of the noise generator of every image the pipelines draw; the real pipelines still run."""
+    seeds = []
+    for pipeline_class in (StableDiffusionImg2ImgPipeline, StableDiffusionInstructPix2PixPipeline):
+
+        def recording(pipe, *args, real=pipeline_class.__call__, **kwargs):
+            generators = kwargs["generator"] if isinstance(kwargs["generator"], list) else [kwargs["generator"]]
+            seeds.extend(generator.initial_seed() for generator in generators)
+            return real(pipe, *args, **kwargs)
+
+        monkeypatch.setattr(pipeline_class, "__call__", recording)
+    return seeds
+
+
+@pytest.mark.parametrize(
+    "teacher",
+    [
+        {"kind": "diffusion", "background": {"strength": 0}},
+        {"kind": "instruct-pix2pix", "instruction": "make the jacket red"},
+    ],
+)
+def test_each_photo_gets_its_own_noise_and_the_same_photo_the_same_noise(
+    tmp_path, tiny_sd, tiny_instruct_pix2pix, astronaut, noise_seeds, teacher
+):
+    base_model = tiny_instruct_pix2pix if teacher["kind"] == "instruct-pix2pix" else tiny_sd
+    block = {**teacher, "base_model": str(base_model), "seed": 7}
+    photos = [cv2.resize(astronaut, (96, 80)), cv2.resize(astronaut[::-1], (96, 80))]
+    mask = np.ones((80, 96), np.float32)
+    first, again = (_teacher(tmp_path / name, block) for name in ("a", "b"))
+    other_pack = _teacher(tmp_path / "c", {**block, "seed": 8})
+
+    results = [first(photos[0], mask), first(photos[1], mask), again(photos[0], mask), other_pack(photos[0], mask)]
+
+    one, two, repeated, other = noise_seeds
+    assert one != two and repeated == one and other != one
+    assert np.array_equal(results[0], results[2])
 
 
 def test_controlnet_conditioning_changes_the_drawing(tmp_path, tiny_sd, tiny_controlnet, photo_and_mask):
