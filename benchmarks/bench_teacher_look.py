@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
+from itertools import combinations
 from pathlib import Path
 
 import cv2
 import numpy as np
+from scipy.stats import spearmanr
 
 from celflow.character import load_character
 from celflow.generators.face_identity import FaceIdentity
@@ -34,6 +36,7 @@ CASTS = {
     "dark": (0.5, 0.5, 0.5),  # one stop under
     "bright": (1.41, 1.41, 1.41),  # half a stop over, highlights clip
 }
+ORDER_GAP = 5.0  # ITA° apart on the photos: two faces closer than this may trade places within measuring noise
 CAST_LIMITS = {"warm": 6.0, "cool": 6.0, "dark": 6.0, "bright": 12.0}
 
 
@@ -162,8 +165,13 @@ def main() -> None:
         worst = max(abs(d) for d in delta_itas)
         print(f"skin: |ΔITA| median {statistics.median(abs(d) for d in delta_itas):.1f}°, worst {worst:.1f}° "
               f"(targets ≤ 4°, ≤ 8°)")
+        swapped = sum(
+            1 for (a_in, a_out), (b_in, b_out) in combinations(sorted(order), 2) if b_in - a_in > ORDER_GAP and b_out <= a_out
+        )
+        rho = spearmanr([i for i, _ in order], [o for _, o in order]).statistic
         ranked = [o for _, o in sorted(order)]
-        print(f"skin order kept darkest → lightest: {ranked == sorted(ranked)}")
+        print(f"skin order darkest → lightest: exactly kept {ranked == sorted(ranked)}, Spearman ρ {rho:.3f}, "
+              f"{swapped} pairs of faces more than {ORDER_GAP:.0f}° apart swapped (target 0)")
     print(f"strokes: median share of ink in strokes ≥ 20 px {statistics.median(strokes):.2f} (target ≥ 0.80); "
           f"flat share in the person {statistics.median(flats):.2f} (target ≥ 0.60)")
     for cast, errors in cast_errors.items():

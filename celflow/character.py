@@ -97,11 +97,13 @@ class SkinTone(_Strict):
     """The character's skin: the person's own skin colours, banded into cel tones, tinted towards `tone`.
 
     Each person keeps their own skin (WebtoonMe's answer to whitewashing): `tint` 0 leaves it untouched,
-    1 moves its mean colour fully onto `tone`, which only a pack that wants every face one colour should do.
+    1 moves its mean colour fully onto `tone`; its lightness moves too only with `tint_lightness`, which only
+    a pack that wants every face one colour should set.
     """
 
     tone: HexColour = "#f1c6a7"
-    tint: float = Field(0.1, ge=0.0, le=1.0, description="how far the skin's mean colour moves towards `tone`")
+    tint: float = Field(0.1, ge=0.0, le=1.0, description="how far the skin's mean colour (a*, b*) moves towards `tone`")
+    tint_lightness: bool = Field(False, description="move the skin's lightness towards `tone` too: every face one tone")
     shading_kept: float = Field(
         0.4, ge=0.0, le=1.0, description="share of the face's smooth 3-D shading kept on top of the flat bands"
     )

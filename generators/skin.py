@@ -36,7 +36,7 @@ MIN_SAMPLES = 30
 BAND_STEP = (4.0, 10.0)  # L* between skin bands: the skin's own spread, within these bounds
 BAND_SOFTNESS = 0.25  # share of a band over which one skin tone blends into the next
 BAND_EDGE_SIGMA = 1.5  # px at 512: band edges follow the face's shape, not its pores
-SHADING_SIGMA = 10.0  # px at 512: the face's smooth 3-D shading, below the scale of eyes and lips
+SHADING_SIGMA = 6.0  # px at 512: the face's smooth 3-D shading, below the scale of eyes and lips
 CHROMA_SIGMA = 6.0  # px at 512: the skin's own colour, flushed cheeks kept, blemishes gone
 
 
@@ -109,7 +109,8 @@ def paint_own_skin(
 
     Lightness is banded around the person's own median skin lightness, with a share of the face's smooth
     shading kept (the 3-D shape of a face carries its identity); colour is the photo's own skin colour,
-    smoothed; the mean then moves `tone.tint` of the way to the character's tone. With `keep_detail` the
+    smoothed; its mean colour then moves `tone.tint` of the way to the character's tone (its lightness too only
+    with `tone.tint_lightness`). With `keep_detail` the
     teacher's own fine marks (a diffusion teacher's lines) stay on top. Pixels off the skin are unchanged.
     """
     core = skin > 0.5
@@ -124,12 +125,14 @@ def paint_own_skin(
     shading = _weighted_blur(lightness, skin, SHADING_SIGMA * scale)
     painted = np.empty_like(lab)
     painted[..., 0] = (1 - tone.shading_kept) * banded + tone.shading_kept * shading
+    painted[..., 0] += float(np.mean(lightness[core] - painted[..., 0][core]))  # bands keep the skin's mean lightness
     painted[..., 1:] = _weighted_blur(lab[..., 1:], skin, CHROMA_SIGMA * scale)
     if keep_detail:
         own = _lab(stylised)[..., 0]
         painted[..., 0] += own - cv2.GaussianBlur(own, (0, 0), 2 * scale)
     target = _lab(hex_to_rgb([tone.tone]).reshape(1, 1, 3)).reshape(3)
-    painted += tone.tint * (target - painted[core].mean(0))
+    tinted = slice(0, 3) if tone.tint_lightness else slice(1, 3)  # by default a tint of colour, never of lightness
+    painted[..., tinted] += tone.tint * (target[tinted] - painted[core].mean(0)[tinted])
     rgb = np.clip(cv2.cvtColor(painted, cv2.COLOR_Lab2RGB) * 255, 0, 255)
     weight = skin[..., None]
     out = stylised.astype(np.float32) * (1 - weight) + rgb * weight

@@ -64,4 +64,4 @@ def test_default_pack_sets_skin_background_quality_and_group_policy():
     character = load_character()
     assert character.skin is not None and character.background is not None
     assert character.group_photos in {"crop_each", "reject"}
-    assert character.geometry.mouth_scale != 1.0 and character.geometry.chin_length != 0.0
+    assert character.geometry.nose_scale != 1.0 and character.geometry.chin_length != 0.0

@@ -68,8 +68,10 @@ def test_person_only_option_keeps_the_real_background_far_from_the_face(astronau
     assert np.abs(pair.target[background].astype(int) - astronaut[background]).max() <= 1  # mask of a few 0.1 %
 
 
-def test_group_photo_gives_one_pair_per_person_crop_with_every_face_warped(maker, group_photo):
-    pairs = maker(group_photo)
+def test_group_photo_gives_one_pair_per_person_crop_with_every_face_warped(group_photo):
+    big_eyes = PairMaker(_character(geometry=FaceGeometry(eye_scale=1.3)))
+    pairs = big_eyes(group_photo)
+    big_eyes.close()
     assert len(pairs) == 2
     unwarped_maker = PairMaker(_character(geometry=FaceGeometry()))
     unwarped = unwarped_maker(group_photo)

@@ -69,7 +69,7 @@ def test_darker_skin_stays_darker(find_skin, obama, astronaut):
 
 def test_full_tint_is_an_explicit_choice_that_paints_the_characters_tone(find_skin, obama):
     _, skin = find_skin(obama)
-    toned = paint_own_skin(obama, smoothed_photo(obama), skin, TONE.model_copy(update={"tint": 1.0}))
+    toned = paint_own_skin(obama, smoothed_photo(obama), skin, TONE.model_copy(update={"tint": 1.0, "tint_lightness": True}))
     tone_lab = rgb2lab(hex_to_rgb([TONE.tone]).reshape(1, 1, 3)).reshape(3)
     assert deltaE_cie76(rgb2lab(toned)[skin > 0.5].mean(0), tone_lab) <= 6.0
 
