@@ -1,4 +1,5 @@
-"""The `evaluate` flow: a trained student vs its teacher on held-out pairs and, optionally, on a real clip.
+"""The `evaluate` flow: a trained student vs its teacher on held-out pairs and, optionally, on a real clip;
+and whether each still looks like the people in the photos (identity, skin tone) and like a drawing.
 
 Writes `evaluation.json` (means and per-pair scores, flicker), `contact_sheet.png` (photo | teacher |
 student) and publishes a Prefect markdown artifact with the summary table.
@@ -20,12 +21,13 @@ from celflow.character import Character, load_character
 from celflow.generators.pair import PairMaker, PairRejected
 from celflow.pipelines.contact_sheet import contact_sheet
 from celflow.pipelines.image_files import write_image
+from celflow.pipelines.look_report import LOOK_SAMPLE, LookSummary, summarise_look
 from celflow.realtime.video import read_frames
 from celflow.records import read_manifest
 from celflow.student.checkpoint import load_student
 from celflow.student.evaluate import EvaluationReport, evaluate_model, score_pair
 from celflow.student.flicker import clip_flicker
-from celflow.student.pairs import read_pair
+from celflow.student.pairs import read_mask, read_pair
 from celflow.student.stylize import stylize_with_student
 
 REPORT_FILE = "evaluation.json"
@@ -51,6 +53,8 @@ class Evaluation(BaseModel):
     heldout: EvaluationReport
     flicker: ClipFlicker | None
     files: dict[str, str]
+    look_teacher: LookSummary | None = None
+    look_student: LookSummary | None = None
 
     def as_markdown(self) -> str:
         held = self.heldout
@@ -66,6 +70,9 @@ class Evaluation(BaseModel):
         if self.flicker:
             f = self.flicker
             rows.append(f"| flicker on {f.clip.name} ({f.frames} frames) student / teacher | {f.student:.2f} / {f.teacher:.2f} |")
+        for who, look in (("teacher", self.look_teacher), ("student", self.look_student)):
+            if look is not None:
+                rows += [f"| {label} | {value} |" for label, value in look.rows(who)]
         rows += [f"| {name} | [{path}]({Path(path).resolve().as_uri()}) |" for name, path in self.files.items()]
         return "\n".join(rows)
 
@@ -115,6 +122,21 @@ def score_task(model_dir: Path, pairs_dir: Path) -> EvaluationReport:
     return evaluate_model(model, read_manifest(pairs_dir).pair_dirs(pairs_dir))
 
 
+@task(name="look")
+def look_task(model_dir: Path, pairs_dir: Path, character: str) -> tuple[LookSummary | None, LookSummary | None]:
+    """Identity, skin tone, strokes and flat share of the teacher's targets and the student's outputs, on the
+    first LOOK_SAMPLE held-out pairs."""
+    model, _ = load_student(model_dir)
+    teacher, student = [], []
+    for pair_dir in read_manifest(pairs_dir).pair_dirs(pairs_dir)[:LOOK_SAMPLE]:
+        photo, target = read_pair(pair_dir)
+        mask = read_mask(pair_dir, photo.shape[:2])
+        teacher.append((photo, target, mask))
+        student.append((photo, stylize_with_student(model, photo), mask))
+    geometry = load_character(character).geometry
+    return summarise_look(teacher, geometry), summarise_look(student, geometry)
+
+
 @task(name="contact-sheet")
 def sheet_task(model_dir: Path, pairs_dir: Path, sheet_path: Path, rows: int) -> Path:
     write_image(sheet_path, heldout_sheet(model_dir, pairs_dir, rows))
@@ -150,11 +172,14 @@ def evaluate_flow(
     heldout = score_task(model_dir, heldout_pairs)
     sheet = sheet_task(model_dir, heldout_pairs, out_dir / SHEET_FILE, sheet_rows)
     flicker = flicker_task(model_dir, Path(clip), character, max_frames, clip_scale) if clip else None
+    look_teacher, look_student = look_task(model_dir, heldout_pairs, character)
     report_path = out_dir / REPORT_FILE
     evaluation = Evaluation(
         model_dir=model_dir,
         heldout=heldout,
         flicker=flicker,
+        look_teacher=look_teacher,
+        look_student=look_student,
         files={"model": str(model_dir), "contact sheet": str(sheet), "report": str(report_path)},
     )
     write_text_atomic(report_path, evaluation.model_dump_json(indent=2))

@@ -54,6 +54,19 @@ def test_evaluate_writes_report_sheet_and_artifact_with_flicker_of_student_and_t
     assert "| flicker on carphone_pristine.mp4 (5 frames) student / teacher |" in evaluation.as_markdown()
 
 
+def test_evaluate_says_whether_teacher_and_student_still_look_like_the_person(trained, pairs_dir, tmp_path) -> None:  # noqa: F811
+    model_dir, _ = trained
+
+    evaluation = evaluate_flow(model_dir, pairs_dir, tmp_path)
+
+    for look in (evaluation.look_teacher, evaluation.look_student):
+        assert look is not None and look.images == 8 and look.skin_faces >= 1
+        assert 0 <= look.stroke_share_median <= 1 and 0 <= look.flat_share_median <= 1
+    markdown = evaluation.as_markdown()
+    assert "| teacher: skin ΔITA° vs photo, median / worst |" in markdown
+    assert "| student: same person as the photo (dlib < 0.6) |" in markdown
+
+
 def test_evaluate_command_prints_the_table(trained, pairs_dir, tmp_path) -> None:  # noqa: F811
     model_dir, _ = trained
 
