@@ -138,7 +138,7 @@ class PairMaker:
             if procedural:
                 stylised = keep_own_features(stylised, smoothed, faces)
             if character.skin:
-                stylised = paint_own_skin(stylised, smoothed, skin, character.skin, keep_detail=not procedural)
+                stylised = paint_own_skin(stylised, smoothed, skin, faces, character.skin, keep_detail=not procedural)
         if procedural:
             with _stage(timings, "line art"):
                 stylised = draw_line_art(stylised, lit, faces, style)

@@ -23,7 +23,6 @@ from celflow.generators.face_mesh import (
     RIGHT_EYE,
     Face,
 )
-from celflow.generators.cel_shading import REFERENCE_SIDE
 from celflow.generators.palette import hex_to_rgb
 from celflow.generators.smoothstep import smoothstep
 
@@ -35,9 +34,10 @@ FACE_SLACK = 2.0  # inside the face oval, colours this many times further away s
 MIN_SAMPLES = 30
 BAND_STEP = (4.0, 10.0)  # L* between skin bands: the skin's own spread, within these bounds
 BAND_SOFTNESS = 0.25  # share of a band over which one skin tone blends into the next
-BAND_EDGE_SIGMA = 1.5  # px at 512: band edges follow the face's shape, not its pores
-SHADING_SIGMA = 6.0  # px at 512: the face's smooth 3-D shading, below the scale of eyes and lips
-CHROMA_SIGMA = 6.0  # px at 512: the skin's own colour, flushed cheeks kept, blemishes gone
+BAND_EDGE_SIGMA = 1.5  # px: band edges follow the face's shape, not its pores
+PORTRAIT_FACE_PX = 200  # a portrait's face width at 512 px: the sizes below are for such a face
+SHADING_SIGMA = 6.0  # px: the face's smooth 3-D shading, below the scale of eyes and lips
+CHROMA_SIGMA = 6.0  # px: the skin's own colour, flushed cheeks kept, blemishes gone
 
 
 def face_regions(shape: tuple[int, int], faces: list[Face], regions: tuple[tuple[int, ...], ...]) -> np.ndarray:
@@ -101,38 +101,58 @@ def band_lightness(lightness: np.ndarray, median: float, step: float, bands: int
     return median + step * banded
 
 
+def nearest_face(shape: tuple[int, int], faces: list[Face]) -> np.ndarray:
+    """H×W int: for each pixel, the index of the face whose centre is nearest, in units of that face's width
+    (a neck, a hand, an ear belongs to the person whose face is closest)."""
+    ys, xs = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
+    distances = [np.hypot(xs - c[0], ys - c[1]) / max(face.width, 1.0) for face in faces for c in [face.points.mean(0)]]
+    return np.argmin(np.stack(distances), axis=0)
+
+
 def paint_own_skin(
-    stylised: np.ndarray, smoothed: np.ndarray, skin: np.ndarray, tone: SkinTone, keep_detail: bool = False
+    stylised: np.ndarray,
+    smoothed: np.ndarray,
+    skin: np.ndarray,
+    faces: list[Face],
+    tone: SkinTone,
+    keep_detail: bool = False,
 ) -> np.ndarray:
-    """Paint the skin of `stylised` in the person's own skin colours from `smoothed` (the photo, smoothed by
+    """Paint the skin of `stylised` in each person's own skin colours from `smoothed` (the photo, smoothed by
     cel_shading.smoothed_photo), banded into cel tones.
 
-    Lightness is banded around the person's own median skin lightness, with a share of the face's smooth
-    shading kept (the 3-D shape of a face carries its identity); colour is the photo's own skin colour,
-    smoothed; its mean colour then moves `tone.tint` of the way to the character's tone (its lightness too only
-    with `tone.tint_lightness`). With `keep_detail` the
-    teacher's own fine marks (a diffusion teacher's lines) stay on top. Pixels off the skin are unchanged.
+    Lightness is banded around each person's own median skin lightness (skin belongs to the nearest face), with
+    a share of the face's smooth shading kept (the 3-D shape of a face carries its identity); colour is the
+    photo's own skin colour, smoothed; each person's mean colour then moves `tone.tint` of the way to the
+    character's tone (its lightness too only with `tone.tint_lightness`). With `keep_detail` the teacher's own
+    fine marks (a diffusion teacher's lines) stay on top. Pixels off the skin are unchanged.
     """
     core = skin > 0.5
-    if core.sum() < MIN_SAMPLES:
+    if core.sum() < MIN_SAMPLES or not faces:
         return stylised.copy()
-    scale = max(smoothed.shape[:2]) / REFERENCE_SIDE
+    scale = float(np.median([face.width for face in faces])) / PORTRAIT_FACE_PX  # shading is sized by the face
     lab = _lab(smoothed)
     lightness = lab[..., 0]
-    median = float(np.median(lightness[core]))
-    step = float(np.clip(lightness[core].std(), *BAND_STEP))
+    people = nearest_face(lightness.shape, faces)
+    own = [core & (people == index) for index in range(len(faces))]
+    own = [mine if mine.sum() >= MIN_SAMPLES else core for mine in own]  # too little skin: the photo's
+    median = np.array([np.median(lightness[mine]) for mine in own], np.float32)[people]
+    step = np.array([np.clip(lightness[mine].std(), *BAND_STEP) for mine in own], np.float32)[people]
     banded = band_lightness(lightness, median, step, tone.bands, scale)
     shading = _weighted_blur(lightness, skin, SHADING_SIGMA * scale)
     painted = np.empty_like(lab)
     painted[..., 0] = (1 - tone.shading_kept) * banded + tone.shading_kept * shading
-    painted[..., 0] += float(np.mean(lightness[core] - painted[..., 0][core]))  # bands keep the skin's mean lightness
     painted[..., 1:] = _weighted_blur(lab[..., 1:], skin, CHROMA_SIGMA * scale)
     if keep_detail:
-        own = _lab(stylised)[..., 0]
-        painted[..., 0] += own - cv2.GaussianBlur(own, (0, 0), 2 * scale)
+        drawn = _lab(stylised)[..., 0]
+        painted[..., 0] += drawn - cv2.GaussianBlur(drawn, (0, 0), 2 * scale)
     target = _lab(hex_to_rgb([tone.tone]).reshape(1, 1, 3)).reshape(3)
-    tinted = slice(0, 3) if tone.tint_lightness else slice(1, 3)  # by default a tint of colour, never of lightness
-    painted[..., tinted] += tone.tint * (target[tinted] - painted[core].mean(0)[tinted])
+    tinted = [1, 2] if not tone.tint_lightness else [0, 1, 2]  # by default a tint of colour, never of lightness
+    for index, mine in enumerate(own):
+        person = people == index
+        painted[person, 0] += np.mean(lightness[mine] - painted[mine, 0])  # bands keep the skin's mean lightness
+        mean = painted[mine].mean(0)
+        for channel in tinted:
+            painted[person, channel] += tone.tint * (target[channel] - mean[channel])
     rgb = np.clip(cv2.cvtColor(painted, cv2.COLOR_Lab2RGB) * 255, 0, 255)
     weight = skin[..., None]
     out = stylised.astype(np.float32) * (1 - weight) + rgb * weight

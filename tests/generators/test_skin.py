@@ -53,8 +53,8 @@ def _cheek_ita(rgb, skin):
 def test_skin_keeps_the_persons_own_tone(find_skin, photo, request):
     """No whitewashing: the painted skin's ITA° stays near the photo's own, whatever the character's tone."""
     rgb = request.getfixturevalue(photo)
-    _, skin = find_skin(rgb)
-    painted = paint_own_skin(rgb, smoothed_photo(rgb), skin, TONE)
+    faces, skin = find_skin(rgb)
+    painted = paint_own_skin(rgb, smoothed_photo(rgb), skin, faces, TONE)
     assert abs(_cheek_ita(painted, skin) - _cheek_ita(rgb, skin)) <= 6.0
     assert np.array_equal(painted[skin == 0], rgb[skin == 0])  # nothing but skin changes
 
@@ -62,25 +62,45 @@ def test_skin_keeps_the_persons_own_tone(find_skin, photo, request):
 def test_darker_skin_stays_darker(find_skin, obama, astronaut):
     itas = []
     for rgb in (obama, astronaut):
-        _, skin = find_skin(rgb)
-        itas.append(_cheek_ita(paint_own_skin(rgb, smoothed_photo(rgb), skin, TONE), skin))
+        faces, skin = find_skin(rgb)
+        itas.append(_cheek_ita(paint_own_skin(rgb, smoothed_photo(rgb), skin, faces, TONE), skin))
     assert itas[0] < itas[1] - 15
 
 
 def test_full_tint_is_an_explicit_choice_that_paints_the_characters_tone(find_skin, obama):
-    _, skin = find_skin(obama)
-    toned = paint_own_skin(obama, smoothed_photo(obama), skin, TONE.model_copy(update={"tint": 1.0, "tint_lightness": True}))
+    faces, skin = find_skin(obama)
+    toned = paint_own_skin(obama, smoothed_photo(obama), skin, faces, TONE.model_copy(update={"tint": 1.0, "tint_lightness": True}))
     tone_lab = rgb2lab(hex_to_rgb([TONE.tone]).reshape(1, 1, 3)).reshape(3)
     assert deltaE_cie76(rgb2lab(toned)[skin > 0.5].mean(0), tone_lab) <= 6.0
 
 
 def test_skin_is_banded_into_a_few_flat_tones_with_smooth_shading(find_skin, hopper):
-    _, skin = find_skin(hopper)
-    painted = paint_own_skin(hopper, smoothed_photo(hopper), skin, TONE.model_copy(update={"shading_kept": 0.0}))
+    faces, skin = find_skin(hopper)
+    painted = paint_own_skin(hopper, smoothed_photo(hopper), skin, faces, TONE.model_copy(update={"shading_kept": 0.0}))
     lightness = np.round(rgb2lab(painted)[skin > 0.95][:, 0])
     values, counts = np.unique(lightness, return_counts=True)
     assert counts[np.argsort(counts)[-TONE.bands :]].sum() / counts.sum() >= 0.6  # mostly `bands` levels
 
 
 def test_no_skin_no_change(astronaut):
-    assert np.array_equal(paint_own_skin(astronaut, astronaut, np.zeros(astronaut.shape[:2], np.float32), TONE), astronaut)
+    assert np.array_equal(paint_own_skin(astronaut, astronaut, np.zeros(astronaut.shape[:2], np.float32), [], TONE), astronaut)
+
+
+def test_in_a_group_photo_each_person_keeps_their_own_tone(obama, astronaut):
+    """Two people side by side: each is banded around their own skin, not the group's average."""
+    import cv2
+
+    from celflow.generators.face_finder import FaceFinder
+
+    group = np.hstack([cv2.resize(obama, (384, 384)), cv2.resize(astronaut, (384, 384))])
+    detect, segment = FaceFinder(max_faces=2), PersonSegmenter()
+    faces = detect(group).faces
+    assert len(faces) == 2
+    skin = skin_mask(group, faces, segment(group))
+    detect.close()
+    segment.close()
+    painted = paint_own_skin(group, smoothed_photo(group), skin, faces, TONE)
+    for half in (np.s_[:, :384], np.s_[:, 384:]):
+        alone = np.zeros_like(skin)
+        alone[half] = skin[half]
+        assert abs(_cheek_ita(painted, alone) - _cheek_ita(group, alone)) <= 6.0
