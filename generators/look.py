@@ -15,7 +15,7 @@ from celflow.generators.drawing_metrics import flat_share, stroke_share
 from celflow.generators.face_identity import FaceIdentity
 from celflow.generators.face_mesh import Face
 from celflow.generators.face_warp import character_landmarks, is_identity
-from celflow.generators.skin_tone import cheek_colour, skin_difference
+from celflow.generators.skin_tone import MIN_SKIN_CHROMA, cheek_colour, skin_difference
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ def score_look(
             before = cheek_colour(photo, face.points)
             after = cheek_colour(output, output_face_points(face, geometry))
         except ValueError:  # a face too small to read its cheeks is left out of the skin figures
+            continue
+        if before.chroma < MIN_SKIN_CHROMA:  # a black-and-white photo: no skin tone to keep or lose
             continue
         _, delta_e = skin_difference(before, after)
         looks.append(FaceLook(photo_ita=before.ita, output_ita=after.ita, delta_e=delta_e))

@@ -15,6 +15,7 @@ from skimage.color import deltaE_ciede2000, rgb2lab
 from celflow.generators.face_mesh import LEFT_CHEEK, RIGHT_CHEEK
 
 MIN_CHEEK_PIXELS = 20
+MIN_SKIN_CHROMA = 4.0  # below this the photo is black and white (or nearly): its skin has no ITA° to keep
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,10 @@ class SkinColour:
     """The median CIE Lab colour of a face's cheeks."""
 
     lab: tuple[float, float, float]
+
+    @property
+    def chroma(self) -> float:
+        return float(np.hypot(self.lab[1], self.lab[2]))
 
     @property
     def ita(self) -> float:

@@ -21,13 +21,13 @@ from celflow.character import Character, load_character
 from celflow.generators.pair import PairMaker, PairRejected
 from celflow.pipelines.contact_sheet import contact_sheet
 from celflow.pipelines.image_files import write_image
-from celflow.pipelines.look_report import LOOK_SAMPLE, LookSummary, summarise_look
+from celflow.pipelines.look_report import LOOK_SAMPLE, LookSummary, pair_images, summarise_look
 from celflow.realtime.video import read_frames
 from celflow.records import read_manifest
 from celflow.student.checkpoint import load_student
 from celflow.student.evaluate import EvaluationReport, evaluate_model, score_pair
 from celflow.student.flicker import clip_flicker
-from celflow.student.pairs import read_mask, read_pair
+from celflow.student.pairs import read_pair
 from celflow.student.stylize import stylize_with_student
 
 REPORT_FILE = "evaluation.json"
@@ -129,8 +129,7 @@ def look_task(model_dir: Path, pairs_dir: Path, character: str) -> tuple[LookSum
     model, _ = load_student(model_dir)
     teacher, student = [], []
     for pair_dir in read_manifest(pairs_dir).pair_dirs(pairs_dir)[:LOOK_SAMPLE]:
-        photo, target = read_pair(pair_dir)
-        mask = read_mask(pair_dir, photo.shape[:2])
+        photo, target, mask = pair_images(pair_dir)
         teacher.append((photo, target, mask))
         student.append((photo, stylize_with_student(model, photo), mask))
     geometry = load_character(character).geometry

@@ -28,6 +28,7 @@ from celflow.pipelines.artifacts import artifact_key, publish_run_summary
 from celflow.pipelines.caching import CACHE_FOLDER, PhotoPairKey, result_storage
 from celflow.pipelines.generate_report import write_generate_report
 from celflow.pipelines.generate_summary import PAIR_TASK_CRASHED, UNREADABLE, TooManyFailures, summarise_run
+from celflow.pipelines.look_report import LOOK_SAMPLE, pair_images, summarise_look
 from celflow.pipelines.pair_store import (
     crop_pair_id,
     finished_records,
@@ -233,6 +234,8 @@ def generate_flow(
     run_records = [record for o in ordered if not isinstance(o, Rejection) for record in o]
     run_rejected = [o for o in ordered if isinstance(o, Rejection)]
     summary = summarise_run(pack.name, run_records, run_rejected, len(chosen), time.monotonic() - started, max_failed_share)
+    looked_at = [pair_images(pairs_dir / record.pair_id) for record in run_records[:LOOK_SAMPLE]]
+    summary = summary.model_copy(update={"look": summarise_look(looked_at, pack.geometry)})
     files = write_generate_report(pairs_dir, summary, run_records)
     publish_run_summary(artifact_key("generate", pack.name), summary.as_markdown(), files)
     logger.info("%d pairs in %s, %d photos rejected", len(manifest.pairs), pairs_dir, len(manifest.rejected))

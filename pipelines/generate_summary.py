@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from celflow.generators.quality import TEACHER_FAILED
 from celflow.pipelines.artifacts import markdown_table
+from celflow.pipelines.look_report import LookSummary
 from celflow.records import PairRecord, Rejection
 
 UNREADABLE = "unreadable photo"
@@ -40,6 +41,7 @@ class GenerateSummary(BaseModel):
     teacher_ms_median: float | None
     seconds: float
     rejected: list[Rejection]
+    look: LookSummary | None = None  # the teacher's look on up to LOOK_SAMPLE of this run's pairs
 
     @property
     def failed_share(self) -> float:
@@ -65,6 +67,7 @@ class GenerateSummary(BaseModel):
                 ("failed (unreadable / teacher crashed)", f"{self.failed} ({self.failed_share:.0%}, allowed {self.max_failed_share:.0%})"),
                 ("teacher ms per photo (median)", "-" if self.teacher_ms_median is None else f"{self.teacher_ms_median:.1f}"),
                 ("wall clock", f"{self.seconds:.1f} s"),
+                *(self.look.rows(f"teacher on {self.look.images} pairs") if self.look else []),
             ],
             header=(f"generate · {self.character}", ""),
         )

@@ -8,6 +8,7 @@ dlib's face embedding on the frontal faces dlib finds (generators/face_identity.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from statistics import median
 
 import numpy as np
@@ -17,8 +18,9 @@ from celflow.character import FaceGeometry
 from celflow.generators.face_identity import SAME_PERSON, FaceIdentity
 from celflow.generators.face_mesh import FaceMeshDetector
 from celflow.generators.look import score_look
+from celflow.student.pairs import read_mask, read_pair
 
-LOOK_SAMPLE = 24  # pairs a run's summary scores: enough for medians, cheap next to making the pairs
+LOOK_SAMPLE = 12  # pairs a run's summary scores: enough for medians, cheap next to making the pairs
 
 
 class LookSummary(BaseModel):
@@ -57,6 +59,9 @@ def summarise_look(
     images: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]], geometry: FaceGeometry
 ) -> LookSummary | None:
     """Look scores of (photo, output, person mask) triples, summarised; None when there were no images."""
+    images = list(images)
+    if not images:
+        return None
     mesh = FaceMeshDetector(max_faces=4)
     identity = FaceIdentity()
     distances: list[float] = []
@@ -74,8 +79,6 @@ def summarise_look(
             flats.append(scores.flat_share)
     finally:
         mesh.close()
-    if not strokes:
-        return None
     return LookSummary(
         images=len(strokes),
         frontal_faces=len(distances),
@@ -88,3 +91,9 @@ def summarise_look(
         stroke_share_median=median(strokes),
         flat_share_median=median(flats),
     )
+
+
+def pair_images(pair_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(photo, teacher's target, person mask) of one stored pair."""
+    photo, target = read_pair(pair_dir)
+    return photo, target, read_mask(pair_dir, photo.shape[:2])

@@ -57,6 +57,9 @@ def test_messy_folder_gives_pairs_for_usable_photos_and_reasons_for_the_rest(pre
     assert "rejected" in result.output and "truncated.jpg" in result.output
     summary = json.loads((pairs / "summary.json").read_text())
     assert summary["rejected_by_reason"]["unreadable photo"] == 2 and summary["failed"] == 2 and summary["pairs"] == 2
+    look = summary["look"]  # the teacher's look on the run's pairs: same person, own skin, strokes, flat regions
+    assert look["images"] == 2 and look["skin_faces"] == 1 and look["delta_ita_worst"] <= 8.0  # one is grey
+    assert 0 <= look["stroke_share_median"] <= 1 and 0 <= look["flat_share_median"] <= 1
     sheet = cv2.imread(str(pairs / "contact_sheet.png"))
     assert sheet.shape[0] > 2 * 192 + 160, "two pair rows and a row of rejected photos"
 
