@@ -240,8 +240,8 @@ def generate_flow(
         outcomes |= _run_pair_tasks(pair_task.with_options(refresh_cache=True), missing, settings, progress)
     ordered = [outcomes[photo] for photo in chosen]
     for outcome in ordered:
-        if isinstance(outcome, Rejection):
-            logger.warning("skipped %s: %s (%s)", outcome.source, outcome.reason, outcome.detail)
+        if isinstance(outcome, Rejection):  # a photo the filter refuses is routine: summary.md lists them all
+            logger.info("skipped %s: %s (%s)", outcome.source, outcome.reason, outcome.detail)
     earlier = read_manifest(pairs_dir) if photos is not None and (pairs_dir / MANIFEST_FILE).is_file() else None
     manifest = assemble_manifest(pack, ordered, earlier, teacher_code)
     write_manifest(pairs_dir, manifest)
