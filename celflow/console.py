@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PREFECT_CONSOLE_LEVEL_ENV = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
+RUN_LOG_FILE = "celflow.log"  # in the folder a command writes to
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 # Prefect's own layout for lines about a run: which flow or task run said it.
 FLOW_RUN_FORMAT = "%(asctime)s %(levelname)-7s Flow run %(flow_run_name)r: %(message)s"
@@ -27,8 +30,9 @@ def quiet_prefect_console(verbose: bool) -> None:
         os.environ.setdefault(PREFECT_CONSOLE_LEVEL_ENV, "WARNING")
 
 
-def log_to_file(path: Path) -> Path:
-    """Append every INFO-and-above line of celflow and Prefect to `path` for the rest of the command."""
+@contextmanager
+def log_to_file(path: Path) -> Iterator[Path]:
+    """Append every INFO-and-above line of celflow and Prefect to `path` while the block runs."""
     from prefect.logging.formatters import PrefectFormatter
 
     path = Path(path)
@@ -36,9 +40,15 @@ def log_to_file(path: Path) -> Path:
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setLevel(logging.INFO)
     handler.setFormatter(PrefectFormatter(LOG_FORMAT, flow_run_fmt=FLOW_RUN_FORMAT, task_run_fmt=TASK_RUN_FORMAT))
-    for logger in (logging.getLogger(), logging.getLogger("celflow")):  # celflow's lines do not propagate
+    loggers = (logging.getLogger(), logging.getLogger("celflow"))  # the CLI's celflow lines do not propagate
+    for logger in loggers:
         logger.addHandler(handler)
-    return path
+    try:
+        yield path
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+        handler.close()
 
 
 def own_terminal() -> None:

@@ -25,7 +25,6 @@ from celflow.pipelines.train import train_flow
 from celflow.student.train import TrainConfig
 
 DEMO_CHARACTER = "default"
-LOG_FILE = "demo.log"
 
 log = logging.getLogger(__name__)  # one line per stage on the terminal; Prefect's task lines go to the log file
 

@@ -19,5 +19,5 @@ def test_the_quick_demo_on_a_fresh_machine_prints_a_short_readable_run_and_logs_
         assert noise not in printed, f"{noise!r} on the terminal:\n{printed}"
     assert "photos: " in printed and "held out (hopper, never trained on)" in printed
     assert "| held-out SSIM / PSNR vs teacher |" in printed
-    log = (out / "demo.log").read_text(encoding="utf-8")
+    log = (out / "celflow.log").read_text(encoding="utf-8")
     assert "Task run" in log and "Finished in state Completed" in log  # Prefect's lines kept in the run's log
