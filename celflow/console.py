@@ -32,17 +32,29 @@ def quiet_prefect_console(verbose: bool) -> None:
 
 @contextmanager
 def log_to_file(path: Path) -> Iterator[Path]:
-    """Append every INFO-and-above line of celflow and Prefect to `path` while the block runs."""
+    """Append every INFO-and-above line of celflow and Prefect to `path` while the block runs.
+
+    Prefect's own logging settings give its loggers INFO; celflow's logger is set to INFO here.
+    """
     from prefect.logging.formatters import PrefectFormatter
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setLevel(logging.INFO)
-    handler.setFormatter(PrefectFormatter(LOG_FORMAT, flow_run_fmt=FLOW_RUN_FORMAT, task_run_fmt=TASK_RUN_FORMAT))
-    loggers = (logging.getLogger(), logging.getLogger("celflow"))  # the CLI's celflow lines do not propagate
+    handler.setFormatter(
+        PrefectFormatter(
+            LOG_FORMAT,
+            flow_run_fmt=FLOW_RUN_FORMAT,
+            task_run_fmt=TASK_RUN_FORMAT,
+            defaults={"flow_run_name": None, "task_run_name": None},  # a line logged outside a run is kept too
+        )
+    )
+    celflow = logging.getLogger("celflow")
+    loggers = [logging.getLogger()] + ([] if celflow.propagate else [celflow])  # see own_terminal
     for logger in loggers:
         logger.addHandler(handler)
+    celflow.setLevel(logging.INFO)
     try:
         yield path
     finally:
