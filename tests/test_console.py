@@ -28,22 +28,22 @@ def test_a_users_own_prefect_console_level_wins(monkeypatch):
 
 
 @pytest.fixture
-def prefect_task_lines_at_info():
-    """prefect.task_runs at INFO, as Prefect's logging settings configure it in a flow command."""
-    task_runs = logging.getLogger("prefect.task_runs")
-    level = task_runs.level
-    task_runs.setLevel(logging.INFO)
-    yield task_runs
-    task_runs.setLevel(level)
+def prefect_logger_at_info():
+    """Prefect's logger at INFO, as Prefect's logging settings configure it in a flow command."""
+    prefect = logging.getLogger("prefect")
+    level = prefect.level
+    prefect.setLevel(logging.INFO)
+    yield prefect
+    prefect.setLevel(level)
 
 
-def test_the_log_file_keeps_info_lines_while_the_command_runs_and_no_longer(tmp_path, prefect_task_lines_at_info):
+def test_the_log_file_keeps_info_lines_while_the_command_runs_and_no_longer(tmp_path, prefect_logger_at_info):
     root_handlers = list(logging.getLogger().handlers)
     with log_to_file(tmp_path / "run" / "celflow.log") as path:
-        prefect_task_lines_at_info.info("pair p00.jpg finished")
+        prefect_logger_at_info.info("Starting temporary server")
         logging.getLogger("celflow.demo").info("photos: 3 for training")
     logging.getLogger("celflow.demo").info("after the command")
 
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert [line.split(": ", 1)[1] for line in lines] == ["pair p00.jpg finished", "photos: 3 for training"]
+    assert [line.split(": ", 1)[1] for line in lines] == ["Starting temporary server", "photos: 3 for training"]
     assert logging.getLogger().handlers == root_handlers
