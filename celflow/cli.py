@@ -7,10 +7,12 @@ inside the command functions so `celflow --help` is instant.
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
 from celflow.commands import bench, character, convert, demo, distill, evaluate, export, generate, live, serve, student, train
+from celflow.console import own_terminal, quiet_prefect_console
 from celflow.prefect_defaults import quiet_local_server
 from celflow.prefect_logs import hide_user_error_tracebacks
 
@@ -21,7 +23,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-app.callback()(hide_user_error_tracebacks)
+
+@app.callback()
+def console_options(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also print Prefect's line per task and flow state on the terminal.")
+    ] = False,
+) -> None:
+    """What the terminal shows while a command runs; see celflow.console."""
+    quiet_prefect_console(verbose)
+    hide_user_error_tracebacks()
+
 
 # Registration: one line per command or command group.
 app.command()(generate.generate)
@@ -40,6 +52,7 @@ app.add_typer(student.app, name="student")
 
 def main() -> None:
     quiet_local_server()
+    own_terminal()
     app(prog_name="celflow")
 
 

@@ -54,8 +54,9 @@ def user_errors() -> tuple[type[Exception], ...]:
     """Errors that mean 'your input is wrong': shown as one line, never as a traceback."""
     from celflow.character import CharacterPackError
     from celflow.pipelines.pair_store import PhotoFolderError
+    from celflow.realtime.video import VideoError
 
-    return (CharacterPackError, PhotoFolderError, FileNotFoundError, ValueError)
+    return (CharacterPackError, PhotoFolderError, VideoError, FileNotFoundError, ValueError)
 
 
 def require_file(path: Path, what: str) -> None:

@@ -25,6 +25,7 @@ class PairRecord(BaseModel):
     source_sha256: str
     character: str
     character_sha256: str
+    teacher_code_sha256: str = ""  # the teacher's source code that drew it ("": not recorded, so never reused)
     width: int
     height: int
     faces: int

@@ -35,7 +35,9 @@ class FaceFinder:
     """Holds a face mesh, a crop mesh and a full-range face detector; not thread-safe (mediapipe graphs)."""
 
     def __init__(self, max_faces: int = 4, min_confidence: float = 0.5) -> None:
-        import mediapipe as mp
+        from celflow.generators.mediapipe_import import import_mediapipe
+
+        mp = import_mediapipe()
 
         self._mesh = FaceMeshDetector(max_faces=max_faces, min_confidence=min_confidence)
         self._crop_mesh = FaceMeshDetector(max_faces=1, min_confidence=min_confidence)

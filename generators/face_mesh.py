@@ -61,7 +61,9 @@ class FaceMeshDetector:
     """Holds one mediapipe face-mesh graph; not thread-safe, so give each worker thread its own."""
 
     def __init__(self, max_faces: int = 4, min_confidence: float = 0.5) -> None:
-        import mediapipe as mp
+        from celflow.generators.mediapipe_import import import_mediapipe
+
+        mp = import_mediapipe()
 
         self._mesh = mp.solutions.face_mesh.FaceMesh(
             static_image_mode=True,

@@ -13,7 +13,9 @@ class PersonSegmenter:
     """Holds one mediapipe selfie-segmentation graph; not thread-safe, so give each worker thread its own."""
 
     def __init__(self, landscape: bool = False) -> None:
-        import mediapipe as mp
+        from celflow.generators.mediapipe_import import import_mediapipe
+
+        mp = import_mediapipe()
 
         self._segmenter = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=int(landscape))
 

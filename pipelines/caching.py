@@ -1,7 +1,8 @@
 """Prefect caching for celflow's tasks: keys from what decides a result, results kept on local disk.
 
 A pair is decided by the photo's bytes, its name in the folder, the character pack (its sha256 covers the
-teacher's parameters and weight files) and the pair settings — not by file times or where a worker ran.
+teacher's parameters and weight files), the teacher's code version and the pair settings — not by file times
+or where a worker ran.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def result_storage(folder: Path) -> Path:
 
 @dataclass
 class PhotoPairKey(CachePolicy):
-    """Cache key of a make-pair task: photo content + relative name + character sha256 + pair settings."""
+    """Cache key of a make-pair task: photo content + relative name + character sha256 + teacher code + settings."""
 
     def compute_key(
         self, task_ctx: TaskRunContext, inputs: dict[str, Any], flow_parameters: dict[str, Any], **kwargs: Any
@@ -50,6 +51,7 @@ class PhotoPairKey(CachePolicy):
                 "photo": content,
                 "name": photo.relative_to(photos_dir).as_posix(),
                 "character": inputs["character"].sha256,
+                "teacher_code": inputs["teacher_code"],
                 "max_side": inputs["max_side"],
                 "max_faces": inputs["max_faces"],
                 "pairs_dir": str(Path(inputs["pairs_dir"]).resolve()),
@@ -67,6 +69,7 @@ def _sam_identity(sam: Any) -> list[str | int] | None:
 
 
 def pairs_fingerprint(manifest: Manifest) -> str:
-    """What a student trained on these pairs depends on: each pair's id (it holds the photo's hash) and character."""
-    keys = sorted(f"{record.pair_id}:{record.character_sha256}" for record in manifest.pairs)
+    """What a student trained on these pairs depends on: each pair's id (it holds the photo's hash), its
+    character and the teacher code that drew it."""
+    keys = sorted(f"{r.pair_id}:{r.character_sha256}:{r.teacher_code_sha256}" for r in manifest.pairs)
     return hashlib.sha256("\n".join(keys).encode()).hexdigest()

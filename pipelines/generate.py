@@ -1,6 +1,7 @@
 """The `generate` flow: a folder of photos → a folder of (photo, teacher target, person mask) pairs.
 
-Each photo is one cached task: its key is the photo's bytes + the character pack's hash + the pair settings,
+Each photo is one cached task: its key is the photo's bytes + the character pack's hash + the teacher's code
+version + the pair settings,
 its result kept under `<pairs>/.prefect-cache`, so a rerun makes only what changed. A pair whose files were
 killed half-way is made again (pairs are written atomically). Teacher crashes are retried with backoff; one
 bad photo never fails the flow, but failures above `max_failed_share` do, after the summary is written.
@@ -37,6 +38,7 @@ from celflow.pipelines.pair_store import (
     remove_stale_temporaries,
     write_pair,
 )
+from celflow.pipelines.teacher_code import teacher_code_sha256
 from celflow.pipelines.teacher_slots import ensure_teacher_slots, short_batches_warning, teacher_tag
 from celflow.records import MANIFEST_FILE, PAIR_RECORD_FILE, Manifest, PairRecord, Rejection, read_manifest, write_manifest
 
@@ -70,12 +72,17 @@ def generate_pair(
     max_side: int,
     max_faces: int,
     sam: SamSettings | None = None,
+    teacher_code: str | None = None,
 ) -> Outcome:
-    """Make and store the pairs of one photo (one, or one per person crop), or say why none can be made."""
+    """Make and store the pairs of one photo (one, or one per person crop), or say why none can be made.
+
+    `teacher_code` is the teacher code version recorded with each pair (default: the installed teacher's).
+    """
+    teacher_code = teacher_code or teacher_code_sha256()
     data = photo_path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     photo_pair_id = pair_id_for(photo_path, photos_dir, digest)
-    done = finished_records(pairs_dir, photo_pair_id, character)
+    done = finished_records(pairs_dir, photo_pair_id, character, teacher_code)
     if done is not None:
         return done
     try:
@@ -94,6 +101,7 @@ def generate_pair(
             source_sha256=digest,
             character=character.name,
             character_sha256=character.sha256,
+            teacher_code_sha256=teacher_code,
             width=width,
             height=height,
             faces=len(pair.faces),
@@ -123,9 +131,10 @@ def make_pair_task(
     character: Character,
     max_side: int,
     max_faces: int,
+    teacher_code: str,
     sam: SamSettings | None = None,
 ) -> Outcome:
-    outcome = generate_pair(photo_path, photos_dir, pairs_dir, character, max_side, max_faces, sam)
+    outcome = generate_pair(photo_path, photos_dir, pairs_dir, character, max_side, max_faces, sam, teacher_code)
     if isinstance(outcome, Rejection) and outcome.reason == TEACHER_FAILED:
         raise TeacherCrashed(f"{photo_path}: {outcome.detail}")
     return outcome
@@ -157,17 +166,22 @@ def _pairs_missing_on_disk(pairs_dir: Path, outcomes: dict[Path, Outcome]) -> li
     ]
 
 
-def assemble_manifest(character: Character, outcomes: list[Outcome], earlier: Manifest | None = None) -> Manifest:
+def assemble_manifest(
+    character: Character, outcomes: list[Outcome], earlier: Manifest | None = None, teacher_code: str | None = None
+) -> Manifest:
     """Each pair once (identical photos under one name collapse), in pair-id order.
 
-    With `earlier`, pairs and rejections of photos not in `outcomes` are kept (a run over new photos only).
+    With `earlier`, pairs and rejections of photos not in `outcomes` are kept (a run over new photos only), if
+    the same character settings and teacher code (default: the installed teacher's) made them.
     """
+    teacher_code = teacher_code or teacher_code_sha256()
     pairs = {record.pair_id: record for o in outcomes if not isinstance(o, Rejection) for record in o}
     rejected = [o for o in outcomes if isinstance(o, Rejection)]
     if earlier is not None and earlier.character == character.name:
         redone = {r.source for r in pairs.values()} | {r.source for r in rejected}
         for record in earlier.pairs:
-            if record.source not in redone and record.character_sha256 == character.sha256:
+            same_teacher = (record.character_sha256, record.teacher_code_sha256) == (character.sha256, teacher_code)
+            if record.source not in redone and same_teacher:
                 pairs.setdefault(record.pair_id, record)
         rejected += [r for r in earlier.rejected if r.source not in redone]
     return Manifest(character=character.name, pairs=sorted(pairs.values(), key=lambda r: r.pair_id), rejected=rejected)
@@ -216,8 +230,10 @@ def generate_flow(
         retries=teacher_retries,
         retry_delay_seconds=exponential_backoff(backoff_factor=retry_delay_s) if retry_delay_s > 0 else 0,
     )
+    teacher_code = teacher_code_sha256()
     settings = dict(
-        photos_dir=photos_dir, pairs_dir=pairs_dir, character=pack, max_side=max_side, max_faces=max_faces, sam=sam
+        photos_dir=photos_dir, pairs_dir=pairs_dir, character=pack, max_side=max_side, max_faces=max_faces,
+        teacher_code=teacher_code, sam=sam,
     )
     outcomes = _run_pair_tasks(pair_task, chosen, settings, progress)
     if missing := _pairs_missing_on_disk(pairs_dir, outcomes):
@@ -225,10 +241,10 @@ def generate_flow(
         outcomes |= _run_pair_tasks(pair_task.with_options(refresh_cache=True), missing, settings, progress)
     ordered = [outcomes[photo] for photo in chosen]
     for outcome in ordered:
-        if isinstance(outcome, Rejection):
-            logger.warning("skipped %s: %s (%s)", outcome.source, outcome.reason, outcome.detail)
+        if isinstance(outcome, Rejection):  # a photo the filter refuses is routine: summary.md lists them all
+            logger.info("skipped %s: %s (%s)", outcome.source, outcome.reason, outcome.detail)
     earlier = read_manifest(pairs_dir) if photos is not None and (pairs_dir / MANIFEST_FILE).is_file() else None
-    manifest = assemble_manifest(pack, ordered, earlier)
+    manifest = assemble_manifest(pack, ordered, earlier, teacher_code)
     write_manifest(pairs_dir, manifest)
 
     run_records = [record for o in ordered if not isinstance(o, Rejection) for record in o]

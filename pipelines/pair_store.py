@@ -42,15 +42,18 @@ def crop_pair_id(photo_pair_id: str, crop_index: int, crops: int) -> str:
     return photo_pair_id if crops == 1 else f"{photo_pair_id}-p{crop_index}"
 
 
-def finished_records(pairs_dir: Path, photo_pair_id: str, character: Character) -> list[PairRecord] | None:
-    """Every pair already made from this photo by this character's current settings, or None if any is missing."""
+def finished_records(
+    pairs_dir: Path, photo_pair_id: str, character: Character, teacher_code: str
+) -> list[PairRecord] | None:
+    """Every pair already made from this photo by this character's current settings and this teacher code,
+    or None if any is missing."""
     folders = [Path(pairs_dir) / photo_pair_id, *sorted(Path(pairs_dir).glob(f"{photo_pair_id}-p*"))]
     records = [
         read_pair_record(folder)
         for folder in folders
         if (folder / PAIR_RECORD_FILE).is_file()
     ]
-    records = [r for r in records if r.character_sha256 == character.sha256]
+    records = [r for r in records if (r.character_sha256, r.teacher_code_sha256) == (character.sha256, teacher_code)]
     if not records or len(records) != records[0].crops_from_photo:
         return None
     return sorted(records, key=lambda r: r.crop_index)

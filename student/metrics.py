@@ -13,6 +13,8 @@ from celflow.student.losses import ms_ssim_score
 # Canny thresholds for ink lines on 8-bit grey, and how far (px) a student line may sit from the teacher's.
 EDGE_THRESHOLDS = (60, 150)
 EDGE_TOLERANCE_PX = 1
+# The standard SSIM window: a Gaussian of this σ, which skimage truncates at 3.5 σ, i.e. 11×11 pixels.
+SSIM_SIGMA = 1.5
 
 
 def psnr(prediction: np.ndarray, target: np.ndarray) -> float:
@@ -22,9 +24,18 @@ def psnr(prediction: np.ndarray, target: np.ndarray) -> float:
 
 
 def ssim(prediction: np.ndarray, target: np.ndarray) -> float:
-    """Structural similarity in [-1, 1] of two H×W×3 uint8 RGB images, averaged over channels."""
+    """Structural similarity in [-1, 1] of two H×W×3 uint8 RGB images, averaged over channels.
+
+    Wang et al.'s definition, as published figures use it: an 11×11 Gaussian window of σ = 1.5 and population
+    statistics (skimage's own default is a 7×7 uniform window, whose figures do not compare).
+    """
     _check_comparable(prediction, target)
-    return float(structural_similarity(target, prediction, data_range=255, channel_axis=2))
+    return float(
+        structural_similarity(
+            target, prediction, data_range=255, channel_axis=2,
+            gaussian_weights=True, sigma=SSIM_SIGMA, use_sample_covariance=False,
+        )
+    )
 
 
 def ms_ssim(prediction: np.ndarray, target: np.ndarray) -> float:

@@ -34,9 +34,10 @@ def convert(
     show_celflow_logs()
     from celflow.realtime.characters import Character, parse_characters, parse_track_map
     from celflow.realtime.modes import MODES
-    from celflow.realtime.video import VideoError
+    from celflow.realtime.video import probe_video
 
     try:
+        probe_video(src)  # an unreadable input is said in one line now, not as a failed flow run
         if (model is None) == (characters is None):
             raise ValueError("give either --model or --characters")
         if mode not in MODES:
@@ -61,7 +62,7 @@ def convert(
             segment_seconds=segment_seconds,
             backend=backend,
         )
-    except (VideoError, *user_errors()) as error:
+    except user_errors() as error:
         fail(error)
     resumed = f", {report.resumed_frames} resumed from an earlier run" if report.resumed_frames else ""
     typer.echo(f"wrote {report.output}: {report.frames} frames{resumed}, {report.width}×{report.height}, "

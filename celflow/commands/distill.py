@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from celflow.cli_support import CharacterOption, fail, user_errors
+from celflow.console import RUN_LOG_FILE, log_to_file
 from celflow.commands.generate import (
     AddressOption,
     FailedShareOption,
@@ -51,10 +52,11 @@ def distill(
     from celflow.pipelines.generate_summary import TooManyFailures
 
     try:
-        summary = distill_flow(
-            photos, out, character=character, train=config, heldout_photos_dir=heldout,
-            max_side=max_side, runner=spec, max_failed_share=max_failed_share,
-        )
+        with log_to_file(out / RUN_LOG_FILE):
+            summary = distill_flow(
+                photos, out, character=character, train=config, heldout_photos_dir=heldout,
+                max_side=max_side, runner=spec, max_failed_share=max_failed_share,
+            )
     except TooManyFailures as error:
         fail(error)
     typer.echo(summary.as_markdown())

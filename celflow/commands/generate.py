@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from celflow.cli_support import CharacterOption, fail, user_errors
+from celflow.console import RUN_LOG_FILE, log_to_file
 
 if TYPE_CHECKING:
     from celflow.character import Character
@@ -101,10 +102,11 @@ def generate(
 
     typer.echo(f"generating pairs from {count} photos in {photos} → {pairs} ({runner})")
     try:
-        manifest = with_runner(generate_flow, spec)(
-            photos, pairs, character=character, max_side=max_side, max_faces=max_faces,
-            teacher_retries=retries, max_failed_share=max_failed_share, cache_dir=cache_dir, sam=sam,
-        )
+        with log_to_file(pairs / RUN_LOG_FILE):
+            manifest = with_runner(generate_flow, spec)(
+                photos, pairs, character=character, max_side=max_side, max_faces=max_faces,
+                teacher_retries=retries, max_failed_share=max_failed_share, cache_dir=cache_dir, sam=sam,
+            )
     except TooManyFailures as error:
         fail(error)
     typer.echo(f"{len(manifest.pairs)} pairs in {pairs}; {len(manifest.rejected)} photos rejected")

@@ -29,6 +29,8 @@ def test_demo_runs_every_stage_and_writes_every_artefact(prefect_server, tmp_pat
     manifest = read_manifest(out / "pairs")
     assert summary.pairs == len(manifest.pairs) >= 6
     assert summary.heldout_pairs >= 2 and summary.training_steps == 6
+    assert summary.heldout_person == "hopper"
+    assert "photos of hopper, a person never trained on" in (out / "summary.md").read_text()
     assert 0.0 < summary.ssim_vs_teacher <= 1.0 and summary.teacher_ms_per_frame > 0
     assert summary.onnx_max_abs_diff <= 1e-3
     for name in ("onnx model", "contact sheet", "stylised video", "student checkpoint"):

@@ -115,7 +115,7 @@ def test_killed_run_resumes_without_duplicated_or_half_written_pairs(prefect_ser
     )
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and process.poll() is None:
-        if pairs.is_dir() and len([p for p in pairs.iterdir() if not p.name.startswith(".")]) >= 2:
+        if pairs.is_dir() and len([p for p in pairs.iterdir() if p.is_dir() and not p.name.startswith(".")]) >= 2:
             break
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)

@@ -76,3 +76,17 @@ def test_mask_iou_of_overlapping_boxes() -> None:
     assert mask_iou(left, left) == 1.0
     with pytest.raises(ValueError, match="predicted mask: shape"):
         mask_iou(left[:5], right)
+
+
+def test_ssim_is_the_standard_one_with_an_11_px_gaussian_window_of_sigma_1_5(astronaut: np.ndarray) -> None:
+    """Wang et al.'s SSIM, as published figures use it; pytorch_msssim computes that definition independently."""
+    import cv2
+    import pytorch_msssim
+    import torch
+
+    noise = np.random.default_rng(1).normal(0, 12, astronaut.shape)
+    degraded = np.clip(cv2.GaussianBlur(astronaut, (0, 0), 1.2) + noise, 0, 255).astype(np.uint8)
+    as_batch = lambda rgb: torch.from_numpy(rgb).permute(2, 0, 1)[None].double()
+    reference = pytorch_msssim.ssim(as_batch(degraded), as_batch(astronaut), data_range=255, win_size=11, win_sigma=1.5)
+
+    assert ssim(degraded, astronaut) == pytest.approx(float(reference), abs=1e-4)
