@@ -95,7 +95,9 @@ def contact_sheet(rows: list[tuple[str, np.ndarray, np.ndarray]], height: int = 
     tiles = []
     for label, photo, target in rows:
         scale = height / photo.shape[0]
-        pair = np.hstack([cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) for img in (photo, target)])
+        pair = np.hstack(
+            [cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) for img in (photo, target)]
+        )
         cv2.putText(pair, label, (8, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 0), 3, cv2.LINE_AA)
         cv2.putText(pair, label, (8, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 255), 1, cv2.LINE_AA)
         tiles.append(pair)
@@ -133,8 +135,10 @@ def geometry_costs(character, photos: dict[str, np.ndarray], identity: FaceIdent
         geometry = character.geometry if value is None else FaceGeometry(**{name: value})
         found = identity_distances(character.model_copy(update={"geometry": geometry}), photos, identity)
         label = name if value is None else f"{name}: {value}"
-        print(f"{label:<28}{statistics.median(found):>8.3f}{max(found):>8.3f}"
-              f"{statistics.median(found) - statistics.median(baseline):>+10.3f}")
+        print(
+            f"{label:<28}{statistics.median(found):>8.3f}{max(found):>8.3f}"
+            f"{statistics.median(found) - statistics.median(baseline):>+10.3f}"
+        )
 
 
 def main() -> None:
@@ -144,7 +148,9 @@ def main() -> None:
     parser.add_argument("--character", default="default")
     parser.add_argument("--sheet", type=Path, help="write the photo | teacher contact sheet here")
     parser.add_argument("--no-casts", action="store_true", help="skip the colour-cast rows")
-    parser.add_argument("--geometry-costs", action="store_true", help="only: what each geometry field costs in likeness")
+    parser.add_argument(
+        "--geometry-costs", action="store_true", help="only: what each geometry field costs in likeness"
+    )
     args = parser.parse_args()
 
     character = load_character(args.character)
@@ -154,8 +160,10 @@ def main() -> None:
         geometry_costs(character, photos, identity)
         return
     maker = PairMaker(character)
-    print(f"{'photo':<22}{'face':>5}{'id dist':>9}{'ITA photo':>11}{'ITA out':>9}{'ΔITA':>7}{'ΔE':>6}"
-          f"{'strokes':>9}{'flat':>6}")
+    print(
+        f"{'photo':<22}{'face':>5}{'id dist':>9}{'ITA photo':>11}{'ITA out':>9}{'ΔITA':>7}{'ΔE':>6}"
+        f"{'strokes':>9}{'flat':>6}"
+    )
     distances, delta_itas, strokes, flats, order, sheet = [], [], [], [], [], []
     cast_errors: dict[str, list[float]] = {name: [] for name in CASTS}
     for name, photo in photos.items():
@@ -173,8 +181,10 @@ def main() -> None:
                 dist = scores.identity_distances[index] if index < len(scores.identity_distances) else float("nan")
                 delta_itas.append(face.delta_ita)
                 order.append((face.photo_ita, face.output_ita))
-                print(f"{name:<22}{index + 1:>5}{dist:>9.3f}{face.photo_ita:>11.1f}{face.output_ita:>9.1f}"
-                      f"{face.delta_ita:>7.1f}{face.delta_e:>6.1f}{scores.stroke_share:>9.2f}{scores.flat_share:>6.2f}")
+                print(
+                    f"{name:<22}{index + 1:>5}{dist:>9.3f}{face.photo_ita:>11.1f}{face.output_ita:>9.1f}"
+                    f"{face.delta_ita:>7.1f}{face.delta_e:>6.1f}{scores.stroke_share:>9.2f}{scores.flat_share:>6.2f}"
+                )
             label = f"{name}  ITA {scores.faces[0].photo_ita:.0f} -> {scores.faces[0].output_ita:.0f}"
             if scores.identity_distances:
                 label += f"  id {scores.identity_distances[0]:.2f}"
@@ -194,27 +204,41 @@ def main() -> None:
     print()
     if distances:
         same = sum(d < 0.6 for d in distances)
-        print(f"identity: {same}/{len(distances)} frontal faces ≥ 80 px the same person (< 0.6), "
-              f"median distance {statistics.median(distances):.3f} (target: all, median ≤ 0.45)")
+        print(
+            f"identity: {same}/{len(distances)} frontal faces ≥ 80 px the same person (< 0.6), "
+            f"median distance {statistics.median(distances):.3f} (target: all, median ≤ 0.45)"
+        )
     if delta_itas:
         worst = max(abs(d) for d in delta_itas)
-        print(f"skin: |ΔITA| median {statistics.median(abs(d) for d in delta_itas):.1f}°, worst {worst:.1f}° "
-              f"(targets ≤ 4°, ≤ 8°)")
+        print(
+            f"skin: |ΔITA| median {statistics.median(abs(d) for d in delta_itas):.1f}°, worst {worst:.1f}° "
+            f"(targets ≤ 4°, ≤ 8°)"
+        )
         swapped = sum(
-            1 for (a_in, a_out), (b_in, b_out) in combinations(sorted(order), 2) if b_in - a_in > ORDER_GAP and b_out <= a_out
+            1
+            for (a_in, a_out), (b_in, b_out) in combinations(sorted(order), 2)
+            if b_in - a_in > ORDER_GAP and b_out <= a_out
         )
         rho = spearmanr([i for i, _ in order], [o for _, o in order]).statistic
         ranked = [o for _, o in sorted(order)]
-        print(f"skin order darkest → lightest: exactly kept {ranked == sorted(ranked)}, Spearman ρ {rho:.3f}, "
-              f"{swapped} pairs of faces more than {ORDER_GAP:.0f}° apart swapped (target 0)")
-    print(f"strokes: median share of ink in strokes ≥ 20 px {statistics.median(strokes):.2f} (target ≥ 0.80); "
-          f"flat share in the person {statistics.median(flats):.2f} (target ≥ 0.60)")
+        print(
+            f"skin order darkest → lightest: exactly kept {ranked == sorted(ranked)}, Spearman ρ {rho:.3f}, "
+            f"{swapped} pairs of faces more than {ORDER_GAP:.0f}° apart swapped (target 0)"
+        )
+    print(
+        f"strokes: median share of ink in strokes ≥ 20 px {statistics.median(strokes):.2f} (target ≥ 0.80); "
+        f"flat share in the person {statistics.median(flats):.2f} (target ≥ 0.60)"
+    )
     for cast, errors in cast_errors.items():
         if errors:
-            print(f"cast {cast:<6}: output ITA vs neutral output, worst {max(errors):.1f}° over {len(errors)} faces "
-                  f"(target ≤ {CAST_LIMITS[cast]:.0f}°)")
+            print(
+                f"cast {cast:<6}: output ITA vs neutral output, worst {max(errors):.1f}° over {len(errors)} faces "
+                f"(target ≤ {CAST_LIMITS[cast]:.0f}°)"
+            )
     if args.sheet and sheet:
-        cv2.imwrite(str(args.sheet), cv2.cvtColor(contact_sheet(sheet), cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
+        cv2.imwrite(
+            str(args.sheet), cv2.cvtColor(contact_sheet(sheet), cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88]
+        )
         print(f"contact sheet: {args.sheet}")
 
 

@@ -36,7 +36,9 @@ def _coverage(shape: tuple[int, int], draw) -> np.ndarray:
 
 def _disc(shape: tuple[int, int], centre: np.ndarray, radius: float) -> np.ndarray:
     radius_fixed = int(round(radius * (1 << SUBPIXEL_BITS)))
-    return _coverage(shape, lambda c, p: cv2.circle(c, tuple(p(centre)), radius_fixed, 255, -1, cv2.LINE_AA, SUBPIXEL_BITS))
+    return _coverage(
+        shape, lambda c, p: cv2.circle(c, tuple(p(centre)), radius_fixed, 255, -1, cv2.LINE_AA, SUBPIXEL_BITS)
+    )
 
 
 def _blend(image: np.ndarray, colour: np.ndarray, alpha: np.ndarray) -> np.ndarray:
@@ -49,7 +51,9 @@ def lids(opening: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     half = len(opening) // 2
     first, second = opening[: half + 1], np.vstack([opening[half:], opening[:1]])
     upper, lower = (first, second) if first[:, 1].mean() < second[:, 1].mean() else (second, first)
-    return (upper if upper[0, 0] < upper[-1, 0] else upper[::-1]), (lower if lower[0, 0] < lower[-1, 0] else lower[::-1])
+    return (upper if upper[0, 0] < upper[-1, 0] else upper[::-1]), (
+        lower if lower[0, 0] < lower[-1, 0] else lower[::-1]
+    )
 
 
 def draw_eye(
@@ -93,7 +97,9 @@ def draw_cel_eyes(
             # drawn in the eye's own box (the lid line reaches line_px beyond the contour): whole-frame
             # canvases made this stage cost a quarter of the teacher's time at 512 px
             x0, y0 = np.maximum(np.floor(opening.min(0)).astype(int) - int(np.ceil(UPPER_LID_WIDTH * line_px)) - 2, 0)
-            x1, y1 = np.minimum(np.ceil(opening.max(0)).astype(int) + int(np.ceil(UPPER_LID_WIDTH * line_px)) + 3, (width, height))
+            x1, y1 = np.minimum(
+                np.ceil(opening.max(0)).astype(int) + int(np.ceil(UPPER_LID_WIDTH * line_px)) + 3, (width, height)
+            )
             if x1 <= x0 or y1 <= y0:
                 continue
             corner = np.array([x0, y0], np.float32)

@@ -40,7 +40,9 @@ def silhouette_lines(person_mask: np.ndarray, line_px: float) -> np.ndarray:
     return canvas.astype(np.float32) / 255
 
 
-def draw_silhouette(stylised: np.ndarray, person_mask: np.ndarray, ink: np.ndarray, line_weight: float, darkness: float) -> np.ndarray:
+def draw_silhouette(
+    stylised: np.ndarray, person_mask: np.ndarray, ink: np.ndarray, line_weight: float, darkness: float
+) -> np.ndarray:
     """The person's outline inked onto an H×W×3 uint8 image; `line_weight` in pixels at 512 px."""
     line_px = max(1.0, line_weight * max(person_mask.shape) / 512)
     alpha = silhouette_lines(person_mask, line_px)[..., None] * darkness

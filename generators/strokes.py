@@ -13,9 +13,10 @@ from scipy.interpolate import splev, splprep
 
 SUBPIXEL_BITS = 3
 SAMPLES_PER_PX = 2.0
+TAPER_SHARE = 0.35  # of a stroke's length over which it swells from its tip to its full width
 
 
-def spline_through(points: np.ndarray, closed: bool = False) -> np.ndarray:
+def spline_through(points: np.ndarray) -> np.ndarray:
     """N×2 points → a dense smooth curve through them (about SAMPLES_PER_PX points per pixel of length)."""
     points = np.asarray(points, np.float64)
     keep = np.r_[True, np.linalg.norm(np.diff(points, axis=0), axis=1) > 1e-3]
@@ -29,18 +30,17 @@ def spline_through(points: np.ndarray, closed: bool = False) -> np.ndarray:
         index = np.minimum(segments.astype(int), len(points) - 2)
         t = (segments - index)[:, None]
         return points[index] * (1 - t) + points[index + 1] * t
-    if closed:
-        points = np.vstack([points, points[:1]])
-    tck, _ = splprep(points.T, s=0, k=3, per=int(closed))
+    tck, _ = splprep(points.T, s=0, k=3)
     return np.stack(splev(np.linspace(0, 1, count), tck), axis=1)
 
 
-def taper(count: int, start: float = 0.3, end: float = 0.3, peak: float = 1.0) -> np.ndarray:
-    """Width profile along a stroke: from `start` up to `peak` in the middle and down to `end` (shares of width)."""
+def taper(count: int, start: float, end: float) -> np.ndarray:
+    """Width profile along a stroke: from `start` up to 1 over its first third, down to `end` over its last
+    (shares of the full width)."""
     t = np.linspace(0, 1, count)
-    rise = np.sin(np.clip(t / 0.35, 0, 1) * np.pi / 2)
-    fall = np.sin(np.clip((1 - t) / 0.35, 0, 1) * np.pi / 2)
-    return np.minimum(start + (peak - start) * rise, end + (peak - end) * fall)
+    rise = np.sin(np.clip(t / TAPER_SHARE, 0, 1) * np.pi / 2)
+    fall = np.sin(np.clip((1 - t) / TAPER_SHARE, 0, 1) * np.pi / 2)
+    return np.minimum(start + (1 - start) * rise, end + (1 - end) * fall)
 
 
 def draw_stroke(canvas: np.ndarray, curve: np.ndarray, widths: np.ndarray) -> None:

@@ -46,9 +46,15 @@ class LookSummary(BaseModel):
             return "-" if value is None else format(value, spec)
 
         return [
-            (f"{who}: same person as the photo (dlib < {SAME_PERSON})", f"{self.same_person} of {self.frontal_faces} faces"),
+            (
+                f"{who}: same person as the photo (dlib < {SAME_PERSON})",
+                f"{self.same_person} of {self.frontal_faces} faces",
+            ),
             (f"{who}: identity distance, median", fmt(self.identity_distance_median, ".3f")),
-            (f"{who}: skin ΔITA° vs photo, median / worst", f"{fmt(self.delta_ita_median, '.1f')} / {fmt(self.delta_ita_worst, '.1f')}"),
+            (
+                f"{who}: skin ΔITA° vs photo, median / worst",
+                f"{fmt(self.delta_ita_median, '.1f')} / {fmt(self.delta_ita_worst, '.1f')}",
+            ),
             (f"{who}: skin ΔE (CIEDE2000), median", fmt(self.delta_e_median, ".1f")),
             (f"{who}: ink in strokes ≥ 20 px", f"{self.stroke_share_median:.2f}"),
             (f"{who}: flat share inside the person", f"{self.flat_share_median:.2f}"),

@@ -69,7 +69,9 @@ def test_darker_skin_stays_darker(find_skin, obama, astronaut):
 
 def test_full_tint_is_an_explicit_choice_that_paints_the_characters_tone(find_skin, obama):
     faces, skin = find_skin(obama)
-    toned = paint_own_skin(obama, smoothed_photo(obama), skin, faces, TONE.model_copy(update={"tint": 1.0, "tint_lightness": True}))
+    toned = paint_own_skin(
+        obama, smoothed_photo(obama), skin, faces, TONE.model_copy(update={"tint": 1.0, "tint_lightness": True})
+    )
     tone_lab = rgb2lab(hex_to_rgb([TONE.tone]).reshape(1, 1, 3)).reshape(3)
     assert deltaE_cie76(rgb2lab(toned)[skin > 0.5].mean(0), tone_lab) <= 6.0
 
@@ -83,7 +85,9 @@ def test_skin_is_banded_into_a_few_flat_tones_with_smooth_shading(find_skin, hop
 
 
 def test_no_skin_no_change(astronaut):
-    assert np.array_equal(paint_own_skin(astronaut, astronaut, np.zeros(astronaut.shape[:2], np.float32), [], TONE), astronaut)
+    assert np.array_equal(
+        paint_own_skin(astronaut, astronaut, np.zeros(astronaut.shape[:2], np.float32), [], TONE), astronaut
+    )
 
 
 def test_in_a_group_photo_each_person_keeps_their_own_tone(obama, astronaut):
