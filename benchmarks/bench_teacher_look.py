@@ -52,10 +52,10 @@ def with_cast(rgb: np.ndarray, gains: tuple[float, float, float]) -> np.ndarray:
     return np.round(np.clip(linear * np.float32(gains), 0, 1) ** (1 / 2.2) * 255).astype(np.uint8)
 
 
-def real_photos(folders: list[Path]) -> dict[str, np.ndarray]:
-    photos = {name: fit(rgb) for name, rgb in portraits().items()}
+def real_photos(folders: list[Path], side: int = MAX_SIDE) -> dict[str, np.ndarray]:
+    photos = {name: fit(rgb, side) for name, rgb in portraits().items()}
     for index, frame in enumerate(clip_frames(every=40, limit=120)):
-        photos[f"carphone-{index + 1}"] = fit(frame)
+        photos[f"carphone-{index + 1}"] = fit(frame, side)
     for folder in folders:
         for path in sorted(folder.iterdir()):
             if path.suffix.lower() in IMAGE_SUFFIXES:
@@ -63,7 +63,7 @@ def real_photos(folders: list[Path]) -> dict[str, np.ndarray]:
                 if bgr is None:
                     print(f"{path}: not readable as an image, skipped")
                     continue
-                photos[path.stem] = fit(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+                photos[path.stem] = fit(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), side)
     return photos
 
 
@@ -148,6 +148,7 @@ def main() -> None:
     parser.add_argument("--character", default="default")
     parser.add_argument("--sheet", type=Path, help="write the photo | teacher contact sheet here")
     parser.add_argument("--no-casts", action="store_true", help="skip the colour-cast rows")
+    parser.add_argument("--max-side", type=int, default=MAX_SIDE, help="photos are fitted to this many pixels")
     parser.add_argument(
         "--geometry-costs", action="store_true", help="only: what each geometry field costs in likeness"
     )
@@ -155,7 +156,7 @@ def main() -> None:
 
     character = load_character(args.character)
     identity = FaceIdentity()
-    photos = real_photos(args.photos)
+    photos = real_photos(args.photos, args.max_side)
     if args.geometry_costs:
         geometry_costs(character, photos, identity)
         return

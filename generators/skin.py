@@ -135,7 +135,12 @@ def paint_own_skin(
     people = nearest_face(lightness.shape, faces)
     own = [core & (people == index) for index in range(len(faces))]
     own = [mine if mine.sum() >= MIN_SAMPLES else core for mine in own]  # too little skin: the photo's
-    median = np.array([np.median(lightness[mine]) for mine in own], np.float32)[people]
+    # bands are centred on each face's cheeks and forehead: the skin a reader looks at keeps its own lightness
+    centres = []
+    for face, mine in zip(faces, own):
+        cheeks = face_regions(lightness.shape, [face], SKIN_SAMPLES) & core
+        centres.append(np.median(lightness[cheeks if cheeks.sum() >= MIN_SAMPLES else mine]))
+    median = np.array(centres, np.float32)[people]
     step = np.array([np.clip(lightness[mine].std(), *BAND_STEP) for mine in own], np.float32)[people]
     banded = band_lightness(lightness, median, step, tone.bands, scale)
     shading = _weighted_blur(lightness, skin, SHADING_SIGMA * scale)
@@ -149,7 +154,6 @@ def paint_own_skin(
     tinted = [1, 2] if not tone.tint_lightness else [0, 1, 2]  # by default a tint of colour, never of lightness
     for index, mine in enumerate(own):
         person = people == index
-        painted[person, 0] += np.mean(lightness[mine] - painted[mine, 0])  # bands keep the skin's mean lightness
         mean = painted[mine].mean(0)
         for channel in tinted:
             painted[person, channel] += tone.tint * (target[channel] - mean[channel])

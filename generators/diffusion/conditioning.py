@@ -24,7 +24,9 @@ def line_art_map(photo: np.ndarray) -> np.ndarray:
 
 def pose_map(photo: np.ndarray) -> np.ndarray:
     """The person's skeleton drawn on black with mediapipe's own drawing style (the openpose-like input)."""
-    import mediapipe as mp
+    from celflow.generators.mediapipe_import import import_mediapipe
+
+    mp = import_mediapipe()
 
     canvas = np.zeros_like(photo)
     with mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1) as pose:
