@@ -166,7 +166,7 @@ def main() -> None:
         f"{'strokes':>9}{'flat':>6}"
     )
     distances, delta_itas, strokes, flats, order, sheet = [], [], [], [], [], []
-    cast_errors: dict[str, list[float]] = {name: [] for name in CASTS}
+    cast_errors: dict[str, list[tuple[float, str]]] = {name: [] for name in CASTS}
     for name, photo in photos.items():
         try:
             pairs = maker(photo)
@@ -199,7 +199,7 @@ def main() -> None:
             if neutral is None or cast_itas is None or len(cast_itas) != len(neutral):
                 print(f"{name:<22}  {cast}: no pair")
                 continue
-            cast_errors[cast] += [abs(a - b) for a, b in zip(cast_itas, neutral)]
+            cast_errors[cast] += [(abs(a - b), name) for a, b in zip(cast_itas, neutral)]
     maker.close()
 
     print()
@@ -232,9 +232,11 @@ def main() -> None:
     )
     for cast, errors in cast_errors.items():
         if errors:
+            worst, where = max(errors)
+            within = sum(error <= CAST_LIMITS[cast] for error, _ in errors)
             print(
-                f"cast {cast:<6}: output ITA vs neutral output, worst {max(errors):.1f}° over {len(errors)} faces "
-                f"(target ≤ {CAST_LIMITS[cast]:.0f}°)"
+                f"cast {cast:<6}: output ITA vs neutral output: {within}/{len(errors)} faces within "
+                f"{CAST_LIMITS[cast]:.0f}° (the target), worst {worst:.1f}° ({where})"
             )
     if args.sheet and sheet:
         cv2.imwrite(

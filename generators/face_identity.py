@@ -63,7 +63,7 @@ class FaceIdentity:
 
     def frontal_faces(self, rgb: np.ndarray, min_px: int = FRONTAL_FACE_MIN_PX) -> list[FaceBox]:
         """Frontal faces at least `min_px` wide, left to right."""
-        found, scores, _ = self._detect.run(np.ascontiguousarray(rgb), UPSAMPLE, MIN_SCORE)
+        found, _, _ = self._detect.run(np.ascontiguousarray(rgb), UPSAMPLE, MIN_SCORE)
         boxes = [FaceBox(r.left(), r.top(), r.right(), r.bottom()) for r in found]
         return sorted((b for b in boxes if b.width >= min_px), key=lambda b: b.left)
 
