@@ -90,15 +90,17 @@ def _weighted_blur(values: np.ndarray, weight: np.ndarray, sigma: float) -> np.n
     return cv2.GaussianBlur(values * w, (0, 0), sigma) / (total if values.ndim == 2 else total[..., None])
 
 
-def band_lightness(lightness: np.ndarray, median: float, step: float, bands: int, scale: float) -> np.ndarray:
-    """Flat lightness bands `step` L* apart around the skin's own `median`, mostly shadow bands below it and one
-    highlight band above, with edges a pixel or two wide."""
+def band_lightness(
+    lightness: np.ndarray, centre: np.ndarray | float, step: np.ndarray | float, bands: int, scale: float
+) -> np.ndarray:
+    """Flat lightness bands `step` L* apart around the skin's own `centre` (per pixel, or one for all), mostly
+    shadow bands below it and one highlight band above, with edges a pixel or two wide."""
     levels = np.arange(bands) - (bands - 2)
-    relative = cv2.GaussianBlur((lightness - median) / step, (0, 0), BAND_EDGE_SIGMA * scale)
+    relative = cv2.GaussianBlur((lightness - centre) / step, (0, 0), BAND_EDGE_SIGMA * scale)
     banded = np.full_like(relative, float(levels[0]))
     for cut in levels[:-1] + 0.5:
         banded += smoothstep((relative - cut) / BAND_SOFTNESS + 0.5)
-    return median + step * banded
+    return centre + step * banded
 
 
 def nearest_face(shape: tuple[int, int], faces: list[Face]) -> np.ndarray:
@@ -120,8 +122,8 @@ def paint_own_skin(
     """Paint the skin of `stylised` in each person's own skin colours from `smoothed` (the photo, smoothed by
     cel_shading.smoothed_photo), banded into cel tones.
 
-    Lightness is banded around each person's own median skin lightness (skin belongs to the nearest face), with
-    a share of the face's smooth shading kept (the 3-D shape of a face carries its identity); colour is the
+    Lightness is banded around the median lightness of each person's own cheeks and forehead (other skin
+    belongs to the nearest face), with a share of the face's smooth shading kept (the 3-D shape of a face carries its identity); colour is the
     photo's own skin colour, smoothed; each person's mean colour then moves `tone.tint` of the way to the
     character's tone (its lightness too only with `tone.tint_lightness`). With `keep_detail` the teacher's own
     fine marks (a diffusion teacher's lines) stay on top. Pixels off the skin are unchanged.
@@ -140,9 +142,8 @@ def paint_own_skin(
     for face, mine in zip(faces, own):
         cheeks = face_regions(lightness.shape, [face], SKIN_SAMPLES) & core
         centres.append(np.median(lightness[cheeks if cheeks.sum() >= MIN_SAMPLES else mine]))
-    median = np.array(centres, np.float32)[people]
     step = np.array([np.clip(lightness[mine].std(), *BAND_STEP) for mine in own], np.float32)[people]
-    banded = band_lightness(lightness, median, step, tone.bands, scale)
+    banded = band_lightness(lightness, np.array(centres, np.float32)[people], step, tone.bands, scale)
     shading = _weighted_blur(lightness, skin, SHADING_SIGMA * scale)
     painted = np.empty_like(lab)
     painted[..., 0] = (1 - tone.shading_kept) * banded + tone.shading_kept * shading
