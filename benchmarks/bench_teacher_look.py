@@ -25,11 +25,13 @@ from celflow.generators.look import output_face_points, score_look
 from celflow.generators.pair import PairMaker
 from celflow.generators.quality import PairRejected
 from celflow.generators.skin_tone import cheek_colour
+from celflow.pipelines.contact_sheet import captioned_grid
 from celflow.pipelines.demo_photos import clip_frames, portraits
 
 REPO = Path(__file__).resolve().parent.parent
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 MAX_SIDE = 512
+SHEET_CELL_PX = 480  # contact sheet cells: photo | teacher side by side at 320 px high, faces at full size
 # Light changes applied in linear RGB, as a camera would see them: white-balance gains and exposure steps.
 CASTS = {
     "warm": (1.15, 1.0, 0.85),
@@ -88,25 +90,6 @@ def head_and_shoulders(pair) -> tuple[slice, slice]:
     height, width = pair.photo.shape[:2]
     top, left = int(np.clip(cy - side / 2, 0, height - 1)), int(np.clip(cx - side / 2, 0, width - 1))
     return slice(top, int(min(height, top + side))), slice(left, int(min(width, left + side)))
-
-
-def contact_sheet(rows: list[tuple[str, np.ndarray, np.ndarray]], height: int = 320) -> np.ndarray:
-    """Rows of photo | teacher, two rows side by side, each scaled to `height` px."""
-    tiles = []
-    for label, photo, target in rows:
-        scale = height / photo.shape[0]
-        pair = np.hstack(
-            [cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) for img in (photo, target)]
-        )
-        cv2.putText(pair, label, (8, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 0), 3, cv2.LINE_AA)
-        cv2.putText(pair, label, (8, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 255), 1, cv2.LINE_AA)
-        tiles.append(pair)
-    width = max(t.shape[1] for t in tiles)
-    tiles = [np.pad(t, ((0, 0), (0, width - t.shape[1]), (0, 0)), constant_values=255) for t in tiles]
-    columns = 2
-    while len(tiles) % columns:
-        tiles.append(np.full_like(tiles[0], 255))
-    return np.vstack([np.hstack(tiles[i : i + columns]) for i in range(0, len(tiles), columns)])
 
 
 def identity_distances(character, photos: dict[str, np.ndarray], identity: FaceIdentity) -> list[float]:
@@ -190,7 +173,7 @@ def main() -> None:
             if scores.identity_distances:
                 label += f"  id {scores.identity_distances[0]:.2f}"
             window = head_and_shoulders(pair)
-            sheet.append((label, pair.photo[window], pair.target[window]))
+            sheet.append((label, np.hstack([pair.photo[window], pair.target[window]])))
         if args.no_casts or len(pairs) != 1:
             continue
         neutral = output_itas(maker, photo)
@@ -239,9 +222,8 @@ def main() -> None:
                 f"{CAST_LIMITS[cast]:.0f}° (the target), worst {worst:.1f}° ({where})"
             )
     if args.sheet and sheet:
-        cv2.imwrite(
-            str(args.sheet), cv2.cvtColor(contact_sheet(sheet), cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88]
-        )
+        grid = captioned_grid([pair for _, pair in sheet], [label for label, _ in sheet], SHEET_CELL_PX, columns=2)
+        cv2.imwrite(str(args.sheet), cv2.cvtColor(grid, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
         print(f"contact sheet: {args.sheet}")
 
 
