@@ -107,7 +107,7 @@ class SkinTone(_Strict):
     shading_kept: float = Field(
         0.4, ge=0.0, le=1.0, description="share of the face's smooth 3-D shading kept on top of the flat bands"
     )
-    bands: int = Field(4, ge=2, le=6, description="flat skin tones, cut around the person's own median lightness")
+    bands: int = Field(4, ge=2, le=6, description="flat skin tones, centred on the person's own cheek lightness")
 
 
 class QualityLimits(_Strict):
