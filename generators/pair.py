@@ -133,12 +133,15 @@ class PairMaker:
                 stylised = self.teacher(lit, mask)
             except Exception as error:  # a teacher crash costs one photo, never the run
                 raise PairRejected(TEACHER_FAILED, f"{type(error).__name__}: {error}") from error
-        with _stage(timings, "own colours"):
-            smoothed = smoothed_photo(lit)
-            if procedural:
-                stylised = keep_own_features(stylised, smoothed, faces)
-            if character.skin:
-                stylised = paint_own_skin(stylised, smoothed, skin, faces, character.skin, keep_detail=not procedural)
+        if procedural or character.skin:
+            with _stage(timings, "own colours"):
+                smoothed = smoothed_photo(lit)
+                if procedural:
+                    stylised = keep_own_features(stylised, smoothed, faces)
+                if character.skin:
+                    stylised = paint_own_skin(
+                        stylised, smoothed, skin, faces, character.skin, keep_detail=not procedural
+                    )
         if procedural:
             with _stage(timings, "line art"):
                 stylised = draw_line_art(stylised, lit, faces, style)
