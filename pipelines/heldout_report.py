@@ -13,7 +13,7 @@ from celflow.character import Character
 from celflow.export.runtime import OnnxStylizer
 from celflow.generators.pair import PairMaker
 from celflow.records import read_manifest
-from celflow.student.metrics import psnr, ssim
+from celflow.student.metrics import edge_f1, psnr, ssim
 from celflow.student.pairs import read_pair
 
 
@@ -25,6 +25,8 @@ class HeldoutComparison:
     teacher_ms: float
     student_ms: float
     rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+    line_f1: float
+    closer_to_teacher: int  # photos whose student output is more like the teacher's drawing than like the photo
 
     @property
     def speedup(self) -> float:
@@ -44,7 +46,7 @@ def compare_with_teacher(pairs_dir: Path, onnx_path: Path, character: Character)
         raise ValueError(f"{pairs_dir}: no held-out pairs to compare on")
     student = OnnxStylizer(onnx_path)
     teacher = PairMaker(character)
-    scores, teacher_ms, student_ms, rows = [], [], [], []
+    scores, teacher_ms, student_ms, rows, line_f1, closer = [], [], [], [], [], 0
     try:
         for pair_dir in pair_dirs:
             photo, target = read_pair(pair_dir)
@@ -54,6 +56,8 @@ def compare_with_teacher(pairs_dir: Path, onnx_path: Path, character: Character)
             student_ms.append(ms)
             teacher_ms.append(ms_teacher)
             scores.append((ssim(stylised, target), psnr(stylised, target)))
+            line_f1.append(edge_f1(stylised, target))
+            closer += ssim(stylised, target) > ssim(stylised, photo)
             rows.append((photo, target, stylised))
     finally:
         teacher.close()
@@ -64,4 +68,6 @@ def compare_with_teacher(pairs_dir: Path, onnx_path: Path, character: Character)
         teacher_ms=median(teacher_ms),
         student_ms=median(student_ms),
         rows=rows,
+        line_f1=float(np.mean(line_f1)),
+        closer_to_teacher=closer,
     )

@@ -34,7 +34,7 @@ def pair_transform(crop_size: int, augment: bool) -> A.Compose:
     return A.Compose(steps, additional_targets={"target": "image"})
 
 
-DECODED_CACHE_BYTES = 2 * 1024**3  # decoded pairs kept in memory; 200 pairs of 384² take about 220 MB
+DECODED_CACHE_BYTES = 4 * 1024**3  # decoded pairs kept in memory: a few thousand pairs of 384², so no PNG is decoded twice
 
 
 class PairDataset(Dataset):

@@ -25,6 +25,11 @@ class PairScores(BaseModel):
     ms_ssim: float
     edge_f1: float
     alpha_iou: float | None = None
+    ssim_to_photo: float = float("nan")  # SSIM of the output against the photo: a drawing is nearer its teacher
+
+    @property
+    def closer_to_teacher(self) -> bool:
+        return self.ssim > self.ssim_to_photo
 
 
 class EvaluationReport(BaseModel):
@@ -39,6 +44,11 @@ class EvaluationReport(BaseModel):
     edge_f1: float = float("nan")
     alpha_iou: float | None = None
     per_pair: list[PairScores] = []
+
+    @property
+    def closer_to_teacher(self) -> int:
+        """Pairs whose output is more like the teacher's drawing than like the photo."""
+        return sum(scores.closer_to_teacher for scores in self.per_pair)
 
 
 def score_pair(model: StudentUNet, pair_dir: Path) -> tuple[PairScores, np.ndarray]:
@@ -57,6 +67,7 @@ def score_pair(model: StudentUNet, pair_dir: Path) -> tuple[PairScores, np.ndarr
         ms_ssim=ms_ssim(stylized, target),
         edge_f1=edge_f1(stylized, target),
         alpha_iou=alpha_iou,
+        ssim_to_photo=ssim(stylized, photo),
     )
     return scores, stylized
 

@@ -26,6 +26,7 @@ from celflow.records import read_manifest
 from celflow.student.checkpoint import (
     CHECKPOINT_FILE,
     TrainingCheckpoint,
+    load_student,
     load_training_checkpoint,
     save_student,
     save_training_checkpoint,
@@ -81,6 +82,9 @@ class TrainConfig(BaseModel):
     loss: LossWeights = LossWeights()
     vgg_weights: Path | None = None  # a torchvision VGG16 state dict; needed when loss.perceptual > 0
     student: StudentConfig = PRESETS["small"]
+    # A trained student folder whose weights a new run starts from (fine-tuning the shipped base student);
+    # None trains from scratch. A resumed run continues from its checkpoint instead.
+    init_from: Path | None = None
 
     @model_validator(mode="after")
     def _crop_fits_stride_and_losses_have_their_inputs(self) -> TrainConfig:
@@ -167,6 +171,10 @@ def train_student(
             critic.load_state_dict(saved.critic)
             critic_optimizer.load_state_dict(saved.critic_optimizer)
         step, seconds_before, loss_value, history = saved.step, saved.seconds, saved.loss, saved.history
+    elif config.init_from is not None:
+        _start_from(model, config.init_from, config.student)
+        if ema is not None:
+            ema.module.load_state_dict(model.state_dict())
     trained = DistributedDataParallel(_StudentWithMatte(model)) if process.distributed else _StudentWithMatte(model)
     if critic is not None and process.distributed:
         critic = DistributedDataParallel(critic)
@@ -341,6 +349,21 @@ def _ema_with_warmup(decay: float):
             averaged_tensor.lerp_(current_tensor, 1.0 - rate)
 
     return average
+
+
+def _start_from(model: StudentUNet, init_from: Path, student: StudentConfig) -> None:
+    """Copy a trained student's weights into `model`; its architecture must be the one being trained."""
+    trained, trained_config = load_student(init_from)
+    if trained_config.model_copy(update={"alpha_head": student.alpha_head}) != student:
+        raise ValueError(
+            f"{init_from}: a student with widths={trained_config.widths}, unshuffle={trained_config.unshuffle}, "
+            f"blocks={trained_config.blocks}, head={trained_config.head}; this run trains widths={student.widths}, "
+            f"unshuffle={student.unshuffle}, blocks={student.blocks}, head={student.head} (choose its preset, or "
+            "--from-scratch)"
+        )
+    missing = model.load_state_dict(trained.state_dict(), strict=False).missing_keys
+    if any(not name.startswith("alpha.") for name in missing):
+        raise ValueError(f"{init_from}: weights missing for {missing[0]}")
 
 
 def _unwrapped(module: nn.Module) -> nn.Module:

@@ -32,6 +32,10 @@ def train(
     steps: Annotated[int, typer.Option(help="Optimisation steps (the learning-rate schedule spans them).")] = 3000,
     minutes: Annotated[float | None, typer.Option(help="Stop after this many minutes even if steps remain.")] = None,
     batch_size: Annotated[int | None, typer.Option(help="Pairs per step, over all processes (default: 8).")] = None,
+    learning_rate: Annotated[
+        float | None,
+        typer.Option(help="Peak learning rate (default: 2e-3 from scratch, 5e-4 when fine-tuning a trained student)."),
+    ] = None,
     crop: Annotated[int | None, typer.Option(help="Training crop in pixels, a multiple of the stride (default: 128).")] = None,
     preset: Annotated[
         Literal["tiny", "small", "base", "dense"],
@@ -42,6 +46,17 @@ def train(
     loss: Annotated[str, typer.Option(help="Loss weights to change, e.g. 'edge=1,adversarial=0.05,perceptual=0.1'.")] = "",
     vgg_weights: Annotated[Path | None, typer.Option(help="torchvision VGG16 state dict (.safetensors or .pth) for the perceptual loss.")] = None,
     val_pairs: Annotated[Path | None, typer.Option(help="Held-out pairs folder for the final scores.")] = None,
+    from_scratch: Annotated[
+        bool,
+        typer.Option(
+            "--from-scratch",
+            help="Start from random weights instead of the base student shipped with celflow (which has already "
+            "learnt to draw from many people; used when the preset is `small`).",
+        ),
+    ] = False,
+    init_from: Annotated[
+        Path | None, typer.Option(help="Start from this trained student folder instead of the shipped base student.")
+    ] = None,
     loader_workers: Annotated[
         int | None,
         typer.Option(
@@ -57,6 +72,7 @@ def train(
     `torchrun --nproc-per-node 2 -m celflow train pairs/ model/`.
     """
     from celflow.records import read_manifest
+    from celflow.student.base import FINE_TUNE_LEARNING_RATE, shipped_base_student
     from celflow.student.losses import LossWeights
     from celflow.student.train import TrainConfig
     from celflow.student.unet import student_preset
@@ -65,12 +81,23 @@ def train(
         read_manifest(pairs)
         if val_pairs is not None:
             read_manifest(val_pairs)
-        chosen = {"batch_size": batch_size, "crop_size": crop, "vgg_weights": vgg_weights}
+        student = student_preset(preset, alpha_head)
+        if from_scratch and init_from is not None:
+            raise ValueError("--from-scratch and --init-from: choose one")
+        start = None if from_scratch else init_from or shipped_base_student(student)
+        fine_tune_rate = FINE_TUNE_LEARNING_RATE if start is not None else None
+        chosen = {
+            "batch_size": batch_size,
+            "crop_size": crop,
+            "vgg_weights": vgg_weights,
+            "learning_rate": learning_rate or fine_tune_rate,
+        }
         config = TrainConfig(
             steps=steps,
             max_minutes=minutes,
             schedule=schedule,
-            student=student_preset(preset, alpha_head),
+            student=student,
+            init_from=start,
             loss=LossWeights(**parse_loss_weights(loss, LossWeights.model_fields)),
             **{k: v for k, v in chosen.items() if v is not None},
         )

@@ -19,12 +19,13 @@ from celflow.student.losses import (
     PatchDiscriminator,
     critic_loss,
     fooling_loss,
+    ink_map,
     ms_ssim_window,
     rgb_to_lab,
     sobel_edges,
 )
 
-EVERY_TERM = LossWeights(l1=1.0, ssim=1.0, ms_ssim=1.0, edge=1.0, lab=1.0)
+EVERY_TERM = LossWeights(l1=1.0, ssim=1.0, ms_ssim=1.0, edge=1.0, ink=1.0, lab=1.0)
 
 
 def images(side: int = 64) -> tuple[torch.Tensor, torch.Tensor]:
@@ -37,15 +38,15 @@ def test_a_perfect_copy_costs_nothing_in_every_term() -> None:
 
     terms = DistillationLoss(EVERY_TERM)(target, target)
 
-    assert set(terms) == {"l1", "ssim", "ms_ssim", "edge", "lab"}
+    assert set(terms) == {"l1", "ssim", "ms_ssim", "edge", "ink", "lab"}
     assert all(value.item() < 1e-4 for value in terms.values())
 
 
 def test_weights_scale_their_terms_and_zero_switches_a_term_off() -> None:
     prediction, target = images()
 
-    single = DistillationLoss(LossWeights(l1=1.0, ssim=1.0, edge=0.0, lab=0.0))(prediction, target)
-    double = DistillationLoss(LossWeights(l1=2.0, ssim=0.5, edge=0.0, lab=0.0))(prediction, target)
+    single = DistillationLoss(LossWeights(l1=1.0, ssim=1.0, edge=0.0, ink=0.0, lab=0.0))(prediction, target)
+    double = DistillationLoss(LossWeights(l1=2.0, ssim=0.5, edge=0.0, ink=0.0, lab=0.0))(prediction, target)
 
     assert set(single) == {"l1", "ssim"}
     torch.testing.assert_close(single["l1"], F.l1_loss(prediction, target))
@@ -161,3 +162,29 @@ def test_weights_that_are_not_vgg16_are_named(tmp_path: Path) -> None:
 
     with pytest.raises(ValueError, match="other.safetensors: not torchvision VGG16 weights"):
         DistillationLoss(LossWeights(perceptual=1.0), path)
+
+
+def test_the_ink_map_sees_a_thin_dark_stroke_and_not_a_broad_shadow() -> None:
+    image = torch.full((1, 3, 48, 48), 0.8)
+    image[..., 10:12, 4:44] = 0.1  # a two-pixel stroke
+    image[..., 24:44, 4:44] = 0.3  # a broad shadow
+
+    ink = ink_map(image)[0, 0]
+
+    assert ink[10:12, 8:40].min() > 0.6  # the stroke's whole darkness
+    assert ink[28:40, 8:40].abs().max() < 1e-6  # nothing inside the shadow
+    assert ink[0:8].abs().max() < 1e-6
+
+
+def test_the_ink_term_charges_a_missing_stroke_and_not_a_shading_difference() -> None:
+    target = torch.full((1, 3, 64, 64), 0.8)
+    target[..., 30:32, 8:56] = 0.1
+    without_line = torch.full_like(target, 0.8)
+    other_shading = target.clone()
+    other_shading[..., 40:, :] -= 0.2
+    loss = DistillationLoss(LossWeights(l1=1.0, ssim=0.0, edge=0.0, ink=1.0, lab=0.0))
+
+    missing, shaded = loss(without_line, target), loss(other_shading, target)
+
+    assert missing["ink"] > 0.01
+    assert shaded["ink"] < 1e-6 < shaded["l1"]

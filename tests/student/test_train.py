@@ -220,3 +220,23 @@ def test_a_time_limit_that_will_cut_the_schedule_is_announced_early(
     if warned:
         reachable = int(forecasts[0].split("near step ")[1].split()[0])
         assert 10 < reachable < 0.8 * steps and f"start a new run with {reachable} steps" in forecasts[0]
+
+
+def test_a_run_can_start_from_a_trained_student_s_weights(pairs_dir: Path, tmp_path: Path) -> None:
+    train(pairs_dir, tmp_path / "base", TINY)
+    base, _ = load_student(tmp_path / "base")
+    barely = TINY.model_copy(update={"steps": 1, "learning_rate": 1e-12, "ema_decay": 0.0, "init_from": tmp_path / "base"})
+
+    train(pairs_dir, tmp_path / "tuned", barely)
+
+    tuned, _ = load_student(tmp_path / "tuned")
+    for name, tensor in base.state_dict().items():
+        torch.testing.assert_close(tuned.state_dict()[name], tensor, atol=1e-6, rtol=0)
+
+
+def test_starting_from_a_student_of_another_architecture_is_refused_by_name(pairs_dir: Path, tmp_path: Path) -> None:
+    train(pairs_dir, tmp_path / "base", TINY)
+    wider = TINY.model_copy(update={"student": StudentConfig(widths=(16, 32, 64)), "init_from": tmp_path / "base"})
+
+    with pytest.raises(ValueError, match=r"base: a student with widths=\(8, 16, 32\).*this run trains widths=\(16, 32, 64\)"):
+        train(pairs_dir, tmp_path / "tuned", wider)

@@ -1,0 +1,37 @@
+"""The base student shipped with celflow: a `small` student already taught to draw the default character.
+
+Ten CPU minutes from scratch teach a student to smooth a photo, not to draw; the base student learnt from
+many people under many lights (tools/train_base_student.py, its record in `base_student.json` beside the
+weights), so `celflow train` and the demo fine-tune it to a character's pairs instead of starting blank.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import celflow
+from celflow.student.checkpoint import CONFIG_FILE, WEIGHTS_FILE
+from celflow.student.unet import StudentConfig
+
+log = logging.getLogger(__name__)
+
+BASE_STUDENTS = Path(celflow.__file__).resolve().parent / "students"
+BASE_PRESET = "small"
+BASE_RECORD_FILE = "base_student.json"
+# A quarter of a run from scratch's rate: fine-tuning adapts what the base learnt to one character's pairs,
+# where the full rate would wash out what it learnt from people the character's pairs do not show.
+FINE_TUNE_LEARNING_RATE = 5e-4
+
+
+def shipped_base_student(student: StudentConfig, character: str = "default") -> Path | None:
+    """The shipped base student's folder to fine-tune from, or None (logged) when none fits this architecture."""
+    folder = BASE_STUDENTS / character
+    if not (folder / WEIGHTS_FILE).is_file() or not (folder / CONFIG_FILE).is_file():
+        log.info("no base student ships for character %r: training from scratch", character)
+        return None
+    shipped = StudentConfig.model_validate_json((folder / CONFIG_FILE).read_text(encoding="utf-8"))
+    if student.model_copy(update={"alpha_head": shipped.alpha_head}) != shipped:
+        log.info("the base student is the %r preset; this student differs, so it trains from scratch", BASE_PRESET)
+        return None
+    return folder
