@@ -18,7 +18,7 @@ browser:
 	    { $(CHROMIUM_APT) >/dev/null || { apt-get update -q >/dev/null && $(CHROMIUM_APT) >/dev/null; }; }; } || \
 	  echo "note: Chromium not installed; the browser-preview test will be skipped"
 
-.PHONY: install demo test bench browser
+.PHONY: install demo test bench browser base-student
 install: $(BIN)/celflow
 
 demo: $(BIN)/celflow
@@ -29,3 +29,9 @@ test: $(BIN)/celflow browser
 
 bench: $(BIN)/celflow
 	$(BIN)/python benchmarks/bench_student.py
+
+# The base student shipped in celflow/students/default (about 80 minutes on 2 CPU cores; see README).
+BASE_PHOTOS ?= data/base_photos
+base-student: $(BIN)/celflow
+	$(BIN)/python tools/fetch_base_photos.py $(BASE_PHOTOS)
+	$(BIN)/python tools/train_base_student.py $(BASE_PHOTOS) --out data/base_student --install

@@ -116,6 +116,12 @@ class QualityLimits(_Strict):
     min_face_px: int = Field(48, ge=8, description="faces narrower than this are skipped (left unwarped); a photo needs one this wide")
     person_coverage: tuple[float, float] = Field((0.03, 0.97), description="allowed share of person pixels")
     max_warp_shift: float = Field(0.35, gt=0.0, le=1.0, description="largest warp shift, as a share of face width")
+    max_skin_change: float = Field(
+        12.0,
+        gt=0.0,
+        description="largest |ΔITA°| between a face's cheeks in the photo and in the teacher's output: beyond it the "
+        "teacher failed or undid a strong colour cast, and the pair would teach the student to change skin tones",
+    )
 
     @field_validator("person_coverage")
     @classmethod

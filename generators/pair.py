@@ -1,8 +1,8 @@
 """Make training pairs from one photo with WebtoonMe's data recipe.
 
 Faces → person mask → skin mask → light corrected (casts are not skin tones) → teacher → the person's own
-skin painted in cel tones → line art from the face mesh and the silhouette → background in its own style → faces
-warped to the character → one pair for the whole photo, or one per person crop in a group photo. A photo
+skin painted in cel tones → line art from the face mesh and the silhouette → background in its own style → a
+check that every face keeps its own skin tone → faces warped to the character → one pair for the whole photo, or one per person crop in a group photo. A photo
 that cannot give a clean pair is rejected with a named reason (generators/quality.py), never half-done.
 """
 
@@ -31,6 +31,7 @@ from celflow.generators.quality import (
     FACE_WITHOUT_MESH,
     MASK_COVERAGE,
     NO_FACE,
+    SKIN_CHANGED,
     TEACHER_FAILED,
     TOO_MANY_FACES,
     WARP_OUT_OF_RANGE,
@@ -38,6 +39,7 @@ from celflow.generators.quality import (
 )
 from celflow.generators.sam import SamPersonSegmenter, SamSettings
 from celflow.generators.skin import paint_own_skin, skin_mask
+from celflow.generators.skin_tone import MIN_SKIN_CHROMA, cheek_colour, skin_difference
 from celflow.generators.teacher import build_teacher
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,25 @@ def check_faces(found: FacesInPhoto, max_faces: int, min_face_px: int) -> FacesI
     for width in sorted(width for width in widths if width < min_face_px):
         log.warning("skipped a face %.0f px wide, under min_face_px %d: it stays unwarped", width, min_face_px)
     return FacesInPhoto(faces, [])
+
+
+def check_skin_kept(photo: np.ndarray, stylised: np.ndarray, faces: list[Face], max_change: float) -> None:
+    """Raise PairRejected when a face's cheeks in `stylised` are more than `max_change` ITA° from the photo's.
+
+    Faces too small for a cheek measure, and black-and-white photos (no skin hue to keep), are not judged.
+    """
+    for number, face in enumerate(faces, start=1):
+        try:
+            before, after = cheek_colour(photo, face.points), cheek_colour(stylised, face.points)
+        except ValueError:
+            continue
+        if before.chroma < MIN_SKIN_CHROMA:
+            continue
+        change, _ = skin_difference(before, after)
+        if abs(change) > max_change:
+            raise PairRejected(
+                SKIN_CHANGED, f"face {number}: cheeks ITA {before.ita:.0f}° in the photo, {after.ita:.0f}° drawn"
+            )
 
 
 def _as_uint8(mask: np.ndarray) -> np.ndarray:
@@ -152,6 +173,8 @@ class PairMaker:
         if procedural:
             with _stage(timings, "outline"):
                 stylised = draw_silhouette(stylised, mask, ink_colour(style), style.line_weight, style.line_darkness)
+        with _stage(timings, "skin check"):
+            check_skin_kept(photo, stylised, faces, limits.max_skin_change)
         with _stage(timings, "warp"):
             try:
                 target = warp_face_to_character(stylised, faces, character.geometry, limits.max_warp_shift)

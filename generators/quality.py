@@ -12,9 +12,11 @@ WARP_OUT_OF_RANGE = "warp out of range"
 MASK_COVERAGE = "mask coverage out of range"
 TEACHER_FAILED = "teacher failed"
 FACE_WITHOUT_MESH = "face without mesh"  # a face was seen but could not be warped: never a half-warped photo
+SKIN_CHANGED = "skin tone changed"  # the teacher's output would teach the student to change someone's skin
 
 REASONS = (
-    NO_FACE, FACE_TOO_SMALL, TOO_MANY_FACES, WARP_OUT_OF_RANGE, MASK_COVERAGE, TEACHER_FAILED, FACE_WITHOUT_MESH
+    NO_FACE, FACE_TOO_SMALL, TOO_MANY_FACES, WARP_OUT_OF_RANGE, MASK_COVERAGE, TEACHER_FAILED, FACE_WITHOUT_MESH,
+    SKIN_CHANGED,
 )
 
 

@@ -24,7 +24,7 @@ from celflow.pipelines.image_files import write_image
 from celflow.pipelines.heldout_report import HeldoutComparison, compare_with_teacher
 from celflow.pipelines.look_report import LookSummary
 from celflow.pipelines.train import train_flow
-from celflow.student.base import FINE_TUNE_LEARNING_RATE, shipped_base_student
+from celflow.student.base import fine_tuning
 from celflow.student.train import TrainConfig
 
 DEMO_CHARACTER = "default"
@@ -116,10 +116,9 @@ class DemoSummary(BaseModel):
 
 def training_config(settings: DemoSettings) -> TrainConfig:
     """The demo's TrainConfig, starting from the shipped base student (at the fine-tuning rate) when there is one."""
-    base = shipped_base_student(settings.train.student) if settings.from_base else None
-    if base is None or settings.train.init_from is not None:
+    if not settings.from_base or settings.train.init_from is not None:
         return settings.train
-    return settings.train.model_copy(update={"init_from": base, "learning_rate": FINE_TUNE_LEARNING_RATE})
+    return fine_tuning(settings.train)
 
 
 @task(name="demo-photos")

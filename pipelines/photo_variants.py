@@ -49,10 +49,10 @@ def variant_transform(side: int, seed: int) -> A.Compose:
     return A.Compose(
         [
             A.Affine(scale=(0.8, 1.15), rotate=(-12, 12), translate_percent=(-0.08, 0.08), border_mode=cv2.BORDER_REFLECT_101, p=1.0),
-            A.RandomResizedCrop(size=(side, side), scale=(0.3, 1.0), ratio=(0.8, 1.25), p=1.0),
+            A.RandomResizedCrop(size=(side, side), scale=(0.45, 1.0), ratio=(0.8, 1.25), p=1.0),
             A.HorizontalFlip(p=0.5),
             A.Illumination(mode="linear", intensity_range=(0.05, 0.2), effect_type="both", p=0.4),  # light from one side
-            A.PlanckianJitter(mode="blackbody", temperature_limit=(3500, 9000), p=0.4),  # white balance
+            A.PlanckianJitter(mode="blackbody", temperature_limit=(4000, 8000), p=0.4),  # white balance
             A.RandomBrightnessContrast(brightness_limit=0.2, contrast_limit=0.2, p=0.6),
             A.RandomGamma(gamma_limit=(75, 130), p=0.3),
             A.HueSaturationValue(hue_shift_limit=5, sat_shift_limit=15, val_shift_limit=0, p=0.4),

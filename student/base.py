@@ -12,6 +12,7 @@ from pathlib import Path
 
 import celflow
 from celflow.student.checkpoint import CONFIG_FILE, WEIGHTS_FILE
+from celflow.student.train import TrainConfig
 from celflow.student.unet import StudentConfig
 
 log = logging.getLogger(__name__)
@@ -35,3 +36,12 @@ def shipped_base_student(student: StudentConfig, character: str = "default") -> 
         log.info("the base student is the %r preset; this student differs, so it trains from scratch", BASE_PRESET)
         return None
     return folder
+
+
+def fine_tuning(config: TrainConfig, init_from: Path | None = None, learning_rate: float | None = None) -> TrainConfig:
+    """`config` starting from `init_from` (default: the shipped base student, when one fits) at the fine-tuning
+    rate unless `learning_rate` is given; unchanged when there is nothing to start from."""
+    start = init_from or shipped_base_student(config.student)
+    if start is None:
+        return config
+    return config.model_copy(update={"init_from": start, "learning_rate": learning_rate or FINE_TUNE_LEARNING_RATE})

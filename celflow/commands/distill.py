@@ -32,10 +32,14 @@ def distill(
     address: AddressOption = None,
     workers: WorkersOption = 2,
     max_failed_share: FailedShareOption = 0.5,
+    from_scratch: Annotated[
+        bool, typer.Option("--from-scratch", help="Train the student from random weights, not from the shipped base student.")
+    ] = False,
 ) -> None:
     """generate → train → export → evaluate. Rerun with the same inputs and nothing is recomputed."""
     from celflow.character import load_character
     from celflow.pipelines.pair_store import list_photos
+    from celflow.student.base import fine_tuning
     from celflow.student.train import TrainConfig
 
     try:
@@ -44,6 +48,7 @@ def distill(
             list_photos(heldout)
         pack = load_character(character)
         config = TrainConfig(steps=steps, max_minutes=minutes)
+        config = config if from_scratch else fine_tuning(config)
     except user_errors() as error:
         fail(error)
     spec = runner_spec(runner, address, workers)

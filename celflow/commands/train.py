@@ -72,7 +72,7 @@ def train(
     `torchrun --nproc-per-node 2 -m celflow train pairs/ model/`.
     """
     from celflow.records import read_manifest
-    from celflow.student.base import FINE_TUNE_LEARNING_RATE, shipped_base_student
+    from celflow.student.base import fine_tuning
     from celflow.student.losses import LossWeights
     from celflow.student.train import TrainConfig
     from celflow.student.unet import student_preset
@@ -84,23 +84,17 @@ def train(
         student = student_preset(preset, alpha_head)
         if from_scratch and init_from is not None:
             raise ValueError("--from-scratch and --init-from: choose one")
-        start = None if from_scratch else init_from or shipped_base_student(student)
-        fine_tune_rate = FINE_TUNE_LEARNING_RATE if start is not None else None
-        chosen = {
-            "batch_size": batch_size,
-            "crop_size": crop,
-            "vgg_weights": vgg_weights,
-            "learning_rate": learning_rate or fine_tune_rate,
-        }
+        chosen = {"batch_size": batch_size, "crop_size": crop, "vgg_weights": vgg_weights, "learning_rate": learning_rate}
         config = TrainConfig(
             steps=steps,
             max_minutes=minutes,
             schedule=schedule,
             student=student,
-            init_from=start,
             loss=LossWeights(**parse_loss_weights(loss, LossWeights.model_fields)),
             **{k: v for k, v in chosen.items() if v is not None},
         )
+        if not from_scratch:
+            config = fine_tuning(config, init_from, learning_rate)
     except user_errors() as error:
         fail(error)
     try:

@@ -12,13 +12,16 @@ from celflow.generators.quality import (
     MASK_COVERAGE,
     NO_FACE,
     REASONS,
+    SKIN_CHANGED,
     TEACHER_FAILED,
     TOO_MANY_FACES,
     WARP_OUT_OF_RANGE,
     PairRejected,
 )
 
-STAGES = {"faces", "person_mask", "skin", "teacher", "own colours", "line art", "background", "outline", "warp"}
+STAGES = {
+    "faces", "person_mask", "skin", "teacher", "own colours", "line art", "background", "outline", "skin check", "warp"
+}
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +185,22 @@ def test_a_dark_skinned_face_stays_dark_and_the_same_person(maker, obama, astron
         assert abs(look.faces[0].delta_ita) <= 8.0
         assert look.identity_distances and max(look.identity_distances) < SAME_PERSON
     assert looks[0].faces[0].output_ita < looks[1].faces[0].output_ita - 15
+
+
+def test_a_pair_that_would_change_a_person_s_skin_is_rejected_by_name(obama):
+    """A pack painting every face one light tone must not make training pairs out of a dark-skinned face."""
+    base = load_character()
+    one_tone = base.skin.model_copy(update={"tint": 1.0, "tint_lightness": True, "tone": "#f6d5bd"})
+
+    rejected = _rejection(base.model_copy(update={"skin": one_tone}), obama)
+
+    assert rejected.reason == SKIN_CHANGED and "face 1: cheeks ITA" in rejected.detail
+
+
+def test_every_person_in_a_wide_group_photo_is_in_the_person_mask(maker, wide_group_photo):
+    """The whole-frame segmentation misses the smaller astronaut here; his own box's pass must find him."""
+    from celflow.generators.skin_tone import cheek_mask
+
+    for pair in maker(wide_group_photo):
+        cheeks = cheek_mask(pair.person_mask.shape, pair.faces[0].points)
+        assert pair.person_mask[cheeks].mean() > 0.9 * 255

@@ -72,7 +72,7 @@ def test_the_checkpoint_keeps_every_step_s_loss_terms(pairs_dir: Path, tmp_path:
 
     history = load_training_checkpoint(tmp_path / CHECKPOINT_FILE).history
 
-    assert set(history) == {"l1", "ssim", "edge", "lab"}  # the terms LossWeights switches on by default
+    assert set(history) == {"l1", "ssim", "edge", "ink", "lab"}  # the terms LossWeights switches on by default
     assert all(len(values) == TINY.steps for values in history.values())
 
 
@@ -160,7 +160,7 @@ def test_a_separate_validation_folder_is_used_whole(pairs_dir: Path, tmp_path: P
 def test_the_alpha_head_learns_the_person_mask(masked_pairs_dir: Path, tmp_path: Path) -> None:
     alpha_student = SMALL_NET.model_copy(update={"alpha_head": True})
     config = TINY.model_copy(
-        update={"steps": 120, "crop_size": 48, "batch_size": 4, "learning_rate": 1e-2, "schedule": "constant", "student": alpha_student}
+        update={"steps": 240, "crop_size": 48, "batch_size": 4, "learning_rate": 1e-2, "schedule": "constant", "student": alpha_student}
     )
 
     report = train(masked_pairs_dir, tmp_path, config, val_pairs_dir=masked_pairs_dir)

@@ -18,6 +18,7 @@ from celflow.cli import app
         (["--loss", "perceptual=1"], "needs vgg_weights"),
         (["--preset", "huge"], "Invalid value for '--preset'"),
         (["--loader-workers", "-1"], "Invalid value for '--loader-workers'"),
+        (["--from-scratch", "--init-from", "elsewhere"], "--from-scratch and --init-from: choose one"),
     ],
 )
 def test_bad_training_options_fail_before_training(pairs_dir: Path, tmp_path: Path, option: list[str], message: str) -> None:

@@ -1,0 +1,52 @@
+"""The base student shipped with celflow: it loads, it has its record, and training starts from it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from celflow.student.base import (
+    BASE_PRESET,
+    BASE_RECORD_FILE,
+    BASE_STUDENTS,
+    FINE_TUNE_LEARNING_RATE,
+    fine_tuning,
+    shipped_base_student,
+)
+from celflow.student.checkpoint import load_student
+from celflow.student.train import TrainConfig
+from celflow.student.unet import PRESETS, student_preset
+
+
+def test_the_default_character_s_base_student_ships_with_its_record() -> None:
+    folder = shipped_base_student(PRESETS[BASE_PRESET])
+
+    assert folder == BASE_STUDENTS / "default"
+    _, config = load_student(folder)
+    assert config == PRESETS[BASE_PRESET]
+    record = json.loads((folder / BASE_RECORD_FILE).read_text())
+    assert record["train_identities"] >= 40 and record["steps"] > 0 and record["hardware"]
+    assert record["heldout_identities"] >= 5 and 0 < record["heldout"]["ssim_vs_teacher"] <= 1
+
+
+def test_training_the_base_preset_starts_from_the_base_student_at_the_fine_tuning_rate() -> None:
+    config = fine_tuning(TrainConfig(student=student_preset(BASE_PRESET, alpha_head=True)))
+
+    assert config.init_from == BASE_STUDENTS / "default"
+    assert config.learning_rate == FINE_TUNE_LEARNING_RATE
+
+
+def test_another_preset_trains_from_scratch_with_a_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    config = TrainConfig(student=PRESETS["dense"])
+
+    with caplog.at_level("INFO", logger="celflow.student.base"):
+        assert fine_tuning(config) == config
+    assert "trains from scratch" in caplog.text
+
+
+def test_a_chosen_start_and_rate_win(tmp_path: Path) -> None:
+    config = fine_tuning(TrainConfig(), init_from=tmp_path, learning_rate=1e-3)
+
+    assert config.init_from == tmp_path and config.learning_rate == 1e-3
