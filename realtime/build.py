@@ -28,6 +28,7 @@ def build_pipeline(
     max_side: int = 192,
     frame_max_side: int | None = None,
     backend: str = "auto",
+    strength: float = 1.0,
 ) -> Pipeline:
     """One stylizer per character, a tracker when people matter (any mode but full-frame, or `track`)."""
     stylizers = {character.name: load_stylizer(character.model, backend=backend) for character in characters}
@@ -42,7 +43,7 @@ def build_pipeline(
         tracker = PersonTracker(FaceDetector(), detect_every=detect_every, frame_rate=frame_rate)
     assigner = CharacterAssigner(list(stylizers), assignment, explicit or {})
     smoother = TemporalSmoother(smoothing) if smoothing > 0 else None
-    return Pipeline(renderer, tracker, assigner, smoother)
+    return Pipeline(renderer, tracker, assigner, smoother, strength)
 
 
 class FrameByFrame:

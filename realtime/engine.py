@@ -15,11 +15,15 @@ from celflow.realtime.overlay import draw_overlay
 from celflow.realtime.records import Frame, StylizedFrame, Track
 from celflow.realtime.sinks import Sink
 from celflow.realtime.smoothing import TemporalSmoother
+from celflow.realtime.strength import apply_strength, check_strength
 from celflow.realtime.tracking import PersonTracker
 
 
 class Pipeline:
-    """Frame → StylizedFrame. Tracking runs only when a mode or the overlay needs people."""
+    """Frame → StylizedFrame. Tracking runs only when a mode or the overlay needs people.
+
+    `strength` (0: the photo, 1: the student's picture; see realtime.strength) may change between frames.
+    """
 
     def __init__(
         self,
@@ -27,11 +31,13 @@ class Pipeline:
         tracker: PersonTracker | None = None,
         assigner: CharacterAssigner | None = None,
         smoother: TemporalSmoother | None = None,
+        strength: float = 1.0,
     ) -> None:
         self.renderer = renderer
         self.tracker = tracker
         self.assigner = assigner or CharacterAssigner(list(renderer.stylizers))
         self.smoother = smoother
+        self.strength = check_strength(strength)
 
     def __call__(self, frame: Frame) -> StylizedFrame:
         faces = self.tracker(frame) if self.tracker is not None else {}
@@ -39,6 +45,7 @@ class Pipeline:
         rgb = self.renderer(frame.rgb, tracks)
         if self.smoother is not None:
             rgb = self.smoother(frame.rgb, rgb)
+        rgb = apply_strength(frame.rgb, rgb, self.strength)
         return StylizedFrame(frame, rgb, tracks, time.perf_counter())
 
     def state(self) -> dict[str, object]:

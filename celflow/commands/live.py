@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from celflow.cli_support import BackendOption, fail, show_celflow_logs, user_errors
+from celflow.cli_support import BackendOption, StrengthOption, fail, show_celflow_logs, user_errors
 from celflow.commands.convert import ASSIGN_HELP, CHARACTERS_HELP, MAX_SIDE_HELP
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ def live(
     record: Annotated[Path | None, typer.Option(help="Also write the stylized stream to this MP4.")] = None,
     microphone: Annotated[str | None, typer.Option(help=MICROPHONE_HELP)] = None,
     max_frames: Annotated[int | None, typer.Option(help="Stop after this many frames.")] = None,
+    strength: StrengthOption = 1.0,
     backend: BackendOption = "auto",
 ) -> None:
     """Stylize a live source until it ends, `q` is pressed in the window, or Ctrl-C."""
@@ -60,9 +61,11 @@ def live(
     from celflow.realtime.modes import MODES
     from celflow.realtime.sinks import Mp4Sink, PreviewSink, WindowSink, has_display
     from celflow.realtime.sources import CameraSource, SourceError, open_source
+    from celflow.realtime.strength import check_strength
 
     show_celflow_logs()
     try:
+        check_strength(strength)
         if mode not in MODES:
             raise ValueError(f"--mode {mode}: expected one of {', '.join(MODES)}")
         cast = parse_characters(characters)
@@ -78,6 +81,7 @@ def live(
             frame_rate=opened.rate,
             frame_max_side=max_side,
             backend=backend,
+            strength=strength,
         )
     except (SourceError, *user_errors()) as error:
         fail(error)
