@@ -1,6 +1,29 @@
 """celflow: distil slow, high-quality webtoon teachers into a real-time student.
 
 This package holds the CLI and the records every stage shares; it imports nothing heavy at module level.
+`celflow.load` opens a trained student for use from Python.
 """
 
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from celflow.realtime.still import PhotoStylizer
+
 __version__ = "0.1.0"
+
+
+def load(
+    model_or_character: str | Path, strength: float = 1.0, mode: str = "full-frame", backend: str = "auto"
+) -> PhotoStylizer:
+    """A trained student as one object: `stylizer(rgb)` takes an H×W×3 uint8 RGB array and returns its webtoon.
+
+    `model_or_character` is what `celflow stylize --model` or `--character` takes (an ONNX file, a student
+    folder, a `celflow distill` or `celflow demo` output folder, or NAME=PATH). `strength` (0: the photo, 1: the
+    student's picture) may be changed on the object between calls; `mode` is full-frame or person-only.
+    """
+    from celflow.realtime.still import open_photo_stylizer
+
+    return open_photo_stylizer(model_or_character, strength, mode, backend)

@@ -11,7 +11,9 @@ from typing import Annotated
 
 import typer
 
-from celflow.commands import bench, character, convert, demo, distill, evaluate, export, generate, live, serve, student, train
+from celflow.commands import (
+    bench, character, convert, demo, distill, evaluate, export, generate, live, serve, student, stylize, train,
+)
 from celflow.console import own_terminal, quiet_prefect_console
 from celflow.prefect_defaults import quiet_local_server
 from celflow.prefect_logs import hide_user_error_tracebacks
@@ -45,6 +47,7 @@ app.command()(export.export)
 app.command()(bench.bench)
 app.command()(convert.convert)
 app.command()(live.live)
+app.command(epilog=stylize.EXAMPLES)(stylize.stylize)
 app.command()(demo.demo)
 app.add_typer(character.app, name="character")
 app.add_typer(student.app, name="student")

@@ -12,6 +12,11 @@ import typer
 CharacterOption = Annotated[
     str, typer.Option("--character", "-c", help="Character pack folder, its character.yaml, or a built-in name.")
 ]
+STRENGTH_HELP = (
+    "Style strength from 0 (the photo) to 1 (the student's picture); in between, a lighter stylisation that keeps "
+    "the ink lines."
+)
+StrengthOption = Annotated[float, typer.Option(help=STRENGTH_HELP)]
 BackendOption = Annotated[
     str,
     typer.Option(help="Runtime: auto (the fastest present, logged with why), cpu, cuda-ep, tensorrt-ep, tensorrt."),

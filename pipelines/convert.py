@@ -26,11 +26,12 @@ def convert_task(
     segment_seconds: float,
     progress: bool,
     backend: str,
+    strength: float,
 ) -> ConvertReport:
     rate = float(probe_video(src).rate)
     pipeline = build_pipeline(
         characters, mode, assignment, explicit, smoothing=smoothing, frame_rate=rate, track=False,
-        frame_max_side=frame_max_side, backend=backend,
+        frame_max_side=frame_max_side, backend=backend, strength=strength,
     )
     return convert_video(src, dst, FrameByFrame(pipeline, rate), progress, segment_seconds)
 
@@ -48,16 +49,18 @@ def convert_flow(
     frame_max_side: int | None = None,
     segment_seconds: float = SEGMENT_SECONDS,
     backend: str = "auto",
+    strength: float = 1.0,
 ) -> ConvertReport:
     """Stylise every frame of `src` (whole frame, or each person in their character) into an H.264 MP4.
 
     `characters` may be a single ONNX file: one character, named after the file. `frame_max_side` runs the
     whole-frame pass on a frame scaled down to that many pixels on its long side (speed for 1080p);
-    `backend` is a runtime backend name (`auto`: the fastest present).
+    `backend` is a runtime backend name (`auto`: the fastest present); `strength` goes from 0 (the video as
+    it is) to 1 (the student's picture), see realtime.strength.
     """
     if isinstance(characters, Path):
         characters = [Character(characters.stem, characters)]
     return convert_task(
         Path(src), Path(dst), characters, mode, assignment, explicit or {}, smoothing, frame_max_side, segment_seconds,
-        progress, backend,
+        progress, backend, strength,
     )

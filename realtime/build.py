@@ -9,10 +9,9 @@ import numpy as np
 from celflow.realtime.characters import Assignment, Character, CharacterAssigner
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.engine import Pipeline
-from celflow.realtime.modes import FrameRenderer, Mode, all_have_alpha
+from celflow.realtime.modes import Mode, open_renderer
 from celflow.realtime.records import Frame
 from celflow.realtime.smoothing import TemporalSmoother
-from celflow.realtime.stylizer import load_stylizer
 from celflow.realtime.tracking import PersonTracker
 
 
@@ -28,21 +27,16 @@ def build_pipeline(
     max_side: int = 192,
     frame_max_side: int | None = None,
     backend: str = "auto",
+    strength: float = 1.0,
 ) -> Pipeline:
     """One stylizer per character, a tracker when people matter (any mode but full-frame, or `track`)."""
-    stylizers = {character.name: load_stylizer(character.model, backend=backend) for character in characters}
-    person_mask = None
-    if mode != "full-frame" and not all_have_alpha(stylizers.values()):
-        from celflow.generators.person_mask import PersonSegmenter
-
-        person_mask = PersonSegmenter()
-    renderer = FrameRenderer(mode, stylizers, person_mask, max_side=max_side, frame_max_side=frame_max_side)
+    renderer = open_renderer(characters, mode, max_side, frame_max_side, backend)
     tracker = None
     if track or mode != "full-frame":
         tracker = PersonTracker(FaceDetector(), detect_every=detect_every, frame_rate=frame_rate)
-    assigner = CharacterAssigner(list(stylizers), assignment, explicit or {})
+    assigner = CharacterAssigner(list(renderer.stylizers), assignment, explicit or {})
     smoother = TemporalSmoother(smoothing) if smoothing > 0 else None
-    return Pipeline(renderer, tracker, assigner, smoother)
+    return Pipeline(renderer, tracker, assigner, smoother, strength)
 
 
 class FrameByFrame:

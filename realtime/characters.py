@@ -1,8 +1,9 @@
 """Characters at run time, and which tracked person wears which.
 
 A character is a name bound to an exported student: `--characters anna=anna.onnx,ben=models/ben` where
-each value is an ONNX file or a folder holding `student.onnx`; without `name=` the name is the file's stem
-(or the folder's name).
+each value is an ONNX file, a folder holding `student.onnx` (what `celflow export` and `celflow demo` write),
+a `celflow distill` output folder (its newest `student/*/student.onnx`) or a student folder from `celflow
+train` (run on PyTorch); without `name=` the name is the file's stem (or the folder's name).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 MODEL_FILE = "student.onnx"
+DISTILLED_MODELS = f"student/*/{MODEL_FILE}"  # `celflow distill` trains each new set of pairs into its own folder
 Assignment = Literal["round-robin", "one-for-all"]
 
 
@@ -21,16 +23,36 @@ class Character:
     model: Path
 
 
+def find_student(location: Path) -> Path:
+    """The student a path names: an ONNX file, a folder's `student.onnx`, the newest student of a `celflow distill`
+    output folder, or else the folder itself as a student folder (opening it says what it lacks)."""
+    if not location.is_dir():
+        return location
+    if (location / MODEL_FILE).is_file():
+        return location / MODEL_FILE
+    distilled = sorted(location.glob(DISTILLED_MODELS), key=lambda path: path.stat().st_mtime)
+    return distilled[-1] if distilled else location
+
+
+def character_at(path: Path, name: str = "") -> Character:
+    """The character whose student `path` names (see `find_student`), called `name` or after the file or folder."""
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{f'{name}=' if name else ''}{path}: no ONNX student at {path}; a character's student is made by "
+            f"`celflow distill PHOTOS/ OUT/ --character PACK` (then give OUT/) or `celflow demo`"
+        )
+    return Character(name or (path.name if path.is_dir() else path.stem), find_student(path))
+
+
+def find_character(spec: str) -> Character:
+    """`name=path` or `path` → the character and its student; a one-line error naming `spec` otherwise."""
+    name, _, location = spec.rpartition("=")
+    return character_at(Path(location), name)
+
+
 def parse_characters(spec: str) -> list[Character]:
     """`a=x.onnx,b=dir` or `x.onnx,dir` → characters, each model found on disk; one-line errors name the part."""
-    characters = []
-    for part in filter(None, (p.strip() for p in spec.split(","))):
-        name, _, location = part.rpartition("=")
-        path = Path(location)
-        model = path / MODEL_FILE if path.is_dir() else path
-        if not model.is_file():
-            raise FileNotFoundError(f"{part}: no ONNX student at {model}; export one with `celflow export`")
-        characters.append(Character(name or (path.name if path.is_dir() else path.stem), model))
+    characters = [find_character(part) for part in filter(None, (p.strip() for p in spec.split(",")))]
     if not characters:
         raise ValueError(f"--characters {spec!r}: name at least one ONNX student")
     names = [c.name for c in characters]

@@ -15,11 +15,16 @@ from celflow.realtime.overlay import draw_overlay
 from celflow.realtime.records import Frame, StylizedFrame, Track
 from celflow.realtime.sinks import Sink
 from celflow.realtime.smoothing import TemporalSmoother
+from celflow.realtime.strength import apply_strength, check_strength
 from celflow.realtime.tracking import PersonTracker
 
 
 class Pipeline:
-    """Frame → StylizedFrame. Tracking runs only when a mode or the overlay needs people."""
+    """Frame → StylizedFrame. Tracking runs only when a mode or the overlay needs people.
+
+    `strength` (0: the photo, 1: the student's picture; see realtime.strength) and who wears which character
+    (`next_character`) may change between frames, e.g. from keys pressed in the live window.
+    """
 
     def __init__(
         self,
@@ -27,19 +32,35 @@ class Pipeline:
         tracker: PersonTracker | None = None,
         assigner: CharacterAssigner | None = None,
         smoother: TemporalSmoother | None = None,
+        strength: float = 1.0,
     ) -> None:
         self.renderer = renderer
         self.tracker = tracker
         self.assigner = assigner or CharacterAssigner(list(renderer.stylizers))
         self.smoother = smoother
+        self.strength = check_strength(strength)
+        self._cast = list(renderer.stylizers)
+        self._switched = 0  # how many places along the cast everyone has moved
 
     def __call__(self, frame: Frame) -> StylizedFrame:
         faces = self.tracker(frame) if self.tracker is not None else {}
-        tracks = tuple(Track(track_id, box, self.assigner(track_id)) for track_id, box in sorted(faces.items()))
+        tracks = tuple(
+            Track(track_id, box, self._wearing(self.assigner(track_id))) for track_id, box in sorted(faces.items())
+        )
         rgb = self.renderer(frame.rgb, tracks)
         if self.smoother is not None:
             rgb = self.smoother(frame.rgb, rgb)
+        rgb = apply_strength(frame.rgb, rgb, self.strength)
         return StylizedFrame(frame, rgb, tracks, time.perf_counter())
+
+    def next_character(self) -> str:
+        """Everyone, background included, moves on to the next character of the cast; returns the background's."""
+        self._switched = (self._switched + 1) % len(self._cast)
+        self.renderer.default = self._cast[self._switched]
+        return self.renderer.default
+
+    def _wearing(self, assigned: str) -> str:
+        return self._cast[(self._cast.index(assigned) + self._switched) % len(self._cast)]
 
     def state(self) -> dict[str, object]:
         """What the next frame depends on, picklable: the tracks, who wears which character, the smoother's
@@ -87,9 +108,15 @@ class SpeedMeter:
 
 
 def run_loop(
-    frames: Iterable[Frame], pipeline: Pipeline, sinks: Sequence[Sink] = (), max_frames: int | None = None
+    frames: Iterable[Frame],
+    pipeline: Pipeline,
+    sinks: Sequence[Sink] = (),
+    max_frames: int | None = None,
+    overlay: bool = True,
 ) -> LoopReport:
-    """Run until the source ends, a sink asks to stop or `max_frames` were shown; sinks are closed after."""
+    """Run until the source ends, a sink asks to stop or `max_frames` were shown; sinks are closed after.
+
+    Sinks that show the overlay get it drawn unless `overlay` is False (a clean feed everywhere)."""
     latencies: list[float] = []
     meter = SpeedMeter()
     started = time.perf_counter()
@@ -98,7 +125,10 @@ def run_loop(
         for frame in frames:
             result = pipeline(frame)
             fps = meter.tick(result.finished_at)
-            annotated = draw_overlay(result.rgb, fps, 1000 * result.latency, result.tracks)
+            annotated = result.rgb
+            if overlay:
+                status = f"{pipeline.renderer.default}  strength {pipeline.strength:.1f}"
+                annotated = draw_overlay(result.rgb, fps, 1000 * result.latency, result.tracks, status)
             keep_going = all([sink.write(result, annotated) for sink in sinks])
             latencies.append(time.perf_counter() - frame.captured_at)  # capture → shown by every sink
             if not keep_going:

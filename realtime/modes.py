@@ -7,10 +7,11 @@ from typing import Literal
 
 import numpy as np
 
+from celflow.realtime.characters import Character
 from celflow.realtime.compose import edge_fade, nearest_person, paste_soft, run_scaled, stylize_crop
 from celflow.realtime.detect import person_box
 from celflow.realtime.records import Box, Track
-from celflow.realtime.stylizer import AlphaStylizer, Stylizer
+from celflow.realtime.stylizer import AlphaStylizer, Stylizer, load_stylizer
 
 Mode = Literal["full-frame", "per-person", "person-only"]
 MODES: tuple[Mode, ...] = ("full-frame", "per-person", "person-only")
@@ -90,3 +91,21 @@ class FrameRenderer:
         ramp = round(0.1 * min(x1 - x0, y1 - y0))
         alpha = person * edge_fade(y1 - y0, x1 - x0, box, rgb.shape, ramp) * nearest_person(box, faces, own)
         return paste_soft(canvas, patch, alpha, box)
+
+
+def open_renderer(
+    characters: list[Character],
+    mode: Mode = "full-frame",
+    max_side: int = 192,
+    frame_max_side: int | None = None,
+    backend: str = "auto",
+) -> FrameRenderer:
+    """One stylizer per character, plus selfie segmentation when people are pasted back by a student without an
+    alpha head: what every command that stylizes (live, convert, stylize) renders with."""
+    stylizers = {character.name: load_stylizer(character.model, backend=backend) for character in characters}
+    person_mask = None
+    if mode != "full-frame" and not all_have_alpha(stylizers.values()):
+        from celflow.generators.person_mask import PersonSegmenter
+
+        person_mask = PersonSegmenter()
+    return FrameRenderer(mode, stylizers, person_mask, max_side=max_side, frame_max_side=frame_max_side)

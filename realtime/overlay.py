@@ -18,10 +18,13 @@ def _text(rgb: np.ndarray, text: str, origin: tuple[int, int], colour: tuple[int
     cv2.putText(rgb, text, origin, cv2.FONT_HERSHEY_SIMPLEX, 0.5, colour, 1, cv2.LINE_AA)
 
 
-def draw_overlay(rgb: np.ndarray, fps: float, latency_ms: float, tracks: Sequence[Track]) -> np.ndarray:
-    """A copy of `rgb` with FPS and latency at the top left and each person's id and character on their face box."""
+def draw_overlay(
+    rgb: np.ndarray, fps: float, latency_ms: float, tracks: Sequence[Track], status: str = ""
+) -> np.ndarray:
+    """A copy of `rgb` with FPS, latency and `status` (e.g. the character and strength) at the top left and each
+    person's id and character on their face box."""
     out = rgb.copy()
-    _text(out, f"{fps:5.1f} FPS  {latency_ms:4.0f} ms", (8, 20), WHITE)
+    _text(out, f"{fps:5.1f} FPS  {latency_ms:4.0f} ms  {status}".rstrip(), (8, 20), WHITE)
     for track in tracks:
         x0, y0, x1, y1 = (round(v) for v in track.box)
         cv2.rectangle(out, (x0, y0), (x1, y1), YELLOW, 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Protocol
@@ -35,27 +36,33 @@ def has_display() -> bool:
 
 
 class WindowSink:
-    """An OpenCV window with the overlay; `q` or Esc stops the loop."""
+    """An OpenCV window with the overlay; `q` or Esc stops the loop, any other key goes to `on_key`."""
 
-    def __init__(self, title: str = "celflow live") -> None:
+    def __init__(self, title: str = "celflow live", on_key: Callable[[str], None] | None = None) -> None:
         self._title = title
+        self._on_key = on_key
 
     def write(self, result: StylizedFrame, annotated: np.ndarray) -> bool:
         cv2.imshow(self._title, cv2.cvtColor(annotated, cv2.COLOR_RGB2BGR))
-        return cv2.waitKey(1) & 0xFF not in (ord("q"), 27)
+        key = cv2.waitKey(1) & 0xFF
+        if key in (ord("q"), 27):
+            return False
+        if key != 0xFF and self._on_key is not None:  # 0xFF: no key pressed
+            self._on_key(chr(key))
+        return True
 
     def close(self) -> None:
         cv2.destroyWindow(self._title)
 
 
 class PreviewSink:
-    """The browser preview with the overlay; see `PreviewServer`."""
+    """The browser preview: `/` with the overlay, `/clean` without it; see `PreviewServer`."""
 
     def __init__(self, port: int = 0) -> None:
         self.server = PreviewServer(port)
 
     def write(self, result: StylizedFrame, annotated: np.ndarray) -> bool:
-        self.server.publish(annotated)
+        self.server.publish(annotated, clean=result.rgb)
         return True
 
     def close(self) -> None:

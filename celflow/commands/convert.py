@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from celflow.cli_support import BackendOption, fail, require_file, show_celflow_logs, user_errors
+from celflow.cli_support import BackendOption, StrengthOption, fail, require_file, show_celflow_logs, user_errors
 
 MAX_SIDE_HELP = "Stylize whole frames scaled down to this long side, then scale back (speed at 1080p)."
 ASSIGN_HELP = "Characters by the person number the overlay shows (from 1), e.g. 1=anna,2=ben; others round-robin."
@@ -27,6 +27,7 @@ def convert(
     smoothing: Annotated[float, typer.Option(help="Temporal smoothing strength in [0, 1); 0 is off.")] = 0.0,
     max_side: Annotated[int | None, typer.Option(help=MAX_SIDE_HELP)] = None,
     segment_seconds: Annotated[float, typer.Option(help="Length of each resumable segment.")] = 30.0,
+    strength: StrengthOption = 1.0,
     backend: BackendOption = "auto",
 ) -> None:
     """Stylise every frame of a video; rerun the same command to resume an interrupted conversion."""
@@ -34,6 +35,7 @@ def convert(
     show_celflow_logs()
     from celflow.realtime.characters import Character, parse_characters, parse_track_map
     from celflow.realtime.modes import MODES
+    from celflow.realtime.strength import check_strength
     from celflow.realtime.video import probe_video
 
     try:
@@ -42,6 +44,7 @@ def convert(
             raise ValueError("give either --model or --characters")
         if mode not in MODES:
             raise ValueError(f"--mode {mode}: expected one of {', '.join(MODES)}")
+        check_strength(strength)
         if model is not None:
             require_file(model, "ONNX model")
             cast = [Character(model.stem, model)]
@@ -61,6 +64,7 @@ def convert(
             frame_max_side=max_side,
             segment_seconds=segment_seconds,
             backend=backend,
+            strength=strength,
         )
     except user_errors() as error:
         fail(error)

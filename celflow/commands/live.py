@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from celflow.cli_support import BackendOption, fail, show_celflow_logs, user_errors
+from celflow.cli_support import STRENGTH_HELP, BackendOption, fail, show_celflow_logs, user_errors
 from celflow.commands.convert import ASSIGN_HELP, CHARACTERS_HELP, MAX_SIDE_HELP
 
 if TYPE_CHECKING:
@@ -50,19 +50,33 @@ def live(
     record: Annotated[Path | None, typer.Option(help="Also write the stylized stream to this MP4.")] = None,
     microphone: Annotated[str | None, typer.Option(help=MICROPHONE_HELP)] = None,
     max_frames: Annotated[int | None, typer.Option(help="Stop after this many frames.")] = None,
+    strength: Annotated[float, typer.Option(help=STRENGTH_HELP + " Keys \\[ and ] change it in the window.")] = 1.0,
+    virtual_camera: Annotated[
+        bool,
+        typer.Option(help="Also send the clean feed to a virtual camera for Zoom, Meet or OBS (pip install pyvirtualcam)."),
+    ] = False,
+    overlay: Annotated[bool, typer.Option(help="Draw speed and who is who on the window and the preview.")] = True,
     backend: BackendOption = "auto",
 ) -> None:
-    """Stylize a live source until it ends, `q` is pressed in the window, or Ctrl-C."""
+    """Stylize a live source until it ends, `q` is pressed in the window, or Ctrl-C.
+
+    In the window, \\[ and ] lower and raise the style strength and c switches to the next character."""
     from celflow.realtime.build import build_pipeline
     from celflow.realtime.capture import Capture
     from celflow.realtime.characters import parse_characters, parse_track_map
     from celflow.realtime.engine import run_loop
+    from celflow.realtime.live_keys import KEYS_HELP, LiveKeys
     from celflow.realtime.modes import MODES
     from celflow.realtime.sinks import Mp4Sink, PreviewSink, WindowSink, has_display
     from celflow.realtime.sources import CameraSource, SourceError, open_source
+    from celflow.realtime.strength import check_strength
+    from celflow.realtime.virtual_camera import VirtualCameraError, VirtualCameraSink, check_virtual_camera
 
     show_celflow_logs()
     try:
+        if virtual_camera:
+            check_virtual_camera()
+        check_strength(strength)
         if mode not in MODES:
             raise ValueError(f"--mode {mode}: expected one of {', '.join(MODES)}")
         cast = parse_characters(characters)
@@ -78,27 +92,34 @@ def live(
             frame_rate=opened.rate,
             frame_max_side=max_side,
             backend=backend,
+            strength=strength,
         )
-    except (SourceError, *user_errors()) as error:
+    except (SourceError, VirtualCameraError, *user_errors()) as error:
         fail(error)
     sinks = []
     try:
         if preview_port:
             sinks.append(PreviewSink(preview_port))
-            typer.echo(f"preview: {sinks[-1].server.url}")
+            typer.echo(f"preview: {sinks[-1].server.url} (clean feed, e.g. for an OBS browser source: "
+                       f"{sinks[-1].server.clean_url})")
     except OSError as error:  # the port is taken
         fail(OSError(f"--preview-port {preview_port}: cannot listen on 127.0.0.1 ({error.strerror})"))
     if window and has_display():
-        sinks.append(WindowSink())
+        sinks.append(WindowSink(on_key=LiveKeys(pipeline)))
+        typer.echo(KEYS_HELP)
+    if virtual_camera:
+        sinks.append(VirtualCameraSink(opened.rate))
     if record is not None:
         sound = open_microphone(microphone, camera=isinstance(opened, CameraSource))
         sinks.append(Mp4Sink(record, opened.rate, sound))
     capture = Capture(opened)
     try:
-        report = run_loop(capture, pipeline, sinks, max_frames)
+        report = run_loop(capture, pipeline, sinks, max_frames, overlay)
     except KeyboardInterrupt:
         typer.echo("stopped (Ctrl-C)")
         return
+    except VirtualCameraError as error:
+        fail(error)
     finally:
         capture.close()
     why = "stopped by the user" if report.stopped_by_user else (opened.end_reason or "stopped")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from celflow.realtime.characters import Character, CharacterAssigner, parse_characters, parse_track_map
+import os
+import shutil
+
+from celflow.realtime.characters import Character, CharacterAssigner, find_character, parse_characters, parse_track_map
 
 
 def test_names_come_from_name_equals_path_or_from_the_file_or_folder(characters):
@@ -24,6 +27,22 @@ def test_missing_model_and_duplicate_names_are_one_line_errors(characters, tmp_p
         parse_characters(f"a={characters['red']},a={characters['blue']}")
     with pytest.raises(ValueError, match="name at least one"):
         parse_characters(" , ")
+
+
+def test_a_distill_output_folder_names_its_newest_student(characters, tmp_path):
+    """`celflow distill photos/ runs/anna` trains each new set of pairs into runs/anna/student/<fingerprint>/."""
+    runs = tmp_path / "runs" / "anna"
+    for age, fingerprint in enumerate(("0f0f0f0f0f0f", "a1b2c3d4e5f6")):
+        folder = shutil.copytree(characters["red"].parent, runs / "student" / fingerprint)
+        os.utime(folder / "student.onnx", (1_000_000 + age, 1_000_000 + age))
+
+    assert find_character(str(runs)) == Character("anna", runs / "student" / "a1b2c3d4e5f6" / "student.onnx")
+
+
+def test_a_folder_without_an_onnx_export_is_opened_as_a_student_folder(characters, tmp_path):
+    folder = shutil.copytree(characters["red"].parent, tmp_path / "ben", ignore=shutil.ignore_patterns("*.onnx"))
+
+    assert find_character(f"b={folder}") == Character("b", folder)
 
 
 def test_round_robin_in_order_of_appearance_and_kept_for_good():

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import av
+import numpy as np
 from typer.testing import CliRunner
 
 from celflow.cli import app
 from celflow.export.backends import Backend, availability
 from celflow.realtime.video import read_frames
 
-from .conftest import redness, write_clip
+from .conftest import CODEC_ERROR, mean_error, redness, write_clip
 
 
 def run(*args: str):
@@ -86,3 +87,29 @@ def test_convert_per_person_with_two_characters(prefect_server, crossing, charac
 def test_convert_needs_exactly_one_of_model_and_characters(aac_clip, characters, tmp_path):
     result = run("convert", aac_clip, tmp_path / "out.mp4")
     assert result.exit_code == 1 and "give either --model or --characters" in result.output
+
+
+def test_convert_strength_zero_gives_back_the_video_and_a_half_is_a_lighter_stylisation(
+    prefect_server, silent_clip, characters, tmp_path
+):
+    source = list(read_frames(silent_clip))
+    redder = {}
+    for strength in ("0", "0.5", "1"):
+        out = tmp_path / f"strength-{strength}.mp4"
+        result = run("convert", silent_clip, out, "--model", characters["red"], "--strength", strength)
+        assert result.exit_code == 0, result.output
+        converted = list(read_frames(out))
+        redder[strength] = np.mean([redness(after) - redness(before) for before, after in zip(source, converted)])
+        if strength == "0":
+            assert max(mean_error(after, before) for before, after in zip(source, converted)) < CODEC_ERROR
+
+    assert abs(redder["0"]) < 5 < redder["0.5"] < redder["1"] - 5
+
+
+def test_convert_refuses_a_strength_above_one(aac_clip, characters, tmp_path):
+    result = run("convert", aac_clip, tmp_path / "out.mp4", "--model", characters["red"], "--strength", "1.2")
+
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "celflow: error: --strength 1.2: must be between 0 (the photo) and 1 (the student's picture)"
+    ]
