@@ -3,7 +3,8 @@
 A character is a name bound to an exported student: `--characters anna=anna.onnx,ben=models/ben` where
 each value is an ONNX file, a folder holding `student.onnx` (what `celflow export` and `celflow demo` write),
 a `celflow distill` output folder (its newest `student/*/student.onnx`) or a student folder from `celflow
-train` (run on PyTorch); without `name=` the name is the file's stem (or the folder's name).
+train` (run on PyTorch), or the bare name of a character whose base student ships with celflow (`default`);
+without `name=` the name is the file's stem (or the folder's name).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from celflow.base_students import base_student_folder
 
 MODEL_FILE = "student.onnx"
 DISTILLED_MODELS = f"student/*/{MODEL_FILE}"  # `celflow distill` trains each new set of pairs into its own folder
@@ -36,6 +39,9 @@ def find_student(location: Path) -> Path:
 
 def character_at(path: Path, name: str = "") -> Character:
     """The character whose student `path` names (see `find_student`), called `name` or after the file or folder."""
+    shipped = base_student_folder(str(path)) if not path.exists() and len(path.parts) == 1 else None
+    if shipped is not None:  # a bare character name whose base student ships with celflow
+        return Character(name or str(path), shipped)
     if not path.exists():
         raise FileNotFoundError(
             f"{f'{name}=' if name else ''}{path}: no ONNX student at {path}; a character's student is made by "

@@ -10,14 +10,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import celflow
-from celflow.student.checkpoint import CONFIG_FILE, WEIGHTS_FILE
+from celflow.base_students import base_student_folder
+from celflow.student.checkpoint import CONFIG_FILE
 from celflow.student.train import TrainConfig
 from celflow.student.unet import StudentConfig
 
 log = logging.getLogger(__name__)
 
-BASE_STUDENTS = Path(celflow.__file__).resolve().parent / "students"
 BASE_PRESET = "small"
 BASE_RECORD_FILE = "base_student.json"
 # A quarter of a run from scratch's rate: fine-tuning adapts what the base learnt to one character's pairs,
@@ -27,8 +26,8 @@ FINE_TUNE_LEARNING_RATE = 5e-4
 
 def shipped_base_student(student: StudentConfig, character: str = "default") -> Path | None:
     """The shipped base student's folder to fine-tune from, or None (logged) when none fits this architecture."""
-    folder = BASE_STUDENTS / character
-    if not (folder / WEIGHTS_FILE).is_file() or not (folder / CONFIG_FILE).is_file():
+    folder = base_student_folder(character)
+    if folder is None or not (folder / CONFIG_FILE).is_file():
         log.info("no base student ships for character %r: training from scratch", character)
         return None
     shipped = StudentConfig.model_validate_json((folder / CONFIG_FILE).read_text(encoding="utf-8"))

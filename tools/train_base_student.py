@@ -31,11 +31,12 @@ import cv2
 import torch
 from pydantic import BaseModel, ConfigDict
 
+from celflow.base_students import BASE_STUDENTS
 from celflow.cli_support import show_celflow_logs
 from celflow.console import RUN_LOG_FILE, log_to_file, own_terminal, quiet_prefect_console
 from celflow.prefect_defaults import quiet_local_server
 
-BASE_STUDENT_DIR = Path(__file__).resolve().parents[1] / "celflow" / "students" / "default"
+BASE_STUDENT_DIR = BASE_STUDENTS / "default"  # in the checkout this script runs from (editable install)
 log = logging.getLogger("celflow.base_student")
 SAMPLE_PEOPLE = {"obama.jpg": "barack_obama", "grace_hopper.jpg": "grace_hopper"}
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from celflow.base_students import BASE_STUDENTS
 from celflow.student.base import (
     BASE_PRESET,
     BASE_RECORD_FILE,
-    BASE_STUDENTS,
     FINE_TUNE_LEARNING_RATE,
     fine_tuning,
     shipped_base_student,
