@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 import os
 import shutil
+
+import pytest
 
 from celflow.realtime.characters import Character, CharacterAssigner, find_character, parse_characters, parse_track_map
 
@@ -72,3 +72,15 @@ def test_a_map_naming_an_unknown_character_is_refused():
 def test_track_ids_start_at_one_as_the_overlay_shows_them():
     with pytest.raises(ValueError, match="--assign '0=red': people are numbered from 1"):
         parse_track_map("0=red", ["red", "blue"])
+
+
+def test_a_bare_character_name_opens_the_base_student_shipped_with_celflow(tmp_path, monkeypatch):
+    from celflow.base_students import BASE_STUDENTS
+
+    monkeypatch.chdir(tmp_path)  # no folder called `default` here
+
+    character = find_character("default")
+
+    assert character == Character("default", BASE_STUDENTS / "default")
+    with pytest.raises(FileNotFoundError, match="no ONNX student"):
+        find_character("nobody")
