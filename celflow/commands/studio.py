@@ -24,6 +24,7 @@ Every file the studio writes goes under ROOT. It listens on 127.0.0.1 only unles
 def check_port_free(host: str, port: int) -> None:
     """A one-line error now when another program holds the port, not a traceback from the web server."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a port just freed is free
         try:
             probe.bind((host, port))
         except OSError as error:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from celflow.generators.palette import hex_to_rgb
+
 from celflow.studio.references import reference_colours
 
 SKIN = (224, 172, 140)  # a light skin colour, inside the YCrCb skin range

@@ -1,6 +1,7 @@
 """The studio end to end, as a person uses it, in a real headless Chromium: `celflow studio` started as a
 command, a real photo uploaded, the strength slider moved with the keyboard, the PNG downloaded; the download
-equals what `celflow.load` draws from the same photo at the same strength."""
+equals what `celflow.load` draws from the same photo at the same strength. And the webcam tab on Chromium's
+fake camera."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ import urllib.request
 import cv2
 import numpy as np
 import pytest
+from celflow.generators.photo import decode_photo
 
 import celflow
-from celflow.generators.photo import decode_photo
 from tests.conftest import SAMPLES
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -61,7 +62,11 @@ def studio_url(studio_root):
 def page():
     with playwright.sync_playwright() as driver:
         try:
-            browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            browser = driver.chromium.launch(
+                executable_path=CHROMIUM,
+                # a fake camera (a moving test pattern) that the page may use without asking
+                args=["--no-sandbox", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
+            )
         except playwright.Error as error:
             pytest.skip(f"Chromium does not start here: {error.message.splitlines()[0]}")
         context = browser.new_context(accept_downloads=True)
@@ -100,3 +105,15 @@ def test_a_photo_stylised_in_the_browser_downloads_as_celflow_load_draws_it(stud
     page.click("button[data-tab=gallery]")
     page.wait_for_selector(f"#gallery-items a:has-text('{saved.name}')")
     assert saved.name.endswith("-grace_hopper-red-s60.png")
+
+
+def test_the_webcam_tab_shows_the_camera_stylised(studio_url, page):
+    page.set_default_timeout(30_000)
+    page.goto(studio_url)
+    page.wait_for_selector("#student option[value=red]", state="attached")
+    page.click("button[data-tab=webcam]")
+    page.click("#webcam-start")
+    page.wait_for_function("document.getElementById('webcam-out').naturalWidth > 0")
+    page.wait_for_function("document.getElementById('webcam-fps').textContent.endsWith('frames/s')")
+    assert page.inner_text("#error") == ""
+    page.click("#webcam-stop")
