@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import cv2
@@ -35,7 +36,7 @@ from celflow.studio.gallery import (
     plain_stem,
     result_name,
 )
-from celflow.studio.jobs import Jobs, run_process
+from celflow.studio.jobs import Job, Jobs, run_process
 from celflow.studio.limits import (
     PACK_LIMIT,
     PACK_UNPACK_LIMIT,
@@ -261,8 +262,14 @@ def create_app(root: Path, backend: str = "auto") -> FastAPI:
             raise ValueError(f"minutes {minutes}: give a training time between a few seconds and a day")
         command = [sys.executable, "-m", "celflow", "-v", "distill", str(photos), str(inside(studio.runs, name)),
                    "--character", str(pack.folder), "--minutes", str(minutes)]
-        log = free_path(studio.jobs, result_name(f"distill-{name}", name, 1.0, ".log"))
-        job = jobs.start("distill", f"distill {name}", lambda job: (run_process(job, command, log, dict(os.environ)), name)[1])
+        log = free_path(studio.jobs, f"distill-{name}-{time.strftime('%Y%m%d-%H%M%S')}.log")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # its lines reach the page as they are printed
+
+        def distill(job: Job) -> str:
+            run_process(job, command, log, env)
+            return name
+
+        job = jobs.start("distill", f"distill {name}", distill)
         return job.as_dict()
 
     @app.get("/api/characters/{name}/pack.zip")

@@ -98,7 +98,7 @@ def run_process(job: Job, command: list[str], log_file: Path, env: dict[str, str
     """Run `command`, its output (stdout and stderr, progress bars' carriage returns as lines) followed into
     `job` and kept whole in `log_file`; a non-zero exit raises with its last line."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_file, "w", encoding="utf-8") as log, subprocess.Popen(
+    with open(log_file, "w", encoding="utf-8", buffering=1) as log, subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, bufsize=0
     ) as process:
         pending = b""

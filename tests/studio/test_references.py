@@ -33,7 +33,7 @@ def test_the_skin_tone_is_the_skin_coloured_cluster():
     assert np.abs(hex_to_rgb([colours.skin_tone]).astype(int)[0] - SKIN).max() <= 2
 
 
-def test_references_without_skin_give_no_skin_tone(astronaut):
+def test_references_without_skin_give_no_skin_tone():
     assert reference_colours([flat([(BLUE, 0.5), (GREEN, 0.5)])]).skin_tone is None
 
 
