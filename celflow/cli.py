@@ -12,7 +12,20 @@ from typing import Annotated
 import typer
 
 from celflow.commands import (
-    bench, character, convert, demo, distill, evaluate, export, generate, live, serve, student, stylize, train,
+    bench,
+    character,
+    convert,
+    demo,
+    distill,
+    evaluate,
+    export,
+    generate,
+    live,
+    serve,
+    student,
+    studio,
+    stylize,
+    train,
 )
 from celflow.console import own_terminal, quiet_prefect_console
 from celflow.prefect_defaults import quiet_local_server
@@ -49,6 +62,7 @@ app.command()(convert.convert)
 app.command()(live.live)
 app.command(epilog=stylize.EXAMPLES)(stylize.stylize)
 app.command()(demo.demo)
+app.command(epilog=studio.EXAMPLES)(studio.studio)
 app.add_typer(character.app, name="character")
 app.add_typer(student.app, name="student")
 
