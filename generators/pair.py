@@ -173,8 +173,9 @@ class PairMaker:
         if procedural:
             with _stage(timings, "outline"):
                 stylised = draw_silhouette(stylised, mask, ink_colour(style), style.line_weight, style.line_darkness)
-        with _stage(timings, "skin check"):
-            check_skin_kept(photo, stylised, faces, limits.max_skin_change)
+        if character.skin:  # a pack that keeps each person's own skin; one without may paint skin as it likes
+            with _stage(timings, "skin check"):
+                check_skin_kept(photo, stylised, faces, limits.max_skin_change)
         with _stage(timings, "warp"):
             try:
                 target = warp_face_to_character(stylised, faces, character.geometry, limits.max_warp_shift)

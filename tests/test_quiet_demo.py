@@ -17,7 +17,7 @@ def test_the_quick_demo_on_a_fresh_machine_prints_a_short_readable_run_and_logs_
     assert printed.count("\n") <= MAX_LINES, printed
     for noise in ("W0000", "GetPrototype", "absl::InitializeLog", "XNNPACK", "Task run", "Finished in state"):
         assert noise not in printed, f"{noise!r} on the terminal:\n{printed}"
-    assert "photos: " in printed and "held out (hopper, never trained on)" in printed
-    assert "| held-out SSIM / PSNR vs teacher |" in printed
+    assert "photos: " in printed and "held out (hopper and obama, never trained on)" in printed
+    assert "| held-out SSIM / PSNR / line F1 vs teacher |" in printed
     log = (out / "celflow.log").read_text(encoding="utf-8")
     assert "Task run" in log and "Finished in state Completed" in log  # Prefect's lines kept in the run's log

@@ -72,8 +72,8 @@ def test_a_student_folder_runs_on_pytorch_like_its_onnx_export(characters, hoppe
 
 
 def test_a_character_without_a_student_says_which_command_makes_one():
-    with pytest.raises(FileNotFoundError, match=r"default: no ONNX student at default; .*`celflow distill PHOTOS/ OUT/"):
-        celflow.load("default")
+    with pytest.raises(FileNotFoundError, match=r"anna: no ONNX student at anna; .*`celflow distill PHOTOS/ OUT/"):
+        celflow.load("anna")
 
 
 def test_a_bad_mode_or_strength_is_refused_before_the_student_is_opened(characters):
