@@ -30,7 +30,7 @@ test: $(BIN)/celflow browser
 bench: $(BIN)/celflow
 	$(BIN)/python benchmarks/bench_student.py
 
-# The base student shipped in celflow/students/default (about 80 minutes on 2 CPU cores; see README).
+# The base student shipped in core/students/default (about 80 minutes on 2 CPU cores; see README).
 BASE_PHOTOS ?= data/base_photos
 base-student: $(BIN)/celflow
 	$(BIN)/python tools/fetch_base_photos.py $(BASE_PHOTOS)

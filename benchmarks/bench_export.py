@@ -27,7 +27,7 @@ from celflow.student.checkpoint import save_student
 from celflow.student.train import TrainConfig
 from celflow.student.unet import PRESETS, StudentConfig, StudentUNet, student_preset
 
-SAMPLES = Path(__file__).resolve().parent.parent / "celflow" / "samples"
+SAMPLES = Path(__file__).resolve().parent.parent / "core" / "samples"
 INT8_SETTINGS = {
     "int8 QDQ per-tensor u8/s8 (default)": QuantizeSettings(),
     "int8 QDQ per-channel": QuantizeSettings(per_channel=True),

@@ -21,17 +21,17 @@ import cv2
 import numpy as np
 import skimage.data
 
-from celflow.prefect_defaults import quiet_local_server
+from celflow.cli.prefect_defaults import quiet_local_server
 
 quiet_local_server()  # as the celflow CLI runs Prefect
 
-from celflow.character import load_character
+from celflow.core.character import load_character
 from celflow.generators.pair import PairMaker
 from celflow.pipelines.generate import generate_flow
 from celflow.pipelines.generate_report import SUMMARY_JSON
 from celflow.pipelines.runners import RunnerSpec, with_runner
 
-SAMPLES = Path(__file__).resolve().parent.parent / "celflow" / "samples"
+SAMPLES = Path(__file__).resolve().parent.parent / "core" / "samples"
 SIDE = 512
 
 

@@ -33,8 +33,8 @@ from celflow.pipelines.demo_photos import (
 )
 from celflow.pipelines.evaluate import look_task, measure_flicker
 from celflow.pipelines.generate import assemble_manifest, generate_pair
-from celflow.pipelines.image_files import write_image
-from celflow.pipelines.pair_store import list_photos
+from celflow.core.image_files import write_image
+from celflow.core.image_files import list_photos
 from celflow.student.base import fine_tuning
 from celflow.student.checkpoint import load_student
 from celflow.student.dataset import PairDataset, sample_batch
@@ -43,8 +43,8 @@ from celflow.student.losses import DistillationLoss
 from celflow.student.train import TrainConfig, train_student
 from celflow.student.unet import StudentUNet, student_preset
 
-from celflow.character import Character, load_character
-from celflow.records import Manifest, read_manifest, write_manifest
+from celflow.core.character import Character, load_character
+from celflow.core.pair_folder import Manifest, read_manifest, write_manifest
 
 CHARACTER = "default"
 FRAME = (480, 640)  # (height, width): the latency targets are stated at 640×480

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 from scipy.stats import spearmanr
 
-from celflow.character import FaceGeometry, load_character
+from celflow.core.character import FaceGeometry, load_character
 from celflow.generators.face_identity import FaceIdentity
 from celflow.generators.look import output_face_points, score_look
 from celflow.generators.pair import PairMaker

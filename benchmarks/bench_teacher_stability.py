@@ -14,11 +14,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from celflow.character import load_character
+from celflow.core.character import load_character
 from celflow.generators.pair import PairMaker
-from celflow.records import INPUT_FILE, read_manifest
+from celflow.core.pair_folder import INPUT_FILE, read_manifest
 from celflow.student.metrics import ssim
-from celflow.student.pairs import read_rgb
+from celflow.core.image_files import read_rgb
 
 
 def jpeg_q95(rgb: np.ndarray) -> np.ndarray:

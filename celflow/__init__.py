@@ -1,6 +1,7 @@
 """celflow: distil slow, high-quality webtoon teachers into a real-time student.
 
-This package holds the CLI and the records every stage shares; it imports nothing heavy at module level.
+This package holds only the Python API; the floors live in celflow.core (records, packs, defaults), the stages
+(generators, student, export, realtime), pipelines, studio and cli. It imports nothing heavy at module level.
 `celflow.load` opens a trained student for use from Python.
 """
 

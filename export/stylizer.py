@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from celflow.export.backends import Backend
-from celflow.student.frames import stylize_rgb
+from celflow.core.frames import stylize_rgb
 
 
 class Stylizer(ABC):

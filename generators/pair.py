@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from celflow.character import Character
+from celflow.core.character import Character
 from celflow.generators.background import compose_person_and_background, draw_background
 from celflow.generators.cel_shading import ink_colour, smoothed_photo
 from celflow.generators.line_art import draw_line_art

@@ -13,7 +13,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import INPUTS
 from pydantic import BaseModel, ConfigDict
 
-from celflow.atomic import write_text_atomic
+from celflow.core.atomic import write_text_atomic
 from celflow.export.onnx_export import ExportReport
 from celflow.pipelines.artifacts import artifact_key, markdown_table, publish_run_summary
 from celflow.pipelines.caching import CACHE_FOLDER, pairs_fingerprint, result_storage

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from celflow.base_students import base_student_folder
+from celflow.core.base_students import base_student_folder
 
 MODEL_FILE = "student.onnx"
 DISTILLED_MODELS = f"student/*/{MODEL_FILE}"  # `celflow distill` trains each new set of pairs into its own folder

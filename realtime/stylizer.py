@@ -13,7 +13,7 @@ import numpy as np
 
 from celflow.export.open_stylizer import open_stylizer
 from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, OnnxStylizer
-from celflow.student.frames import batch_to_rgb, check_rgb, pad_to_stride, rgb_to_batch
+from celflow.core.frames import batch_to_rgb, check_rgb, pad_to_stride, rgb_to_batch
 
 ALPHA_OUTPUT = "alpha"
 

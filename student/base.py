@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from celflow.base_students import base_student_folder
+from celflow.core.base_students import base_student_folder
 from celflow.student.checkpoint import CONFIG_FILE
 from celflow.student.train import TrainConfig
 from celflow.student.unet import StudentConfig

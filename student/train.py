@@ -21,8 +21,8 @@ from torch.optim.swa_utils import AveragedModel
 from torch.utils.tensorboard import SummaryWriter
 from tqdm import tqdm
 
-from celflow.atomic import write_text_atomic
-from celflow.records import read_manifest
+from celflow.core.atomic import write_text_atomic
+from celflow.core.pair_folder import read_manifest
 from celflow.student.checkpoint import (
     CHECKPOINT_FILE,
     TrainingCheckpoint,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from celflow.diffusion_spec import DiffusionPass, DiffusionTeacher
+from celflow.core.diffusion_spec import DiffusionPass, DiffusionTeacher
 from celflow.generators.diffusion.conditioning import CONDITIONING_MAPS
 from celflow.generators.diffusion.device import detect_device
 from celflow.generators.diffusion.load import build_pipeline

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from celflow.diffusion_spec import InstructPix2PixTeacher
+from celflow.core.diffusion_spec import InstructPix2PixTeacher
 from celflow.generators.diffusion.device import detect_device
 from celflow.generators.diffusion.load import build_pipeline
 from celflow.generators.diffusion.seeded_pipeline import SeededPipeline, photo_seed

@@ -75,7 +75,7 @@ def test_track_ids_start_at_one_as_the_overlay_shows_them():
 
 
 def test_a_bare_character_name_opens_the_base_student_shipped_with_celflow(tmp_path, monkeypatch):
-    from celflow.base_students import BASE_STUDENTS
+    from celflow.core.base_students import BASE_STUDENTS
 
     monkeypatch.chdir(tmp_path)  # no folder called `default` here
 

@@ -12,7 +12,7 @@ from safetensors.torch import save_file
 
 from diffusers import StableDiffusionImg2ImgPipeline, StableDiffusionInstructPix2PixPipeline
 
-from celflow.character import load_character
+from celflow.core.character import load_character
 from celflow.generators.diffusion.lora_check import LoraMismatchError
 from celflow.generators.diffusion.load import BaseModelMissing
 from celflow.generators.diffusion.speed import warn_if_slow_on_cpu
