@@ -22,6 +22,7 @@ import numpy as np
 import skimage.data
 
 from celflow.cli.prefect_defaults import quiet_local_server
+from celflow.core.defaults import DEFAULT_CHARACTER
 
 quiet_local_server()  # as the celflow CLI runs Prefect
 
@@ -95,7 +96,7 @@ def flow_pairs_per_second(character: str, photos: list[np.ndarray], count: int, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--character", default="default")
+    parser.add_argument("--character", default=DEFAULT_CHARACTER)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--flow-photos", type=int, default=40, help="photo files for the end-to-end flow run")

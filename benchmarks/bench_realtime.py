@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 import psutil
 
+from celflow.core.defaults import STUDENT_ONNX_FILE
 from celflow.realtime.build import build_pipeline
 from celflow.realtime.capture import Capture
 from celflow.realtime.characters import Character
@@ -107,7 +108,7 @@ def default_student(folder: Path, seed: int) -> Path:
     model = StudentUNet(TrainConfig().student).eval()
     torch.nn.init.normal_(model.head.weight, std=0.5)
     save_student(model, model.config, folder)
-    return export_onnx(folder, folder / "student.onnx").onnx_path
+    return export_onnx(folder, folder / STUDENT_ONNX_FILE).onnx_path
 
 
 def live_run(cast: list[Character], clip: Path, mode: str, paced: bool) -> tuple[float, float, float, int, float]:

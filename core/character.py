@@ -22,11 +22,11 @@ from pydantic import (
     field_validator,
 )
 
+from celflow.core.defaults import DEFAULT_CHARACTER
 from celflow.core.diffusion_spec import PACK_DIR, DiffusionTeacher, InstructPix2PixTeacher
 
 CHARACTER_FILE = "character.yaml"
 BUILTIN_CHARACTERS = Path(__file__).parent / "characters"
-DEFAULT_CHARACTER = "default"
 
 HexColour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 

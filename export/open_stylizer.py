@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from celflow.core.defaults import AUTO_BACKEND
 from celflow.export.backends import Backend, choose_backend
 from celflow.export.stylizer import Stylizer
 
@@ -12,14 +13,14 @@ log = logging.getLogger(__name__)
 
 
 def open_stylizer(
-    model: Path, backend: Backend | str = "auto", threads: int | None = None, fp16: bool = False, spin: bool = True
+    model: Path, backend: Backend | str = AUTO_BACKEND, threads: int | None = None, fp16: bool = False, spin: bool = True
 ) -> Stylizer:
     """`model` is an ONNX file, or a student folder for the torch backend; `auto` logs what it chose and why.
 
     `spin` is onnxruntime's busy-waiting between runs (see `open_session`)."""
     model = Path(model)
     if model.is_dir():
-        if backend not in ("auto", Backend.TORCH, Backend.TORCH.value):
+        if backend not in (AUTO_BACKEND, Backend.TORCH, Backend.TORCH.value):
             raise ValueError(f"{model}: a student folder runs on the torch backend only; export it for {backend}")
         log.info("%s: a student folder runs on PyTorch eager", model)
         from celflow.export.torch_stylizer import TorchStylizer

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from prefect import flow, task
 
+from celflow.core.defaults import AUTO_BACKEND
 from celflow.realtime.build import FrameByFrame, build_pipeline
 from celflow.realtime.characters import Assignment, Character
 from celflow.realtime.convert import SEGMENT_SECONDS, ConvertReport, convert_video
@@ -48,7 +49,7 @@ def convert_flow(
     smoothing: float = 0.0,
     frame_max_side: int | None = None,
     segment_seconds: float = SEGMENT_SECONDS,
-    backend: str = "auto",
+    backend: str = AUTO_BACKEND,
     strength: float = 1.0,
 ) -> ConvertReport:
     """Stylise every frame of `src` (whole frame, or each person in their character) into an H.264 MP4.

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from celflow.core.atomic import write_text_atomic
 from celflow.core.character import Character, load_character
+from celflow.core.defaults import DEFAULT_CHARACTER
 from celflow.generators.pair import PairMaker, PairRejected
 from celflow.pipelines.contact_sheet import contact_sheet
 from celflow.core.image_files import write_image
@@ -162,7 +163,7 @@ def evaluate_flow(
     heldout_pairs: Path,
     out_dir: Path,
     clip: Path | None = None,
-    character: str = "default",
+    character: str = DEFAULT_CHARACTER,
     max_frames: int = 60,
     clip_scale: float = 1.0,
     sheet_rows: int = 6,

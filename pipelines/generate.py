@@ -21,6 +21,7 @@ from prefect.tasks import exponential_backoff
 from tqdm import tqdm
 
 from celflow.core.character import Character, load_character
+from celflow.core.defaults import DEFAULT_CHARACTER
 from celflow.core.image_files import list_photos
 from celflow.generators.pair import PairMaker, PairRejected
 from celflow.generators.photo import PhotoError, decode_photo
@@ -191,7 +192,7 @@ def assemble_manifest(
 def generate_flow(
     photos_dir: Path,
     pairs_dir: Path,
-    character: str = "default",
+    character: str = DEFAULT_CHARACTER,
     max_side: int = DEFAULT_MAX_SIDE,
     max_faces: int = 4,
     progress: bool = True,

@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from celflow.core.defaults import AUTO_BACKEND
 from celflow.realtime.characters import Assignment, Character, CharacterAssigner
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.engine import Pipeline
@@ -26,7 +27,7 @@ def build_pipeline(
     track: bool = True,
     max_side: int = 192,
     frame_max_side: int | None = None,
-    backend: str = "auto",
+    backend: str = AUTO_BACKEND,
     strength: float = 1.0,
 ) -> Pipeline:
     """One stylizer per character, a tracker when people matter (any mode but full-frame, or `track`)."""

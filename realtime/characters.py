@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Literal
 
 from celflow.core.base_students import base_student_folder
+from celflow.core.defaults import STUDENT_ONNX_FILE
 
-MODEL_FILE = "student.onnx"
-DISTILLED_MODELS = f"student/*/{MODEL_FILE}"  # `celflow distill` trains each new set of pairs into its own folder
+DISTILLED_MODELS = f"student/*/{STUDENT_ONNX_FILE}"  # `celflow distill` trains each new set of pairs into its own folder
 Assignment = Literal["round-robin", "one-for-all"]
 
 
@@ -31,8 +31,8 @@ def find_student(location: Path) -> Path:
     output folder, or else the folder itself as a student folder (opening it says what it lacks)."""
     if not location.is_dir():
         return location
-    if (location / MODEL_FILE).is_file():
-        return location / MODEL_FILE
+    if (location / STUDENT_ONNX_FILE).is_file():
+        return location / STUDENT_ONNX_FILE
     distilled = sorted(location.glob(DISTILLED_MODELS), key=lambda path: path.stat().st_mtime)
     return distilled[-1] if distilled else location
 

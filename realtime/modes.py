@@ -7,6 +7,7 @@ from typing import Literal
 
 import numpy as np
 
+from celflow.core.defaults import AUTO_BACKEND
 from celflow.realtime.characters import Character
 from celflow.realtime.compose import edge_fade, nearest_person, paste_soft, run_scaled, stylize_crop
 from celflow.realtime.detect import person_box
@@ -98,7 +99,7 @@ def open_renderer(
     mode: Mode = "full-frame",
     max_side: int = 192,
     frame_max_side: int | None = None,
-    backend: str = "auto",
+    backend: str = AUTO_BACKEND,
 ) -> FrameRenderer:
     """One stylizer per character, plus selfie segmentation when people are pasted back by a student without an
     alpha head: what every command that stylizes (live, convert, stylize) renders with."""

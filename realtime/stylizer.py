@@ -11,6 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
+from celflow.core.defaults import AUTO_BACKEND
 from celflow.export.open_stylizer import open_stylizer
 from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, OnnxStylizer
 from celflow.core.frames import batch_to_rgb, check_rgb, pad_to_stride, rgb_to_batch
@@ -40,7 +41,7 @@ class AlphaStylizer:
         return batch_to_rgb(stylized)[:height, :width], np.clip(alpha[0, 0, :height, :width], 0, 1).astype(np.float32)
 
 
-def load_stylizer(model: Path, threads: int | None = None, backend: str = "auto") -> Stylizer | AlphaStylizer:
+def load_stylizer(model: Path, threads: int | None = None, backend: str = AUTO_BACKEND) -> Stylizer | AlphaStylizer:
     """A character's student on `backend` (`auto`: the fastest present, logged with the reason).
 
     The alpha output is read through onnxruntime (CPU, CUDA or TensorRT EP); a native TensorRT engine gives

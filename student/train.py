@@ -22,6 +22,7 @@ from torch.utils.tensorboard import SummaryWriter
 from tqdm import tqdm
 
 from celflow.core.atomic import write_text_atomic
+from celflow.core.defaults import DEFAULT_TRAIN_STEPS
 from celflow.core.pair_folder import read_manifest
 from celflow.student.checkpoint import (
     CHECKPOINT_FILE,
@@ -67,7 +68,7 @@ class TrainConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    steps: PositiveInt = 20_000
+    steps: PositiveInt = DEFAULT_TRAIN_STEPS
     batch_size: PositiveInt = 8
     crop_size: PositiveInt = 128  # covers the small student's receptive field; 4× the steps of 256
     learning_rate: float = Field(default=2e-3, gt=0)

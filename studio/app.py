@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from celflow.core.character import CharacterPackError, load_character
+from celflow.core.defaults import AUTO_BACKEND
 from celflow.core.image_files import write_image
 from celflow.realtime.strength import check_strength
 from celflow.realtime.video import VideoError
@@ -93,7 +94,7 @@ def _error(status: int):
     return answer
 
 
-def create_app(root: Path, backend: str = "auto") -> FastAPI:
+def create_app(root: Path, backend: str = AUTO_BACKEND) -> FastAPI:
     """The studio for the folder `root` (created when missing); every file it writes goes under it."""
     studio = StudioRoot(Path(root)).create()
     students, stills, jobs = OpenStudents(backend), Stills(), Jobs()

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from celflow.core.base_students import BASE_STUDENTS, base_student_folder
 from celflow.core.character import BUILTIN_CHARACTERS, CHARACTER_FILE
-from celflow.realtime.characters import MODEL_FILE, find_student
+from celflow.core.defaults import STUDENT_ONNX_FILE
+from celflow.realtime.characters import find_student
 from celflow.studio.root import StudioRoot, check_name
 
 # Records that say what a student is and how well it draws, in the order a reader wants them.
@@ -77,7 +78,7 @@ def model_card(location: Path) -> dict[str, object]:
 
 def _run_student(folder: Path) -> Path | None:
     student = find_student(folder)
-    return student if student.is_file() and student.name == MODEL_FILE else None
+    return student if student.is_file() and student.name == STUDENT_ONNX_FILE else None
 
 
 def list_students(root: StudioRoot) -> list[Student]:

@@ -17,10 +17,10 @@ import yaml
 
 from celflow.core.character import (
     CHARACTER_FILE,
-    DEFAULT_CHARACTER,
     CharacterPackError,
     load_character,
 )
+from celflow.core.defaults import DEFAULT_CHARACTER
 from celflow.studio.root import check_name, inside
 
 PACK_FILES_LIMIT = 2000  # entries in one pack zip; a pack is a yaml, a few references and a LoRA

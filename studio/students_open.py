@@ -10,12 +10,13 @@ import threading
 
 import numpy as np
 
+from celflow.core.defaults import AUTO_BACKEND
 from celflow.realtime.still import PhotoStylizer, open_photo_stylizer
 from celflow.studio.catalogue import Student
 
 
 class OpenStudents:
-    def __init__(self, backend: str = "auto") -> None:
+    def __init__(self, backend: str = AUTO_BACKEND) -> None:
         self._backend = backend
         self._open: dict[str, tuple[PhotoStylizer, threading.Lock]] = {}
         self._opening = threading.Lock()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from celflow.core.defaults import AUTO_BACKEND
 from celflow.realtime.build import FrameByFrame, build_pipeline
 from celflow.realtime.characters import Character
 from celflow.realtime.convert import convert_video
@@ -30,7 +31,7 @@ class CountingFrames:
         return result
 
 
-def convert_upload(job: Job, src: Path, dst: Path, student: Student, strength: float, backend: str = "auto") -> str:
+def convert_upload(job: Job, src: Path, dst: Path, student: Student, strength: float, backend: str = AUTO_BACKEND) -> str:
     """Stylise every frame of `src` into the MP4 `dst` (sound kept); the upload is removed either way."""
     try:
         info = probe_video(src)

@@ -35,8 +35,9 @@ from celflow.core.base_students import BASE_STUDENTS
 from celflow.cli.support import show_celflow_logs
 from celflow.cli.console import RUN_LOG_FILE, log_to_file, own_terminal, quiet_prefect_console
 from celflow.cli.prefect_defaults import quiet_local_server
+from celflow.core.defaults import DEFAULT_CHARACTER
 
-BASE_STUDENT_DIR = BASE_STUDENTS / "default"  # in the checkout this script runs from (editable install)
+BASE_STUDENT_DIR = BASE_STUDENTS / DEFAULT_CHARACTER  # in the checkout this script runs from (editable install)
 log = logging.getLogger("celflow.base_student")
 SAMPLE_PEOPLE = {"obama.jpg": "barack_obama", "grace_hopper.jpg": "grace_hopper"}
 
@@ -112,7 +113,7 @@ def appearance_pack(out_dir: Path) -> Path:
 
     from celflow.core.character import load_character
 
-    pack = load_character("default").model_dump(mode="json", exclude={"geometry"})
+    pack = load_character(DEFAULT_CHARACTER).model_dump(mode="json", exclude={"geometry"})
     path = out_dir / "character" / "character.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump({**pack, "name": "default-appearance"}, sort_keys=False))

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from celflow.cli.support import fail, user_errors
+from celflow.core.defaults import AUTO_BACKEND
 
 DEFAULT_SIZES = ["256x256", "512x512", "640x480", "1920x1080"]
 
@@ -38,7 +39,7 @@ def bench(
     models: Annotated[list[Path], typer.Argument(help="ONNX files from `celflow export` (or a student folder for torch).")],
     backend: Annotated[
         str, typer.Option(help="auto (fastest present), all (every present one), cpu, cuda-ep, tensorrt-ep, tensorrt, torch.")
-    ] = "auto",
+    ] = AUTO_BACKEND,
     size: Annotated[list[str] | None, typer.Option("--size", help="Frame WIDTHxHEIGHT; repeat for several.")] = None,
     batch: Annotated[list[int] | None, typer.Option("--batch", help="Batch size; repeat for several (default 1 and 4).")] = None,
     warmup: Annotated[int, typer.Option(help="Untimed calls before timing each configuration.")] = 2,

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from celflow.cli.support import fail
+from celflow.core.defaults import DEFAULT_CHARACTER
 from celflow.generators.diffusion.captions import DEFAULT_TEMPLATE
 
 app = typer.Typer(help="Inspect and validate character packs.", no_args_is_help=True)
@@ -16,7 +17,7 @@ app = typer.Typer(help="Inspect and validate character packs.", no_args_is_help=
 
 @app.command("show")
 def character_show(
-    ref: Annotated[str, typer.Argument(help="Pack folder, character.yaml, or built-in name.")] = "default",
+    ref: Annotated[str, typer.Argument(help="Pack folder, character.yaml, or built-in name.")] = DEFAULT_CHARACTER,
 ) -> None:
     """Validate a character pack and print its settings."""
     import yaml

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from celflow.cli.support import BackendOption, StrengthOption, fail, require_file, show_celflow_logs, user_errors
+from celflow.core.defaults import AUTO_BACKEND
 
 MAX_SIDE_HELP = "Stylize whole frames scaled down to this long side, then scale back (speed at 1080p)."
 ASSIGN_HELP = "Characters by the person number the overlay shows (from 1), e.g. 1=anna,2=ben; others round-robin."
@@ -28,7 +29,7 @@ def convert(
     max_side: Annotated[int | None, typer.Option(help=MAX_SIDE_HELP)] = None,
     segment_seconds: Annotated[float, typer.Option(help="Length of each resumable segment.")] = 30.0,
     strength: StrengthOption = 1.0,
-    backend: BackendOption = "auto",
+    backend: BackendOption = AUTO_BACKEND,
 ) -> None:
     """Stylise every frame of a video; rerun the same command to resume an interrupted conversion."""
     require_file(src, "input video")

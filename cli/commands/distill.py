@@ -18,14 +18,15 @@ from celflow.cli.commands.generate import (
     runner_spec,
     warn_if_batches_cannot_fill,
 )
+from celflow.core.defaults import DEFAULT_CHARACTER, DEFAULT_TRAIN_STEPS
 
 
 def distill(
     photos: Annotated[Path, typer.Argument(help="Folder of the character's training photos.")],
     out: Annotated[Path, typer.Argument(help="Output folder: pairs/, student/<pairs fingerprint>/, summaries.")],
-    character: CharacterOption = "default",
+    character: CharacterOption = DEFAULT_CHARACTER,
     heldout: Annotated[Path | None, typer.Option(help="Folder of held-out photos to score the student on.")] = None,
-    steps: Annotated[int, typer.Option(help="Training steps.")] = 3000,
+    steps: Annotated[int, typer.Option(help="Training steps.")] = DEFAULT_TRAIN_STEPS,
     minutes: Annotated[float | None, typer.Option(help="Stop training after this many minutes.")] = None,
     max_side: MaxSideOption = 512,
     runner: RunnerOption = "threads",

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from celflow.cli.support import CharacterOption, fail, user_errors
+from celflow.core.defaults import DEFAULT_CHARACTER
 
 
 def evaluate(
@@ -15,7 +16,7 @@ def evaluate(
     heldout_pairs: Annotated[Path, typer.Argument(help="Pairs folder of photos the student never trained on.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for evaluation.json and contact_sheet.png.")] = Path("evaluation"),
     clip: Annotated[Path | None, typer.Option(help="A real video: temporal flicker of student vs per-frame teacher.")] = None,
-    character: CharacterOption = "default",
+    character: CharacterOption = DEFAULT_CHARACTER,
     frames: Annotated[int, typer.Option(help="Clip frames to compare (the teacher is slow).")] = 60,
     clip_scale: Annotated[float, typer.Option(help="Resize clip frames by this factor first (the teacher rejects small faces).")] = 1.0,
 ) -> None:

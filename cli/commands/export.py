@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import typer
 
 from celflow.cli.support import fail, user_errors
+from celflow.core.defaults import STUDENT_ONNX_FILE
 
 
 def parse_fixed_shape(text: str) -> tuple[int, int, int]:
@@ -44,7 +45,7 @@ def export(
             raise ValueError("--pairs: INT8 calibration and the SSIM check need a pairs folder")
         from celflow.pipelines.export import export_flow
 
-        report = export_flow(model_dir, output or model_dir / "student.onnx", pairs, int8, fp16, force, opset, shape)
+        report = export_flow(model_dir, output or model_dir / STUDENT_ONNX_FILE, pairs, int8, fp16, force, opset, shape)
     except user_errors() as error:  # includes a refused variant and an operator TensorRT cannot build
         fail(error)
     from celflow.export.report_markdown import export_markdown

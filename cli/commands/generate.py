@@ -9,6 +9,7 @@ import typer
 
 from celflow.cli.support import CharacterOption, fail, user_errors
 from celflow.cli.console import RUN_LOG_FILE, log_to_file
+from celflow.core.defaults import DEFAULT_CHARACTER
 
 if TYPE_CHECKING:
     from celflow.core.character import Character
@@ -72,7 +73,7 @@ def warn_if_batches_cannot_fill(character: Character, workers: int) -> None:
 def generate(
     photos: Annotated[Path, typer.Argument(help="Folder of photos (searched recursively).")],
     pairs: Annotated[Path, typer.Argument(help="Output folder for pairs and manifest.json.")],
-    character: CharacterOption = "default",
+    character: CharacterOption = DEFAULT_CHARACTER,
     max_side: MaxSideOption = 512,
     max_faces: Annotated[int, typer.Option(help="Most faces looked for in one photo.")] = 4,
     runner: RunnerOption = "threads",

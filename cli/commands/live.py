@@ -9,6 +9,7 @@ import typer
 
 from celflow.cli.support import STRENGTH_HELP, BackendOption, fail, show_celflow_logs, user_errors
 from celflow.cli.commands.convert import ASSIGN_HELP, CHARACTERS_HELP, MAX_SIDE_HELP
+from celflow.core.defaults import AUTO_BACKEND
 
 if TYPE_CHECKING:
     from celflow.realtime.microphone import Microphone
@@ -56,7 +57,7 @@ def live(
         typer.Option(help="Also send the clean feed to a virtual camera for Zoom, Meet or OBS (pip install pyvirtualcam)."),
     ] = False,
     overlay: Annotated[bool, typer.Option(help="Draw speed and who is who on the window and the preview.")] = True,
-    backend: BackendOption = "auto",
+    backend: BackendOption = AUTO_BACKEND,
 ) -> None:
     """Stylize a live source until it ends, `q` is pressed in the window, or Ctrl-C.
 

@@ -9,6 +9,7 @@ import typer
 
 from celflow.cli.support import fail, user_errors
 from celflow.cli.commands.generate import AddressOption, RunnerOption, WorkersOption, runner_spec
+from celflow.core.defaults import DEFAULT_CHARACTER, DEFAULT_TRAIN_STEPS
 
 
 def serve(
@@ -16,9 +17,9 @@ def serve(
     out: Annotated[Path, typer.Argument(help="Output root: one folder per character pack.")],
     character: Annotated[
         list[str], typer.Option("--character", "-c", help="Character pack (repeat for several).")
-    ] = ["default"],  # noqa: B006 - typer needs a list default for a repeatable option
+    ] = [DEFAULT_CHARACTER],  # noqa: B006 - typer needs a list default for a repeatable option
     cron: Annotated[str, typer.Option(help="When the watch folder is processed (cron, server time zone).")] = "0 2 * * *",
-    steps: Annotated[int, typer.Option(help="Training steps of the distill deployments.")] = 3000,
+    steps: Annotated[int, typer.Option(help="Training steps of the distill deployments.")] = DEFAULT_TRAIN_STEPS,
     runner: RunnerOption = "threads",
     address: AddressOption = None,
     workers: WorkersOption = 2,

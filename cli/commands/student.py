@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 import typer
 
 from celflow.cli.support import fail, user_errors
+from celflow.core.defaults import STUDENT_ONNX_FILE
 
 app = typer.Typer(help="The student network: sizes and costs of the presets or of a trained model.", no_args_is_help=True)
 
@@ -36,7 +37,7 @@ def info(
     cost = student_cost(network)
     with tempfile.TemporaryDirectory() as folder:
         save_student(network, config, Path(folder))
-        onnx_bytes = export_onnx(Path(folder), Path(folder) / "student.onnx").size_bytes
+        onnx_bytes = export_onnx(Path(folder), Path(folder) / STUDENT_ONNX_FILE).size_bytes
     name = str(model) if model is not None else f"preset {preset}"
     typer.echo(f"student      {name}: {config.blocks} blocks, widths {config.widths}, unshuffle {config.unshuffle}, alpha head {config.alpha_head}")
     typer.echo(f"stride       {config.stride} (frames are padded to multiples of it)")

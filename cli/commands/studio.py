@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from celflow.cli.support import BackendOption, fail, show_celflow_logs
+from celflow.core.defaults import AUTO_BACKEND
 from celflow.studio.limits import MEGABYTE, PHOTO_LIMIT, VIDEO_LIMIT
 
 EXAMPLES = f"""Example:
@@ -39,7 +40,7 @@ def studio(
     root: Annotated[Path, typer.Option(help="Folder for everything the studio keeps: gallery, packs, runs.")] = Path(
         "celflow-studio"
     ),
-    backend: BackendOption = "auto",
+    backend: BackendOption = AUTO_BACKEND,
 ) -> None:
     """Open the celflow studio in your browser: photos, videos and the webcam through your characters."""
     show_celflow_logs()

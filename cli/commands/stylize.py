@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from celflow.cli.support import BackendOption, StrengthOption, fail, show_celflow_logs, user_errors
+from celflow.core.defaults import AUTO_BACKEND
 
 EXAMPLES = """Examples:
 
@@ -45,7 +46,7 @@ def stylize(
         ),
     ] = "full-frame",
     max_side: Annotated[int | None, typer.Option(help="Shrink photos so their long side is at most this first.")] = None,
-    backend: BackendOption = "auto",
+    backend: BackendOption = AUTO_BACKEND,
 ) -> None:
     """Turn photos into webtoon images with a trained student: with or without faces, any common format."""
     show_celflow_logs()

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 import typer
 
 from celflow.cli.support import fail, user_errors
+from celflow.core.defaults import DEFAULT_TRAIN_STEPS
 
 
 def parse_loss_weights(text: str, names: Iterable[str]) -> dict[str, float]:
@@ -29,7 +30,7 @@ def parse_loss_weights(text: str, names: Iterable[str]) -> dict[str, float]:
 def train(
     pairs: Annotated[Path, typer.Argument(help="Pairs folder made by `celflow generate`.")],
     model_dir: Annotated[Path, typer.Argument(help="Output folder for the student (resumes if it holds a checkpoint).")],
-    steps: Annotated[int, typer.Option(help="Optimisation steps (the learning-rate schedule spans them).")] = 3000,
+    steps: Annotated[int, typer.Option(help="Optimisation steps (the learning-rate schedule spans them).")] = DEFAULT_TRAIN_STEPS,
     minutes: Annotated[float | None, typer.Option(help="Stop after this many minutes even if steps remain.")] = None,
     batch_size: Annotated[int | None, typer.Option(help="Pairs per step, over all processes (default: 8).")] = None,
     learning_rate: Annotated[
