@@ -19,6 +19,7 @@ import skimage.data
 import torch
 
 from celflow.core.defaults import STUDENT_ONNX_FILE
+from celflow.core.image_files import SAMPLE_PHOTOS
 from celflow.export.bench import bench_stylizer, format_table
 from celflow.export.calibration import pair_photos
 from celflow.export.onnx_export import export_onnx
@@ -28,7 +29,7 @@ from celflow.student.checkpoint import save_student
 from celflow.student.train import TrainConfig
 from celflow.student.unet import PRESETS, StudentConfig, StudentUNet, student_preset
 
-SAMPLES = Path(__file__).resolve().parent.parent / "core" / "samples"
+SAMPLES = SAMPLE_PHOTOS
 INT8_SETTINGS = {
     "int8 QDQ per-tensor u8/s8 (default)": QuantizeSettings(),
     "int8 QDQ per-channel": QuantizeSettings(per_channel=True),

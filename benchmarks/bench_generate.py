@@ -27,12 +27,13 @@ from celflow.core.defaults import DEFAULT_CHARACTER
 quiet_local_server()  # as the celflow CLI runs Prefect
 
 from celflow.core.character import load_character
+from celflow.core.image_files import SAMPLE_PHOTOS
 from celflow.generators.pair import PairMaker
 from celflow.pipelines.generate import generate_flow
 from celflow.pipelines.generate_report import SUMMARY_JSON
 from celflow.pipelines.runners import RunnerSpec, with_runner
 
-SAMPLES = Path(__file__).resolve().parent.parent / "core" / "samples"
+SAMPLES = SAMPLE_PHOTOS
 SIDE = 512
 
 

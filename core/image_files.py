@@ -10,6 +10,8 @@ import numpy as np
 
 from celflow.core.atomic import atomic_path
 
+# Real public-domain photos that ship inside the package (see samples/SOURCES.md), for the demo and tests.
+SAMPLE_PHOTOS = Path(__file__).resolve().parent / "samples"
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 
 

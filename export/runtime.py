@@ -12,6 +12,7 @@ from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, I
 
 from celflow.export.backends import ORT_PROVIDERS, Backend
 from celflow.export.shape_profile import DEFAULT_PROFILE, Shape, ShapeProfile, fixed_profile
+from celflow.core.frames import batch_to_rgb, check_rgb, pad_to_stride, rgb_to_batch
 from celflow.export.stylizer import Stylizer
 from celflow.export.tensorrt_ops import QDQ_OPS
 from celflow.student.cpu import available_cores
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 
 INPUT_NAME = "image"
 OUTPUT_NAME = "stylized"
+# A student exported with an alpha head has this second output: N×1×H×W in [0, 1], 1 on the person.
+ALPHA_OUTPUT = "alpha"
 STRIDE_KEY = "celflow.stride"
 
 
@@ -127,3 +130,22 @@ class OnnxStylizer(Stylizer):
 
     def run_batch(self, batch: np.ndarray) -> np.ndarray:
         return self.session.run([OUTPUT_NAME], {INPUT_NAME: batch})[0]
+
+
+class AlphaStylizer:
+    """An ONNX student with an alpha head: one run gives the stylized photo and its person mask, so the
+    realtime loop needs no segmenter."""
+
+    def __init__(self, onnx: OnnxStylizer) -> None:
+        self._onnx = onnx
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        return self.stylize_with_alpha(rgb)[0]
+
+    def stylize_with_alpha(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(H×W×3 uint8 stylized, H×W float32 alpha in [0, 1])."""
+        check_rgb(rgb)
+        height, width = rgb.shape[:2]
+        batch = rgb_to_batch(pad_to_stride(rgb, self._onnx.stride))
+        stylized, alpha = self._onnx.session.run([OUTPUT_NAME, ALPHA_OUTPUT], {INPUT_NAME: batch})
+        return batch_to_rgb(stylized)[:height, :width], np.clip(alpha[0, 0, :height, :width], 0, 1).astype(np.float32)

@@ -17,12 +17,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-import celflow.core
-from celflow.core.image_files import write_image
+from celflow.core.image_files import SAMPLE_PHOTOS, write_image
 from celflow.pipelines.photo_variants import photo_variants
 from celflow.realtime.video import read_frames
 
-SAMPLES = Path(celflow.core.__file__).resolve().parent / "samples"  # inside the installed package, editable or not
+SAMPLES = SAMPLE_PHOTOS
 PHOTO_SIDE = 384
 CLIP_PERSON = "carphone"
 HELDOUT_PEOPLE = ("hopper", "obama")

@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from celflow.core.defaults import AUTO_BACKEND
-from celflow.realtime.characters import Assignment, Character, CharacterAssigner
+from celflow.realtime.characters import Assignment, CastMember, CharacterAssigner
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.engine import Pipeline
 from celflow.realtime.modes import Mode, open_renderer
@@ -17,7 +17,7 @@ from celflow.realtime.tracking import PersonTracker
 
 
 def build_pipeline(
-    characters: list[Character],
+    characters: list[CastMember],
     mode: Mode = "full-frame",
     assignment: Assignment = "round-robin",
     explicit: dict[int, str] | None = None,

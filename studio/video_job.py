@@ -9,8 +9,8 @@ import numpy as np
 
 from celflow.core.defaults import AUTO_BACKEND
 from celflow.realtime.build import FrameByFrame, build_pipeline
-from celflow.realtime.characters import Character
-from celflow.realtime.convert import convert_video
+from celflow.realtime.characters import CastMember
+from celflow.realtime.offline import convert_video
 from celflow.realtime.video import probe_video
 from celflow.studio.catalogue import Student
 from celflow.studio.jobs import Job
@@ -37,7 +37,7 @@ def convert_upload(job: Job, src: Path, dst: Path, student: Student, strength: f
         info = probe_video(src)
         rate = float(info.rate)
         pipeline = build_pipeline(
-            [Character(student.name, student.location)], "full-frame", frame_rate=rate, track=False,
+            [CastMember(student.name, student.location)], "full-frame", frame_rate=rate, track=False,
             backend=backend, strength=strength,
         )
         convert_video(src, dst, CountingFrames(FrameByFrame(pipeline, rate), job, info.frames), progress=False)

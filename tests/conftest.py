@@ -11,6 +11,7 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="celflow-prefect-"
 from pathlib import Path  # noqa: E402
 
 from celflow.cli.prefect_defaults import quiet_local_server  # noqa: E402
+from celflow.core.image_files import SAMPLE_PHOTOS  # noqa: E402
 
 quiet_local_server()
 
@@ -18,7 +19,7 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-SAMPLES = Path(__file__).resolve().parent.parent / "core" / "samples"
+SAMPLES = SAMPLE_PHOTOS
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,7 @@ def convert(
     """Stylise every frame of a video; rerun the same command to resume an interrupted conversion."""
     require_file(src, "input video")
     show_celflow_logs()
-    from celflow.realtime.characters import Character, parse_characters, parse_track_map
+    from celflow.realtime.characters import CastMember, parse_characters, parse_track_map
     from celflow.realtime.modes import MODES
     from celflow.realtime.strength import check_strength
     from celflow.realtime.video import probe_video
@@ -48,7 +48,7 @@ def convert(
         check_strength(strength)
         if model is not None:
             require_file(model, "ONNX model")
-            cast = [Character(model.stem, model)]
+            cast = [CastMember(model.stem, model)]
         else:
             cast = parse_characters(characters)
         explicit = parse_track_map(assign, [c.name for c in cast])

@@ -90,7 +90,7 @@ def configure_pipeline(pipe, spec: DiffusionWeights, choice: DeviceChoice):
     return pipe.to(choice.device)
 
 
-def build_pipeline(
+def build_diffusers_pipeline(
     pipeline_class,
     single_file_class,
     spec: DiffusionWeights,

@@ -15,7 +15,7 @@ import av
 import numpy as np
 import pytest
 
-from celflow.realtime.convert import convert_video
+from celflow.realtime.offline import convert_video
 from celflow.realtime.segments import save_state
 from celflow.realtime.video import read_frames
 
@@ -72,7 +72,7 @@ def test_a_killed_conversion_resumes(tmp_path, astronaut):
     dst = tmp_path / "out.mp4"
     script = textwrap.dedent(f"""
         import time
-        from celflow.realtime.convert import convert_video
+        from celflow.realtime.offline import convert_video
         def slow_invert(rgb):
             time.sleep(0.05)
             return 255 - rgb

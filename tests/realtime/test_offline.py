@@ -9,7 +9,7 @@ import av
 import numpy as np
 import pytest
 
-from celflow.realtime.convert import convert_video
+from celflow.realtime.offline import convert_video
 from celflow.realtime.video import VideoError, read_frames
 
 from .conftest import CODEC_ERROR, FRAMES, RATE, SAMPLE_RATE, mean_error, tone
