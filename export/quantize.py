@@ -31,7 +31,7 @@ Int8Target = Literal["cpu", "tensorrt"]
 
 
 class QuantizeSettings(BaseModel):
-    """How the static quantizer runs; the defaults are what measured fastest on x86 CPUs here (see README)."""
+    """How the static quantizer runs; the defaults are the fastest on x86 CPUs (the README's measured table)."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -85,8 +85,7 @@ def open_session(
 
     `spin`: worker threads busy-wait for the next run, the fastest for one session alone on the cores. Turn it
     off where several sessions, or other libraries' threads, share the cores: each session's spinning
-    threads steal them from the next (two sessions taking turns here: 22.6 vs 12.5 ms per 640×480 frame,
-    benchmarks/bench_spin_wait.py).
+    threads steal them from the next (benchmarks/bench_spin_wait.py measures the difference).
     """
     path = Path(onnx_path)
     if not path.is_file():
