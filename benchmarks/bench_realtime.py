@@ -17,8 +17,8 @@ import multiprocessing
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
@@ -28,17 +28,17 @@ import numpy as np
 import psutil
 
 from celflow.core.defaults import STUDENT_ONNX_FILE
+from celflow.export.open_stylizer import open_stylizer
 from celflow.realtime.build import build_pipeline
 from celflow.realtime.capture import Capture
 from celflow.realtime.characters import CastMember
-from celflow.realtime.offline import convert_video
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.engine import run_loop
 from celflow.realtime.modes import FrameRenderer
+from celflow.realtime.offline import convert_video
 from celflow.realtime.records import Frame
-from celflow.realtime.sources import VideoSource
 from celflow.realtime.scenes import crossing_scene, crowd_scene, real_background, real_portraits, score_tracking
-from celflow.export.open_stylizer import open_stylizer
+from celflow.realtime.sources import VideoSource
 from celflow.realtime.tracking import PersonTracker
 
 CAMERA_FPS = 30.0

@@ -22,7 +22,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
+
+from celflow.core.character import Character, load_character
 from celflow.core.defaults import DEFAULT_CHARACTER, STUDENT_ONNX_FILE
+from celflow.core.image_files import list_photos, write_image
+from celflow.core.pair_folder import Manifest, read_manifest, write_manifest
 from celflow.export.onnx_export import export_onnx
 from celflow.export.runtime import OnnxStylizer
 from celflow.pipelines.demo_photos import (
@@ -34,8 +38,6 @@ from celflow.pipelines.demo_photos import (
 )
 from celflow.pipelines.evaluate import look_task, measure_flicker
 from celflow.pipelines.generate import assemble_manifest, generate_pair
-from celflow.core.image_files import write_image
-from celflow.core.image_files import list_photos
 from celflow.student.base import fine_tuning
 from celflow.student.checkpoint import load_student
 from celflow.student.dataset import PairDataset, sample_batch
@@ -43,9 +45,6 @@ from celflow.student.evaluate import evaluate_model
 from celflow.student.losses import DistillationLoss
 from celflow.student.train import TrainConfig, train_student
 from celflow.student.unet import StudentUNet, student_preset
-
-from celflow.core.character import Character, load_character
-from celflow.core.pair_folder import Manifest, read_manifest, write_manifest
 
 CHARACTER = DEFAULT_CHARACTER
 FRAME = (480, 640)  # (height, width): the latency targets are stated at 640×480

@@ -16,10 +16,10 @@ import numpy as np
 
 from celflow.core.character import load_character
 from celflow.core.defaults import DEFAULT_CHARACTER
-from celflow.generators.pair import PairMaker
-from celflow.core.pair_folder import INPUT_FILE, read_manifest
-from celflow.student.metrics import ssim
 from celflow.core.image_files import read_rgb
+from celflow.core.pair_folder import INPUT_FILE, read_manifest
+from celflow.generators.pair import PairMaker
+from celflow.student.metrics import ssim
 
 
 def jpeg_q95(rgb: np.ndarray) -> np.ndarray:

@@ -17,12 +17,12 @@ from onnxruntime.quantization import QuantFormat, QuantType, quant_pre_process, 
 from pydantic import BaseModel, ConfigDict
 
 from celflow.core.atomic import atomic_path
+from celflow.core.frames import batch_to_rgb
 from celflow.export.calibration import PhotoCalibrationReader, fixed_shape_batch, split_calibration_and_check
 from celflow.export.latency import interleaved_latencies
 from celflow.export.runtime import OnnxStylizer, fixed_input_shape
 from celflow.export.shape_profile import Shape
 from celflow.export.tensorrt_ops import tensorrt_problems
-from celflow.core.frames import batch_to_rgb
 from celflow.student.metrics import ssim
 
 SSIM_FLOOR = 0.97

@@ -10,9 +10,9 @@ import onnx
 import onnxruntime as ort
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, InvalidGraph, InvalidProtobuf
 
+from celflow.core.frames import batch_to_rgb, check_rgb, pad_to_stride, rgb_to_batch
 from celflow.export.backends import ORT_PROVIDERS, Backend
 from celflow.export.shape_profile import DEFAULT_PROFILE, Shape, ShapeProfile, fixed_profile
-from celflow.core.frames import batch_to_rgb, check_rgb, pad_to_stride, rgb_to_batch
 from celflow.export.stylizer import Stylizer
 from celflow.export.tensorrt_ops import QDQ_OPS
 from celflow.student.cpu import available_cores

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from celflow.export.backends import Backend
 from celflow.core.frames import stylize_rgb
+from celflow.export.backends import Backend
 
 # What the realtime loop needs from a student: H×W×3 uint8 RGB in, the same size out (a Stylizer, an
 # AlphaStylizer, or a plain function in tests).

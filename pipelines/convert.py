@@ -9,8 +9,8 @@ from prefect import flow, task
 from celflow.core.defaults import AUTO_BACKEND
 from celflow.realtime.build import FrameByFrame, build_pipeline
 from celflow.realtime.characters import Assignment, CastMember
-from celflow.realtime.offline import SEGMENT_SECONDS, ConvertReport, convert_video
 from celflow.realtime.modes import Mode
+from celflow.realtime.offline import SEGMENT_SECONDS, ConvertReport, convert_video
 from celflow.realtime.video import probe_video
 
 

@@ -15,13 +15,13 @@ from pydantic import BaseModel, ConfigDict
 from celflow.core.atomic import write_text_atomic
 from celflow.core.character import load_character
 from celflow.core.defaults import DEFAULT_CHARACTER, STUDENT_ONNX_FILE
+from celflow.core.image_files import write_image
 from celflow.pipelines.contact_sheet import contact_sheet
 from celflow.pipelines.convert import convert_flow
 from celflow.pipelines.demo_photos import HELDOUT_PEOPLE, DemoPhotos, demo_clip_path, write_demo_photos
-from celflow.pipelines.export import export_flow
 from celflow.pipelines.evaluate import look_task
+from celflow.pipelines.export import export_flow
 from celflow.pipelines.generate import generate_flow
-from celflow.core.image_files import write_image
 from celflow.pipelines.heldout_report import HeldoutComparison, compare_with_teacher
 from celflow.pipelines.look_report import LookSummary
 from celflow.pipelines.train import train_flow

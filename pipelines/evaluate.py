@@ -19,16 +19,15 @@ from pydantic import BaseModel, ConfigDict
 from celflow.core.atomic import write_text_atomic
 from celflow.core.character import Character, load_character
 from celflow.core.defaults import DEFAULT_CHARACTER
+from celflow.core.image_files import write_image
+from celflow.core.pair_folder import read_manifest, read_pair
 from celflow.generators.pair import PairMaker, PairRejected
 from celflow.pipelines.contact_sheet import contact_sheet
-from celflow.core.image_files import write_image
 from celflow.pipelines.look_report import LOOK_SAMPLE, LookSummary, pair_images, summarise_look
 from celflow.realtime.video import read_frames
-from celflow.core.pair_folder import read_manifest
 from celflow.student.checkpoint import load_student
 from celflow.student.evaluate import EvaluationReport, evaluate_model, score_pair
 from celflow.student.flicker import clip_flicker
-from celflow.core.pair_folder import read_pair
 from celflow.student.stylize import stylize_with_student
 
 REPORT_FILE = "evaluation.json"

@@ -15,10 +15,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from celflow.core.character import FaceGeometry
+from celflow.core.pair_folder import read_mask, read_pair
 from celflow.generators.face_identity import SAME_PERSON, FaceIdentity
 from celflow.generators.face_mesh import FaceMeshDetector
 from celflow.generators.look import score_look
-from celflow.core.pair_folder import read_mask, read_pair
 
 LOOK_SAMPLE = 12  # pairs a run's summary scores: enough for medians, cheap next to making the pairs
 

@@ -14,11 +14,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from celflow.core.atomic import write_text_atomic
 from celflow.core.defaults import DEFAULT_CHARACTER
+from celflow.core.image_files import PhotoFolderError, list_photos
+from celflow.core.pair_folder import MANIFEST_FILE, read_manifest
 from celflow.pipelines.caching import file_sha256
 from celflow.pipelines.generate import DEFAULT_MAX_FAILED_SHARE, DEFAULT_MAX_SIDE, generate_flow
-from celflow.core.image_files import PhotoFolderError, list_photos
 from celflow.pipelines.runners import RunnerSpec, with_runner
-from celflow.core.pair_folder import MANIFEST_FILE, read_manifest
 
 STATE_FILE = "watch_state.json"
 

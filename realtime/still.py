@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 
 from celflow.core.defaults import AUTO_BACKEND
+from celflow.core.frames import check_rgb
 from celflow.realtime.characters import character_at, find_character
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.modes import MODES, FrameRenderer, Mode, open_renderer
 from celflow.realtime.records import Track
 from celflow.realtime.strength import apply_strength, check_strength
-from celflow.core.frames import check_rgb
 
 # People are stylized in crops of at most this many pixels a side: the size of the training pairs, which is
 # what the student draws best (live runs smaller crops for speed).

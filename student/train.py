@@ -37,7 +37,14 @@ from celflow.student.dataset import PairDataset, split_pair_ids
 from celflow.student.distributed import Process, any_process, join_process_group, wait_for_all
 from celflow.student.evaluate import EvaluationReport, evaluate_model
 from celflow.student.loader import default_loader_workers, step_batches
-from celflow.student.losses import DistillationLoss, LossWeights, PatchDiscriminator, alpha_loss, critic_loss, fooling_loss
+from celflow.student.losses import (
+    DistillationLoss,
+    LossWeights,
+    PatchDiscriminator,
+    alpha_loss,
+    critic_loss,
+    fooling_loss,
+)
 from celflow.student.training_logs import (
     LOSS_CURVES_FILE,
     SAMPLES_FILE,

@@ -31,10 +31,10 @@ import cv2
 import torch
 from pydantic import BaseModel, ConfigDict
 
-from celflow.core.base_students import BASE_STUDENTS
-from celflow.cli.support import show_celflow_logs
 from celflow.cli.console import RUN_LOG_FILE, log_to_file, own_terminal, quiet_prefect_console
 from celflow.cli.prefect_defaults import quiet_local_server
+from celflow.cli.support import show_celflow_logs
+from celflow.core.base_students import BASE_STUDENTS
 from celflow.core.defaults import DEFAULT_CHARACTER
 
 BASE_STUDENT_DIR = BASE_STUDENTS / DEFAULT_CHARACTER  # in the checkout this script runs from (editable install)
@@ -75,9 +75,9 @@ def people_in(photos_json: Path, split: str) -> tuple[list[str], set[str]]:
 
 def write_training_photos(photos_dir: Path, out_dir: Path, variants: int, side: int, seed: int) -> int:
     """Each training photo and the demo clip's frames as new photos; returns the count."""
+    from celflow.core.image_files import write_image
     from celflow.generators.photo import decode_photo
     from celflow.pipelines.demo_photos import clip_frames
-    from celflow.core.image_files import write_image
     from celflow.pipelines.photo_variants import photo_variants
 
     sources = {path.stem: decode_photo(path.read_bytes()) for path in sorted((photos_dir / "train").iterdir())}

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from celflow.cli.support import show_celflow_logs
 from celflow.cli.console import RUN_LOG_FILE, log_to_file
+from celflow.cli.support import show_celflow_logs
 
 QUICK_HELP = "A few photos, small pairs, a minute of training: checks an install in minutes (figures mean nothing)."
 

@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from celflow.cli.support import CharacterOption, fail, user_errors
-from celflow.cli.console import RUN_LOG_FILE, log_to_file
 from celflow.cli.commands.generate import (
     AddressOption,
     FailedShareOption,
@@ -18,6 +16,8 @@ from celflow.cli.commands.generate import (
     runner_spec,
     warn_if_batches_cannot_fill,
 )
+from celflow.cli.console import RUN_LOG_FILE, log_to_file
+from celflow.cli.support import CharacterOption, fail, user_errors
 from celflow.core.defaults import DEFAULT_CHARACTER, DEFAULT_TRAIN_STEPS
 
 

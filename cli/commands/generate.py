@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from celflow.cli.support import CharacterOption, fail, user_errors
 from celflow.cli.console import RUN_LOG_FILE, log_to_file
+from celflow.cli.support import CharacterOption, fail, user_errors
 from celflow.core.defaults import DEFAULT_CHARACTER
 
 if TYPE_CHECKING:

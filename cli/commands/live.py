@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from celflow.cli.support import STRENGTH_HELP, BackendOption, fail, show_celflow_logs, user_errors
 from celflow.cli.commands.convert import ASSIGN_HELP, CHARACTERS_HELP, MAX_SIDE_HELP
+from celflow.cli.support import STRENGTH_HELP, BackendOption, fail, show_celflow_logs, user_errors
 from celflow.core.defaults import AUTO_BACKEND
 
 if TYPE_CHECKING:

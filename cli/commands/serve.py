@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from celflow.cli.support import fail, user_errors
 from celflow.cli.commands.generate import AddressOption, RunnerOption, WorkersOption, runner_spec
+from celflow.cli.support import fail, user_errors
 from celflow.core.defaults import DEFAULT_CHARACTER, DEFAULT_TRAIN_STEPS
 
 

@@ -8,10 +8,10 @@ import numpy as np
 import onnx
 import pytest
 
-from celflow.realtime.modes import FrameRenderer
-from celflow.realtime.records import Track
 from celflow.export.open_stylizer import open_stylizer
 from celflow.export.runtime import AlphaStylizer
+from celflow.realtime.modes import FrameRenderer
+from celflow.realtime.records import Track
 
 from .conftest import TINTS, redness
 
@@ -20,8 +20,7 @@ def export_with_alpha(path: Path, alpha_value: float) -> Path:
     """A real two-output ONNX student: the red character, plus an alpha head that answers `alpha_value` everywhere."""
     import torch
 
-    from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, STRIDE_KEY
-    from celflow.export.runtime import ALPHA_OUTPUT
+    from celflow.export.runtime import ALPHA_OUTPUT, INPUT_NAME, OUTPUT_NAME, STRIDE_KEY
     from celflow.student.unet import StudentConfig, StudentUNet
 
     class WithAlpha(torch.nn.Module):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from celflow.export.open_stylizer import open_stylizer
 from celflow.realtime.compose import edge_fade, paste_soft, stylize_crop
 from celflow.realtime.modes import FrameRenderer
 from celflow.realtime.records import Track
 from celflow.realtime.scenes import real_background, render, scene_people
-from celflow.export.open_stylizer import open_stylizer
 
 from .conftest import redness
 

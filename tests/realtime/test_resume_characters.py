@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from celflow.export.open_stylizer import open_stylizer
 from celflow.realtime.build import FrameByFrame
 from celflow.realtime.characters import CharacterAssigner
-from celflow.realtime.offline import convert_video
 from celflow.realtime.engine import Pipeline
 from celflow.realtime.modes import FrameRenderer
+from celflow.realtime.offline import convert_video
 from celflow.realtime.scenes import real_background, render, scene_people
-from celflow.export.open_stylizer import open_stylizer
 from celflow.realtime.tracking import PersonTracker
 from celflow.realtime.video import read_frames
 

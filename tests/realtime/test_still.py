@@ -9,8 +9,8 @@ import pytest
 import skimage.data
 
 import celflow
-from celflow.realtime.strength import apply_strength
 from celflow.export.open_stylizer import open_stylizer
+from celflow.realtime.strength import apply_strength
 
 from .conftest import redness
 

@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from celflow.realtime.strength import LINES_FULL_FROM, apply_strength
 from celflow.export.open_stylizer import open_stylizer
+from celflow.realtime.strength import LINES_FULL_FROM, apply_strength
 
 
 @pytest.fixture(scope="module")

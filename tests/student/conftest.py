@@ -10,7 +10,15 @@ import pytest
 import torch
 from torch import nn
 
-from celflow.core.pair_folder import INPUT_FILE, MASK_FILE, PAIR_RECORD_FILE, TARGET_FILE, Manifest, PairRecord, write_manifest
+from celflow.core.pair_folder import (
+    INPUT_FILE,
+    MASK_FILE,
+    PAIR_RECORD_FILE,
+    TARGET_FILE,
+    Manifest,
+    PairRecord,
+    write_manifest,
+)
 from celflow.student.unet import StudentConfig, StudentUNet
 from tests.conftest import save_rgb
 
