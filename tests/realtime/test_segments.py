@@ -20,7 +20,7 @@ from celflow.realtime.segments import save_state
 from celflow.realtime.video import read_frames
 
 from .conftest import CODEC_ERROR, FRAMES, RATE, mean_error, sliding_crops, write_clip
-from .test_convert import ONE_AAC_FRAME, audio_seconds, last_frame_seconds
+from .test_offline import ONE_AAC_FRAME, audio_seconds, last_frame_seconds
 from .test_sources import corrupt_middle_frame
 
 SEGMENT = 0.25  # seconds: the 16-frame, 0.8 s clips make four segments
