@@ -1,6 +1,6 @@
 # Two commands set up everything on a fresh machine:
 #   make demo   create .venv, install celflow, run `celflow demo` (photos → pairs → student → ONNX → video)
-#   make test   create .venv, install celflow with test tools, run the test suite
+#   make test   create .venv, install celflow with test tools, check the import contracts, run the test suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -24,13 +24,15 @@ install: $(BIN)/celflow
 demo: $(BIN)/celflow
 	$(BIN)/celflow demo
 
+# lint-imports: the floors' contracts in pyproject.toml ([tool.importlinter]), before the tests.
 test: $(BIN)/celflow browser
+	$(BIN)/python .ci/lint_imports.py
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/celflow
 	$(BIN)/python benchmarks/bench_student.py
 
-# The base student shipped in celflow/students/default (about 80 minutes on 2 CPU cores; see README).
+# The base student shipped in core/students/default (about 80 minutes on 2 CPU cores; see README).
 BASE_PHOTOS ?= data/base_photos
 base-student: $(BIN)/celflow
 	$(BIN)/python tools/fetch_base_photos.py $(BASE_PHOTOS)

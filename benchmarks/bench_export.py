@@ -18,6 +18,8 @@ import numpy as np
 import skimage.data
 import torch
 
+from celflow.core.defaults import STUDENT_ONNX_FILE
+from celflow.core.image_files import SAMPLE_PHOTOS
 from celflow.export.bench import bench_stylizer, format_table
 from celflow.export.calibration import pair_photos
 from celflow.export.onnx_export import export_onnx
@@ -27,7 +29,7 @@ from celflow.student.checkpoint import save_student
 from celflow.student.train import TrainConfig
 from celflow.student.unet import PRESETS, StudentConfig, StudentUNet, student_preset
 
-SAMPLES = Path(__file__).resolve().parent.parent / "celflow" / "samples"
+SAMPLES = SAMPLE_PHOTOS
 INT8_SETTINGS = {
     "int8 QDQ per-tensor u8/s8 (default)": QuantizeSettings(),
     "int8 QDQ per-channel": QuantizeSettings(per_channel=True),
@@ -71,7 +73,7 @@ def main() -> None:
         preset = student_preset(args.preset) if args.preset else TrainConfig().student
         student = args.student or random_student(work / "student", preset)
         photos = pair_photos(args.pairs) if args.pairs else offline_photos()
-        report = export_onnx(student, work / "student.onnx")
+        report = export_onnx(student, work / STUDENT_ONNX_FILE)
         print(f"student {student}: FP32 ONNX {report.size_bytes / 1e6:.3f} MB (limit 2 MB), parity {report.max_abs_diff:.1e}")
         print("\n| variant | MB | SSIM vs FP32 | FP32 p50 ms | variant p50 ms | speed-up at 640×480 | TensorRT-buildable |")
         print("|---|---|---|---|---|---|---|")
@@ -89,7 +91,7 @@ def main() -> None:
         print(f"\nDone-when check (default INT8): speed-up {best.speedup:.2f}× (target ≥ 1.5×), "
               f"SSIM {best.ssim_vs_fp32:.4f} (floor {SSIM_FLOOR})")
         rows = []
-        for path, name in ((report.onnx_path, "student.onnx"), (best.onnx_path, "student.int8.onnx")):
+        for path, name in ((report.onnx_path, STUDENT_ONNX_FILE), (best.onnx_path, "student.int8.onnx")):
             rows += bench_stylizer(open_stylizer(path, "cpu"), name, iterations=args.iterations)
         print(f"\n{format_table(rows)}")
         if args.json:

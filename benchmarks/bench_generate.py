@@ -21,17 +21,19 @@ import cv2
 import numpy as np
 import skimage.data
 
-from celflow.prefect_defaults import quiet_local_server
+from celflow.cli.prefect_defaults import quiet_local_server
+from celflow.core.defaults import DEFAULT_CHARACTER
 
 quiet_local_server()  # as the celflow CLI runs Prefect
 
-from celflow.character import load_character
+from celflow.core.character import load_character
+from celflow.core.image_files import SAMPLE_PHOTOS
 from celflow.generators.pair import PairMaker
 from celflow.pipelines.generate import generate_flow
 from celflow.pipelines.generate_report import SUMMARY_JSON
 from celflow.pipelines.runners import RunnerSpec, with_runner
 
-SAMPLES = Path(__file__).resolve().parent.parent / "celflow" / "samples"
+SAMPLES = SAMPLE_PHOTOS
 SIDE = 512
 
 
@@ -95,7 +97,7 @@ def flow_pairs_per_second(character: str, photos: list[np.ndarray], count: int, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--character", default="default")
+    parser.add_argument("--character", default=DEFAULT_CHARACTER)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--flow-photos", type=int, default=40, help="photo files for the end-to-end flow run")

@@ -17,8 +17,8 @@ import multiprocessing
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
@@ -27,17 +27,18 @@ import cv2
 import numpy as np
 import psutil
 
+from celflow.core.defaults import STUDENT_ONNX_FILE
+from celflow.export.open_stylizer import open_stylizer
 from celflow.realtime.build import build_pipeline
 from celflow.realtime.capture import Capture
-from celflow.realtime.characters import Character
-from celflow.realtime.convert import convert_video
+from celflow.realtime.characters import CastMember
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.engine import run_loop
 from celflow.realtime.modes import FrameRenderer
+from celflow.realtime.offline import convert_video
 from celflow.realtime.records import Frame
-from celflow.realtime.sources import VideoSource
 from celflow.realtime.scenes import crossing_scene, crowd_scene, real_background, real_portraits, score_tracking
-from celflow.realtime.stylizer import load_stylizer
+from celflow.realtime.sources import VideoSource
 from celflow.realtime.tracking import PersonTracker
 
 CAMERA_FPS = 30.0
@@ -107,10 +108,10 @@ def default_student(folder: Path, seed: int) -> Path:
     model = StudentUNet(TrainConfig().student).eval()
     torch.nn.init.normal_(model.head.weight, std=0.5)
     save_student(model, model.config, folder)
-    return export_onnx(folder, folder / "student.onnx").onnx_path
+    return export_onnx(folder, folder / STUDENT_ONNX_FILE).onnx_path
 
 
-def live_run(cast: list[Character], clip: Path, mode: str, paced: bool) -> tuple[float, float, float, int, float]:
+def live_run(cast: list[CastMember], clip: Path, mode: str, paced: bool) -> tuple[float, float, float, int, float]:
     """(frames/s, p50 ms, p95 ms, frames dropped, peak resident MB) of the whole loop, camera-paced or not."""
     with PeakMemory() as memory:
         pipeline = build_pipeline(cast, mode, frame_rate=CAMERA_FPS)
@@ -119,7 +120,7 @@ def live_run(cast: list[Character], clip: Path, mode: str, paced: bool) -> tuple
     return report.fps, report.latency_p50_ms, report.latency_p95_ms, capture.dropped, memory.peak / 2**20
 
 
-def in_fresh_process(cast: list[Character], clip: Path, mode: str, paced: bool) -> tuple[float, float, float, int, float]:
+def in_fresh_process(cast: list[CastMember], clip: Path, mode: str, paced: bool) -> tuple[float, float, float, int, float]:
     """`live_run` in a new process that loads only what `celflow live` loads (no torch), like a user's session."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
@@ -129,9 +130,9 @@ def in_fresh_process(cast: list[Character], clip: Path, mode: str, paced: bool) 
 def long_conversion(model: Path, clip: Path, out: Path) -> tuple[int, float, float, float]:
     """(frames, frames/s, MB above the size before converting, MB of growth from the first tenth of the run
     to its end) of `celflow convert`'s work on `clip`, in a fresh process: what a user's conversion holds."""
-    from celflow.realtime.stylizer import load_stylizer
+    from celflow.export.open_stylizer import open_stylizer
 
-    stylize = load_stylizer(model)
+    stylize = open_stylizer(model, spin=False, with_alpha=True)
     with PeakMemory() as memory:
         report = convert_video(clip, out, stylize, progress=False)
     early = memory.samples[: max(1, len(memory.samples) // 10)]
@@ -179,7 +180,7 @@ def hd_scene(frames: int = 30) -> list[np.ndarray]:
     return scene
 
 
-def print_live_figures(cast: list[Character], crowd_clips: dict[int, Path]) -> None:
+def print_live_figures(cast: list[CastMember], crowd_clips: dict[int, Path]) -> None:
     print(f"640×480, person-only mode, {len(cast)} characters, detection every frame, {psutil.cpu_count()} cores")
     print("people | camera 30 fps: FPS  p50 ms  p95 ms  dropped | unpaced FPS | target")
     peaks = []
@@ -203,7 +204,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        cast = [Character(name, default_student(work / name, seed)) for seed, name in enumerate(("anna", "ben"))]
+        cast = [CastMember(name, default_student(work / name, seed)) for seed, name in enumerate(("anna", "ben"))]
         detector = FaceDetector()
         crowd_clips = {
             count: write_clip(work / f"crowd{count}.mp4", [shot.rgb for shot in crowd_scene(detector, count, frames=SCENE_FRAMES)], repeat=1)
@@ -218,7 +219,7 @@ def main() -> None:
         print(f"crossing clip (2 people, 90 frames): {score.id_switches} ID switches (target 0), "
               f"recall {score.recall:.2f}, precision {score.precision:.2f}")
 
-        stylize = load_stylizer(cast[0].model)
+        stylize = open_stylizer(cast[0].model, spin=False, with_alpha=True)
         hd_clip = write_clip(work / "hd.mp4", hd_scene(), repeat=max(1, args.hd_frames // 30))
         for max_side in (None, 960):
             renderer = FrameRenderer("full-frame", {"anna": stylize}, frame_max_side=max_side)

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from celflow.core.defaults import STUDENT_ONNX_FILE
 from celflow.export.onnx_export import export_onnx
 from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, open_session
 from celflow.student.checkpoint import save_student
@@ -47,7 +48,7 @@ def main() -> None:
         model = StudentUNet(TrainConfig().student).eval()
         torch.nn.init.normal_(model.head.weight, std=0.3)
         save_student(model, model.config, Path(folder))
-        onnx_path = export_onnx(Path(folder), Path(folder) / "student.onnx").onnx_path
+        onnx_path = export_onnx(Path(folder), Path(folder) / STUDENT_ONNX_FILE).onnx_path
         print("| input | spin-waiting | one session, ms | two sessions taking turns, ms |\n|---|---|---|---|")
         for name, shape in FRAMES.items():
             frame = np.random.default_rng(0).random(shape, dtype=np.float32)

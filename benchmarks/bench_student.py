@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from celflow.core.defaults import STUDENT_ONNX_FILE
 from celflow.export.onnx_export import export_onnx
 from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, open_session
 from celflow.student.checkpoint import save_student
@@ -50,7 +51,7 @@ def onnx_latencies_ms(models: dict[str, StudentUNet], threads: int, folder: Path
     for index, (name, model) in enumerate(models.items()):
         model_dir = folder / str(index)
         save_student(model, model.config, model_dir)
-        report = export_onnx(model_dir, model_dir / "student.onnx")
+        report = export_onnx(model_dir, model_dir / STUDENT_ONNX_FILE)
         sessions[name], sizes[name] = open_session(report.onnx_path, threads=threads, spin=False), report.size_bytes
     times: dict[tuple[str, tuple[int, int]], list[float]] = {}
     for height, width in FRAME_SIZES:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import torch
 
-from celflow.records import read_manifest
+from celflow.core.pair_folder import read_manifest
 from celflow.student.checkpoint import load_student
 from celflow.student.evaluate import evaluate_model
 from celflow.student.train import TrainConfig, train_student

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from celflow.character import load_character
+from celflow.core.character import load_character
 from celflow.generators.face_mesh import FaceMeshDetector
 from celflow.generators.line_art import draw_line_art
 from celflow.pipelines.look_report import pair_images, summarise_look
-from celflow.records import read_manifest
+from celflow.core.pair_folder import read_manifest
 from celflow.student.checkpoint import load_student
 from celflow.student.metrics import edge_f1, ssim
 from celflow.student.stylize import stylize_with_student

@@ -22,6 +22,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
+
+from celflow.core.character import Character, load_character
+from celflow.core.defaults import DEFAULT_CHARACTER, STUDENT_ONNX_FILE
+from celflow.core.image_files import list_photos, write_image
+from celflow.core.pair_folder import Manifest, read_manifest, write_manifest
 from celflow.export.onnx_export import export_onnx
 from celflow.export.runtime import OnnxStylizer
 from celflow.pipelines.demo_photos import (
@@ -33,8 +38,6 @@ from celflow.pipelines.demo_photos import (
 )
 from celflow.pipelines.evaluate import look_task, measure_flicker
 from celflow.pipelines.generate import assemble_manifest, generate_pair
-from celflow.pipelines.image_files import write_image
-from celflow.pipelines.pair_store import list_photos
 from celflow.student.base import fine_tuning
 from celflow.student.checkpoint import load_student
 from celflow.student.dataset import PairDataset, sample_batch
@@ -43,10 +46,7 @@ from celflow.student.losses import DistillationLoss
 from celflow.student.train import TrainConfig, train_student
 from celflow.student.unet import StudentUNet, student_preset
 
-from celflow.character import Character, load_character
-from celflow.records import Manifest, read_manifest, write_manifest
-
-CHARACTER = "default"
+CHARACTER = DEFAULT_CHARACTER
 FRAME = (480, 640)  # (height, width): the latency targets are stated at 640×480
 TIMING_RUNS = 15
 FLICKER_FRAMES = 60  # the clip's second half (it has 120 frames), never trained on
@@ -138,7 +138,7 @@ def figures_of(model_dir: Path, out: Path, args: argparse.Namespace) -> dict[str
         person: float(np.mean([p.ssim for p in scores.per_pair if p.pair_id.startswith(person)])) for person in HELDOUT_PEOPLE
     }
     look_teacher, look_student = look_task.fn(model_dir, out / "heldout_pairs", CHARACTER)
-    student = OnnxStylizer(export_onnx(model_dir, model_dir / "student.onnx").onnx_path, threads=args.threads)
+    student = OnnxStylizer(export_onnx(model_dir, model_dir / STUDENT_ONNX_FILE).onnx_path, threads=args.threads)
     frame = cv2.resize(clip_frames(every=1, limit=61)[60], (FRAME[1], FRAME[0]), interpolation=cv2.INTER_CUBIC)
     flicker = measure_flicker(model_dir, demo_clip_path(), clip_frames(every=1, limit=120)[-FLICKER_FRAMES:], load_character(CHARACTER))
     flat_gap = look_student.flat_share_median / look_teacher.flat_share_median - 1

@@ -19,7 +19,8 @@ import cv2
 import numpy as np
 from scipy.stats import spearmanr
 
-from celflow.character import FaceGeometry, load_character
+from celflow.core.character import FaceGeometry, load_character
+from celflow.core.defaults import DEFAULT_CHARACTER
 from celflow.generators.face_identity import FaceIdentity
 from celflow.generators.look import output_face_points, score_look
 from celflow.generators.pair import PairMaker
@@ -128,7 +129,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_folders = [p for p in [REPO.parent / "shared" / "photos"] if p.is_dir()]
     parser.add_argument("--photos", type=Path, nargs="*", default=default_folders)
-    parser.add_argument("--character", default="default")
+    parser.add_argument("--character", default=DEFAULT_CHARACTER)
     parser.add_argument("--sheet", type=Path, help="write the photo | teacher contact sheet here")
     parser.add_argument("--no-casts", action="store_true", help="skip the colour-cast rows")
     parser.add_argument("--max-side", type=int, default=MAX_SIDE, help="photos are fitted to this many pixels")

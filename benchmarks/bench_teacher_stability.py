@@ -14,11 +14,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from celflow.character import load_character
+from celflow.core.character import load_character
+from celflow.core.defaults import DEFAULT_CHARACTER
+from celflow.core.image_files import read_rgb
+from celflow.core.pair_folder import INPUT_FILE, read_manifest
 from celflow.generators.pair import PairMaker
-from celflow.records import INPUT_FILE, read_manifest
 from celflow.student.metrics import ssim
-from celflow.student.pairs import read_rgb
 
 
 def jpeg_q95(rgb: np.ndarray) -> np.ndarray:
@@ -34,7 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=Path, default=Path("/tmp/celflow-bench-quality/heldout_pairs"))
     args = parser.parse_args()
-    maker = PairMaker(load_character("default"), max_faces=1)
+    maker = PairMaker(load_character(DEFAULT_CHARACTER), max_faces=1)
     rng = np.random.default_rng(0)
     scores: dict[str, list[float]] = {"JPEG q95 re-encode": [], "Gaussian noise, sigma 1 level": [], "target blurred, sigma 0.7 px": []}
     try:

@@ -1,6 +1,7 @@
 """celflow: distil slow, high-quality webtoon teachers into a real-time student.
 
-This package holds the CLI and the records every stage shares; it imports nothing heavy at module level.
+This package holds only the Python API; the floors live in celflow.core (records, packs, defaults), the stages
+(generators, student, export, realtime), pipelines, studio and cli. It imports nothing heavy at module level.
 `celflow.load` opens a trained student for use from Python.
 """
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from celflow.core.defaults import AUTO_BACKEND
+
 if TYPE_CHECKING:
     from celflow.realtime.still import PhotoStylizer
 
@@ -16,7 +19,7 @@ __version__ = "0.1.0"
 
 
 def load(
-    model_or_character: str | Path, strength: float = 1.0, mode: str = "full-frame", backend: str = "auto"
+    model_or_character: str | Path, strength: float = 1.0, mode: str = "full-frame", backend: str = AUTO_BACKEND
 ) -> PhotoStylizer:
     """A trained student as one object: `stylizer(rgb)` takes an H×W×3 uint8 RGB array and returns its webtoon.
 

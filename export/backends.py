@@ -15,6 +15,7 @@ from pathlib import Path
 import onnx
 import onnxruntime as ort
 
+from celflow.core.defaults import AUTO_BACKEND
 from celflow.export.tensorrt_ops import TensorRTUnsupportedError, check_tensorrt_buildable
 
 log = logging.getLogger(__name__)
@@ -82,10 +83,10 @@ def availability(backend: Backend, onnx_path: Path | None = None) -> Availabilit
     return Availability(backend, True, f"onnxruntime offers {ORT_PROVIDERS[backend]} and {gpu} is visible")
 
 
-def choose_backend(requested: Backend | str = "auto", onnx_path: Path | None = None) -> Backend:
+def choose_backend(requested: Backend | str = AUTO_BACKEND, onnx_path: Path | None = None) -> Backend:
     """`auto` → the first available of AUTO_ORDER for `onnx_path` (when given), logging every skipped backend's
     reason; else check `requested`."""
-    if requested != "auto":
+    if requested != AUTO_BACKEND:
         backend = Backend(requested)
         found = availability(backend, onnx_path)
         if not found.available:

@@ -8,11 +8,11 @@ import cv2
 import numpy as np
 from onnxruntime.quantization import CalibrationDataReader
 
+from celflow.core.frames import pad_to_stride, rgb_to_batch
+from celflow.core.image_files import read_rgb
+from celflow.core.pair_folder import INPUT_FILE, read_manifest
 from celflow.export.runtime import INPUT_NAME
 from celflow.export.shape_profile import Shape
-from celflow.records import INPUT_FILE, read_manifest
-from celflow.student.frames import pad_to_stride, rgb_to_batch
-from celflow.student.pairs import read_rgb
 
 CALIBRATION_SIDE = 256  # activation ranges do not depend on size; small photos keep calibration quick
 MAX_PHOTOS = 64  # half calibrate, half judge quality: enough for stable ranges, quick on 2 cores

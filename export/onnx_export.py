@@ -9,7 +9,7 @@ import onnx
 import torch
 from pydantic import BaseModel, ConfigDict
 
-from celflow.atomic import atomic_path
+from celflow.core.atomic import atomic_path
 from celflow.export.quantize import VariantReport
 from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, STRIDE_KEY, open_session
 from celflow.export.tensorrt_ops import check_tensorrt_buildable

@@ -1,25 +1,39 @@
-"""Open the student on the backend asked for, or the fastest this machine has (`auto`)."""
+"""The one way to open a student, for every command: an ONNX file or a student folder, on the backend asked
+for or the fastest this machine has (`auto`)."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from celflow.core.defaults import AUTO_BACKEND
 from celflow.export.backends import Backend, choose_backend
 from celflow.export.stylizer import Stylizer
+
+if TYPE_CHECKING:
+    from celflow.export.runtime import AlphaStylizer
 
 log = logging.getLogger(__name__)
 
 
 def open_stylizer(
-    model: Path, backend: Backend | str = "auto", threads: int | None = None, fp16: bool = False, spin: bool = True
-) -> Stylizer:
+    model: Path,
+    backend: Backend | str = AUTO_BACKEND,
+    threads: int | None = None,
+    fp16: bool = False,
+    spin: bool = True,
+    with_alpha: bool = False,
+) -> Stylizer | AlphaStylizer:
     """`model` is an ONNX file, or a student folder for the torch backend; `auto` logs what it chose and why.
 
-    `spin` is onnxruntime's busy-waiting between runs (see `open_session`)."""
+    `spin` is onnxruntime's busy-waiting between runs (see `open_session`); the realtime loop turns it off, as
+    the detector, the segmenter, the codec and other characters' sessions share the cores. `with_alpha` gives an
+    `AlphaStylizer` when the ONNX student has an alpha head; its alpha is read through onnxruntime, so a native
+    TensorRT engine gives the picture only."""
     model = Path(model)
     if model.is_dir():
-        if backend not in ("auto", Backend.TORCH, Backend.TORCH.value):
+        if backend not in (AUTO_BACKEND, Backend.TORCH, Backend.TORCH.value):
             raise ValueError(f"{model}: a student folder runs on the torch backend only; export it for {backend}")
         log.info("%s: a student folder runs on PyTorch eager", model)
         from celflow.export.torch_stylizer import TorchStylizer
@@ -32,6 +46,9 @@ def open_stylizer(
         from celflow.export.tensorrt_engine import TensorRTStylizer
 
         return TensorRTStylizer(model, fp16=fp16)
-    from celflow.export.runtime import OnnxStylizer
+    from celflow.export.runtime import ALPHA_OUTPUT, AlphaStylizer, OnnxStylizer
 
-    return OnnxStylizer(model, threads, chosen, fp16=fp16, spin=spin)
+    stylizer = OnnxStylizer(model, threads, chosen, fp16=fp16, spin=spin)
+    if with_alpha and any(output.name == ALPHA_OUTPUT for output in stylizer.session.get_outputs()):
+        return AlphaStylizer(stylizer)
+    return stylizer

@@ -16,13 +16,13 @@ import onnx
 from onnxruntime.quantization import QuantFormat, QuantType, quant_pre_process, quantize_static
 from pydantic import BaseModel, ConfigDict
 
-from celflow.atomic import atomic_path
+from celflow.core.atomic import atomic_path
+from celflow.core.frames import batch_to_rgb
 from celflow.export.calibration import PhotoCalibrationReader, fixed_shape_batch, split_calibration_and_check
 from celflow.export.latency import interleaved_latencies
 from celflow.export.runtime import OnnxStylizer, fixed_input_shape
 from celflow.export.shape_profile import Shape
 from celflow.export.tensorrt_ops import tensorrt_problems
-from celflow.student.frames import batch_to_rgb
 from celflow.student.metrics import ssim
 
 SSIM_FLOOR = 0.97
@@ -31,7 +31,7 @@ Int8Target = Literal["cpu", "tensorrt"]
 
 
 class QuantizeSettings(BaseModel):
-    """How the static quantizer runs; the defaults are what measured fastest on x86 CPUs here (see README)."""
+    """How the static quantizer runs; the defaults are the fastest on x86 CPUs (the README's measured table)."""
 
     model_config = ConfigDict(frozen=True)
 

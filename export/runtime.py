@@ -10,6 +10,7 @@ import onnx
 import onnxruntime as ort
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, InvalidGraph, InvalidProtobuf
 
+from celflow.core.frames import batch_to_rgb, check_rgb, pad_to_stride, rgb_to_batch
 from celflow.export.backends import ORT_PROVIDERS, Backend
 from celflow.export.shape_profile import DEFAULT_PROFILE, Shape, ShapeProfile, fixed_profile
 from celflow.export.stylizer import Stylizer
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 
 INPUT_NAME = "image"
 OUTPUT_NAME = "stylized"
+# A student exported with an alpha head has this second output: N×1×H×W in [0, 1], 1 on the person.
+ALPHA_OUTPUT = "alpha"
 STRIDE_KEY = "celflow.stride"
 
 
@@ -82,8 +85,7 @@ def open_session(
 
     `spin`: worker threads busy-wait for the next run, the fastest for one session alone on the cores. Turn it
     off where several sessions, or other libraries' threads, share the cores: each session's spinning
-    threads steal them from the next (two sessions taking turns here: 22.6 vs 12.5 ms per 640×480 frame,
-    benchmarks/bench_spin_wait.py).
+    threads steal them from the next (benchmarks/bench_spin_wait.py measures the difference).
     """
     path = Path(onnx_path)
     if not path.is_file():
@@ -127,3 +129,22 @@ class OnnxStylizer(Stylizer):
 
     def run_batch(self, batch: np.ndarray) -> np.ndarray:
         return self.session.run([OUTPUT_NAME], {INPUT_NAME: batch})[0]
+
+
+class AlphaStylizer:
+    """An ONNX student with an alpha head: one run gives the stylized photo and its person mask, so the
+    realtime loop needs no segmenter."""
+
+    def __init__(self, onnx: OnnxStylizer) -> None:
+        self._onnx = onnx
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        return self.stylize_with_alpha(rgb)[0]
+
+    def stylize_with_alpha(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(H×W×3 uint8 stylized, H×W float32 alpha in [0, 1])."""
+        check_rgb(rgb)
+        height, width = rgb.shape[:2]
+        batch = rgb_to_batch(pad_to_stride(rgb, self._onnx.stride))
+        stylized, alpha = self._onnx.session.run([OUTPUT_NAME, ALPHA_OUTPUT], {INPUT_NAME: batch})
+        return batch_to_rgb(stylized)[:height, :width], np.clip(alpha[0, 0, :height, :width], 0, 1).astype(np.float32)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 
 import numpy as np
 
+from celflow.core.frames import stylize_rgb
 from celflow.export.backends import Backend
-from celflow.student.frames import stylize_rgb
+
+# What the realtime loop needs from a student: H×W×3 uint8 RGB in, the same size out (a Stylizer, an
+# AlphaStylizer, or a plain function in tests).
+PhotoToWebtoon = Callable[[np.ndarray], np.ndarray]
 
 
 class Stylizer(ABC):

@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 import onnx
 
-from celflow.atomic import write_bytes_atomic
+from celflow.core.atomic import write_bytes_atomic
 from celflow.export.backends import Backend, cuda_device_name
 from celflow.export.runtime import (
     INPUT_NAME,

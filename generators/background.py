@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from celflow.character import BackgroundStyle
+from celflow.core.character import BackgroundStyle
 from celflow.generators.cel_shading import cel_shade
 
 

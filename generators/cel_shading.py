@@ -11,7 +11,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from celflow.character import CelStyle
+from celflow.core.character import CelStyle
 from celflow.generators.palette import hex_to_rgb, lab_to_rgb, rgb_to_lab
 from celflow.generators.smoothstep import smoothstep
 from celflow.generators.strokes import long_strokes

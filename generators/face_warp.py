@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from scipy.interpolate import RBFInterpolator
 
-from celflow.character import FaceGeometry
+from celflow.core.character import FaceGeometry
 from celflow.generators.face_mesh import (
     CHIN,
     LEFT_EYE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from celflow.character import ProceduralTeacher
+from celflow.core.character import ProceduralTeacher
 from celflow.generators.cel_eyes import draw_cel_eyes
 from celflow.generators.cel_shading import ink_colour
 from celflow.generators.face_lines import draw_face_lines

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from celflow.character import FaceGeometry
+from celflow.core.character import FaceGeometry
 from celflow.generators.drawing_metrics import flat_share, stroke_share
 from celflow.generators.face_identity import FaceIdentity
 from celflow.generators.face_mesh import Face

@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from celflow.character import Character
+from celflow.core.character import Character
 from celflow.generators.background import compose_person_and_background, draw_background
 from celflow.generators.cel_shading import ink_colour, smoothed_photo
-from celflow.generators.line_art import draw_line_art
-from celflow.generators.light_correction import correct_light
 from celflow.generators.face_features import keep_own_features
 from celflow.generators.face_finder import FaceFinder, FacesInPhoto
 from celflow.generators.face_mesh import Face
 from celflow.generators.face_warp import WarpOutOfRange, warp_face_to_character
+from celflow.generators.light_correction import correct_light
+from celflow.generators.line_art import draw_line_art
 from celflow.generators.outline import draw_silhouette
 from celflow.generators.person_mask import PersonSegmenter
 from celflow.generators.quality import (

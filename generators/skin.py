@@ -10,7 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from celflow.character import SkinTone
+from celflow.core.character import SkinTone
 from celflow.generators.face_mesh import (
     FACE_OVAL,
     FOREHEAD,

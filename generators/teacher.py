@@ -11,7 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
-from celflow.character import Character, ProceduralTeacher
+from celflow.core.character import Character, ProceduralTeacher
 from celflow.generators.cel_shading import cel_shade
 
 

@@ -16,7 +16,7 @@ from prefect.cache_policies import CachePolicy
 from prefect.context import TaskRunContext
 from prefect.utilities.hashing import hash_objects
 
-from celflow.records import Manifest
+from celflow.core.pair_folder import Manifest
 
 CACHE_FOLDER = ".prefect-cache"  # inside an output folder: deleting the output deletes its cache too
 

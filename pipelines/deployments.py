@@ -10,7 +10,7 @@ from pathlib import Path
 
 from prefect.deployments.runner import RunnerDeployment
 
-from celflow.character import load_character
+from celflow.core.character import load_character
 from celflow.pipelines.distill import distill_flow
 from celflow.pipelines.runners import RunnerSpec
 from celflow.pipelines.watch_folder import watch_folder_flow

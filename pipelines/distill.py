@@ -13,7 +13,8 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import INPUTS
 from pydantic import BaseModel, ConfigDict
 
-from celflow.atomic import write_text_atomic
+from celflow.core.atomic import write_text_atomic
+from celflow.core.defaults import DEFAULT_CHARACTER, STUDENT_ONNX_FILE
 from celflow.export.onnx_export import ExportReport
 from celflow.pipelines.artifacts import artifact_key, markdown_table, publish_run_summary
 from celflow.pipelines.caching import CACHE_FOLDER, pairs_fingerprint, result_storage
@@ -82,7 +83,7 @@ def evaluate_stage(trained: TrainReport, pairs_fingerprint: str, pairs_dir: Path
 def distill_flow(
     photos_dir: Path,
     out_dir: Path,
-    character: str = "default",
+    character: str = DEFAULT_CHARACTER,
     train: TrainConfig = TrainConfig(),
     heldout_photos_dir: Path | None = None,
     max_side: int = DEFAULT_MAX_SIDE,
@@ -104,7 +105,7 @@ def distill_flow(
     fingerprint = pairs_fingerprint(manifest)
     model_dir = out_dir / "student" / fingerprint[:12]
     trained = train_stage.with_options(result_storage=storage)(fingerprint, out_dir / "pairs", model_dir, train)
-    exported = export_stage.with_options(result_storage=storage)(trained, model_dir / "student.onnx")
+    exported = export_stage.with_options(result_storage=storage)(trained, model_dir / STUDENT_ONNX_FILE)
     if heldout_photos_dir is not None:
         eval_pairs, evaluated_on = out_dir / "heldout_pairs", "held-out photos"
         eval_fingerprint = pairs_fingerprint(generate(heldout_photos_dir, eval_pairs, **common))

@@ -16,18 +16,18 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from pydantic import BaseModel, ConfigDict
 
-from celflow.atomic import write_text_atomic
-from celflow.character import Character, load_character
+from celflow.core.atomic import write_text_atomic
+from celflow.core.character import Character, load_character
+from celflow.core.defaults import DEFAULT_CHARACTER
+from celflow.core.image_files import write_image
+from celflow.core.pair_folder import read_manifest, read_pair
 from celflow.generators.pair import PairMaker, PairRejected
 from celflow.pipelines.contact_sheet import contact_sheet
-from celflow.pipelines.image_files import write_image
 from celflow.pipelines.look_report import LOOK_SAMPLE, LookSummary, pair_images, summarise_look
 from celflow.realtime.video import read_frames
-from celflow.records import read_manifest
 from celflow.student.checkpoint import load_student
 from celflow.student.evaluate import EvaluationReport, evaluate_model, score_pair
 from celflow.student.flicker import clip_flicker
-from celflow.student.pairs import read_pair
 from celflow.student.stylize import stylize_with_student
 
 REPORT_FILE = "evaluation.json"
@@ -162,7 +162,7 @@ def evaluate_flow(
     heldout_pairs: Path,
     out_dir: Path,
     clip: Path | None = None,
-    character: str = "default",
+    character: str = DEFAULT_CHARACTER,
     max_frames: int = 60,
     clip_scale: float = 1.0,
     sheet_rows: int = 6,

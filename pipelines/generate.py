@@ -20,7 +20,23 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from tqdm import tqdm
 
-from celflow.character import Character, load_character
+from celflow.core.character import Character, load_character
+from celflow.core.defaults import DEFAULT_CHARACTER
+from celflow.core.image_files import list_photos
+from celflow.core.pair_folder import (
+    MANIFEST_FILE,
+    PAIR_RECORD_FILE,
+    Manifest,
+    PairRecord,
+    Rejection,
+    crop_pair_id,
+    finished_records,
+    pair_id_for,
+    read_manifest,
+    remove_stale_temporaries,
+    write_manifest,
+    write_pair,
+)
 from celflow.generators.pair import PairMaker, PairRejected
 from celflow.generators.photo import PhotoError, decode_photo
 from celflow.generators.quality import TEACHER_FAILED
@@ -30,17 +46,8 @@ from celflow.pipelines.caching import CACHE_FOLDER, PhotoPairKey, result_storage
 from celflow.pipelines.generate_report import write_generate_report
 from celflow.pipelines.generate_summary import PAIR_TASK_CRASHED, UNREADABLE, TooManyFailures, summarise_run
 from celflow.pipelines.look_report import LOOK_SAMPLE, pair_images, summarise_look
-from celflow.pipelines.pair_store import (
-    crop_pair_id,
-    finished_records,
-    list_photos,
-    pair_id_for,
-    remove_stale_temporaries,
-    write_pair,
-)
 from celflow.pipelines.teacher_code import teacher_code_sha256
 from celflow.pipelines.teacher_slots import ensure_teacher_slots, short_batches_warning, teacher_tag
-from celflow.records import MANIFEST_FILE, PAIR_RECORD_FILE, Manifest, PairRecord, Rejection, read_manifest, write_manifest
 
 DEFAULT_MAX_SIDE = 512
 DEFAULT_WORKERS = 2
@@ -191,7 +198,7 @@ def assemble_manifest(
 def generate_flow(
     photos_dir: Path,
     pairs_dir: Path,
-    character: str = "default",
+    character: str = DEFAULT_CHARACTER,
     max_side: int = DEFAULT_MAX_SIDE,
     max_faces: int = 4,
     progress: bool = True,

@@ -7,12 +7,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from celflow.atomic import write_text_atomic
+from celflow.core.atomic import write_text_atomic
+from celflow.core.image_files import write_image
+from celflow.core.pair_folder import INPUT_FILE, MASK_FILE, TARGET_FILE, PairRecord, Rejection
 from celflow.generators.photo import PhotoError, decode_photo
 from celflow.pipelines.contact_sheet import captioned_grid, contact_sheet, stack_sections
 from celflow.pipelines.generate_summary import GenerateSummary
-from celflow.pipelines.image_files import write_image
-from celflow.records import INPUT_FILE, MASK_FILE, TARGET_FILE, PairRecord, Rejection
 
 SUMMARY_JSON = "summary.json"
 SUMMARY_MARKDOWN = "summary.md"

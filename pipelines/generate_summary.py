@@ -12,10 +12,10 @@ from statistics import median
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from celflow.core.pair_folder import PairRecord, Rejection
 from celflow.generators.quality import TEACHER_FAILED
 from celflow.pipelines.artifacts import markdown_table
 from celflow.pipelines.look_report import LookSummary
-from celflow.records import PairRecord, Rejection
 
 UNREADABLE = "unreadable photo"
 PAIR_TASK_CRASHED = "pair task crashed"

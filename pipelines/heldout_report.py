@@ -9,12 +9,11 @@ from statistics import median
 
 import numpy as np
 
-from celflow.character import Character
+from celflow.core.character import Character
+from celflow.core.pair_folder import read_manifest, read_pair
 from celflow.export.runtime import OnnxStylizer
 from celflow.generators.pair import PairMaker
-from celflow.records import read_manifest
 from celflow.student.metrics import edge_f1, psnr, ssim
-from celflow.student.pairs import read_pair
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from statistics import median
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from celflow.character import FaceGeometry
+from celflow.core.character import FaceGeometry
+from celflow.core.pair_folder import read_mask, read_pair
 from celflow.generators.face_identity import SAME_PERSON, FaceIdentity
 from celflow.generators.face_mesh import FaceMeshDetector
 from celflow.generators.look import score_look
-from celflow.student.pairs import read_mask, read_pair
 
 LOOK_SAMPLE = 12  # pairs a run's summary scores: enough for medians, cheap next to making the pairs
 

@@ -16,8 +16,8 @@ import numpy as np
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
+from celflow.core.image_files import write_image
 from celflow.generators.photo import PhotoError, decode_photo
-from celflow.pipelines.image_files import write_image
 from celflow.realtime.sources import IMAGE_SUFFIXES
 
 log = logging.getLogger(__name__)

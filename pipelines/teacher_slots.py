@@ -10,8 +10,8 @@ from __future__ import annotations
 from prefect import get_client
 from prefect.exceptions import ObjectNotFound
 
-from celflow.character import Character
-from celflow.diffusion_spec import DiffusionWeights
+from celflow.core.character import Character
+from celflow.core.diffusion_spec import DiffusionWeights
 
 
 def teacher_tag(character: Character) -> str:

@@ -12,12 +12,13 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from celflow.atomic import write_text_atomic
+from celflow.core.atomic import write_text_atomic
+from celflow.core.defaults import DEFAULT_CHARACTER
+from celflow.core.image_files import PhotoFolderError, list_photos
+from celflow.core.pair_folder import MANIFEST_FILE, read_manifest
 from celflow.pipelines.caching import file_sha256
 from celflow.pipelines.generate import DEFAULT_MAX_FAILED_SHARE, DEFAULT_MAX_SIDE, generate_flow
-from celflow.pipelines.pair_store import PhotoFolderError, list_photos
 from celflow.pipelines.runners import RunnerSpec, with_runner
-from celflow.records import MANIFEST_FILE, read_manifest
 
 STATE_FILE = "watch_state.json"
 
@@ -68,7 +69,7 @@ def new_photos(watch_dir: Path, state: WatchState) -> dict[str, str]:
 def watch_folder_flow(
     watch_dir: Path,
     out_dir: Path,
-    character: str = "default",
+    character: str = DEFAULT_CHARACTER,
     max_side: int = DEFAULT_MAX_SIDE,
     runner: RunnerSpec = RunnerSpec(),
     max_failed_share: float = DEFAULT_MAX_FAILED_SHARE,

@@ -6,7 +6,8 @@ import time
 
 import numpy as np
 
-from celflow.realtime.characters import Assignment, Character, CharacterAssigner
+from celflow.core.defaults import AUTO_BACKEND
+from celflow.realtime.characters import Assignment, CastMember, CharacterAssigner
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.engine import Pipeline
 from celflow.realtime.modes import Mode, open_renderer
@@ -16,7 +17,7 @@ from celflow.realtime.tracking import PersonTracker
 
 
 def build_pipeline(
-    characters: list[Character],
+    characters: list[CastMember],
     mode: Mode = "full-frame",
     assignment: Assignment = "round-robin",
     explicit: dict[int, str] | None = None,
@@ -26,7 +27,7 @@ def build_pipeline(
     track: bool = True,
     max_side: int = 192,
     frame_max_side: int | None = None,
-    backend: str = "auto",
+    backend: str = AUTO_BACKEND,
     strength: float = 1.0,
 ) -> Pipeline:
     """One stylizer per character, a tracker when people matter (any mode but full-frame, or `track`)."""

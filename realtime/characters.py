@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from celflow.base_students import base_student_folder
+from celflow.core.base_students import base_student_folder
+from celflow.core.defaults import STUDENT_ONNX_FILE
 
-MODEL_FILE = "student.onnx"
-DISTILLED_MODELS = f"student/*/{MODEL_FILE}"  # `celflow distill` trains each new set of pairs into its own folder
+DISTILLED_MODELS = f"student/*/{STUDENT_ONNX_FILE}"  # `celflow distill` trains each new set of pairs into its own folder
 Assignment = Literal["round-robin", "one-for-all"]
 
 
 @dataclass(frozen=True)
-class Character:
+class CastMember:
+    """A character in the cast of a video: its name bound to the student that draws it."""
+
     name: str
     model: Path
 
@@ -31,32 +33,32 @@ def find_student(location: Path) -> Path:
     output folder, or else the folder itself as a student folder (opening it says what it lacks)."""
     if not location.is_dir():
         return location
-    if (location / MODEL_FILE).is_file():
-        return location / MODEL_FILE
+    if (location / STUDENT_ONNX_FILE).is_file():
+        return location / STUDENT_ONNX_FILE
     distilled = sorted(location.glob(DISTILLED_MODELS), key=lambda path: path.stat().st_mtime)
     return distilled[-1] if distilled else location
 
 
-def character_at(path: Path, name: str = "") -> Character:
+def character_at(path: Path, name: str = "") -> CastMember:
     """The character whose student `path` names (see `find_student`), called `name` or after the file or folder."""
     shipped = base_student_folder(str(path)) if not path.exists() and len(path.parts) == 1 else None
     if shipped is not None:  # a bare character name whose base student ships with celflow
-        return Character(name or str(path), shipped)
+        return CastMember(name or str(path), shipped)
     if not path.exists():
         raise FileNotFoundError(
             f"{f'{name}=' if name else ''}{path}: no ONNX student at {path}; a character's student is made by "
             f"`celflow distill PHOTOS/ OUT/ --character PACK` (then give OUT/) or `celflow demo`"
         )
-    return Character(name or (path.name if path.is_dir() else path.stem), find_student(path))
+    return CastMember(name or (path.name if path.is_dir() else path.stem), find_student(path))
 
 
-def find_character(spec: str) -> Character:
+def find_character(spec: str) -> CastMember:
     """`name=path` or `path` → the character and its student; a one-line error naming `spec` otherwise."""
     name, _, location = spec.rpartition("=")
     return character_at(Path(location), name)
 
 
-def parse_characters(spec: str) -> list[Character]:
+def parse_characters(spec: str) -> list[CastMember]:
     """`a=x.onnx,b=dir` or `x.onnx,dir` → characters, each model found on disk; one-line errors name the part."""
     characters = [find_character(part) for part in filter(None, (p.strip() for p in spec.split(",")))]
     if not characters:

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 import cv2
 import numpy as np
 
+from celflow.export.stylizer import PhotoToWebtoon
 from celflow.realtime.records import Box
-from celflow.realtime.stylizer import Stylizer
 
 IntBox = tuple[int, int, int, int]
 
@@ -30,7 +30,7 @@ def run_scaled(
     return tuple(cv2.resize(image, (width, height), interpolation=cv2.INTER_LINEAR) for image in run(small))
 
 
-def stylize_crop(stylize: Stylizer, rgb: np.ndarray, box: IntBox, max_side: int) -> np.ndarray:
+def stylize_crop(stylize: PhotoToWebtoon, rgb: np.ndarray, box: IntBox, max_side: int) -> np.ndarray:
     """The crop `box` of `rgb` stylized, at the crop's size (see `run_scaled`)."""
     return run_scaled(lambda crop: (stylize(crop),), rgb, box, max_side)[0]
 

@@ -7,18 +7,21 @@ from typing import Literal
 
 import numpy as np
 
-from celflow.realtime.characters import Character
+from celflow.core.defaults import AUTO_BACKEND
+from celflow.export.open_stylizer import open_stylizer
+from celflow.export.runtime import AlphaStylizer
+from celflow.export.stylizer import PhotoToWebtoon
+from celflow.realtime.characters import CastMember
 from celflow.realtime.compose import edge_fade, nearest_person, paste_soft, run_scaled, stylize_crop
 from celflow.realtime.detect import person_box
 from celflow.realtime.records import Box, Track
-from celflow.realtime.stylizer import AlphaStylizer, Stylizer, load_stylizer
 
 Mode = Literal["full-frame", "per-person", "person-only"]
 MODES: tuple[Mode, ...] = ("full-frame", "per-person", "person-only")
 PersonMask = Callable[[np.ndarray], np.ndarray]  # RGB crop → H×W float in [0, 1], 1 on the person
 
 
-def all_have_alpha(stylizers: Iterable[Stylizer]) -> bool:
+def all_have_alpha(stylizers: Iterable[PhotoToWebtoon]) -> bool:
     return all(isinstance(stylizer, AlphaStylizer) for stylizer in stylizers)
 
 
@@ -35,7 +38,7 @@ class FrameRenderer:
     def __init__(
         self,
         mode: Mode,
-        stylizers: Mapping[str, Stylizer],
+        stylizers: Mapping[str, PhotoToWebtoon],
         person_mask: PersonMask | None = None,
         margin: float = 0.25,
         max_side: int = 192,
@@ -94,15 +97,15 @@ class FrameRenderer:
 
 
 def open_renderer(
-    characters: list[Character],
+    characters: list[CastMember],
     mode: Mode = "full-frame",
     max_side: int = 192,
     frame_max_side: int | None = None,
-    backend: str = "auto",
+    backend: str = AUTO_BACKEND,
 ) -> FrameRenderer:
     """One stylizer per character, plus selfie segmentation when people are pasted back by a student without an
     alpha head: what every command that stylizes (live, convert, stylize) renders with."""
-    stylizers = {character.name: load_stylizer(character.model, backend=backend) for character in characters}
+    stylizers = {character.name: open_stylizer(character.model, backend, spin=False, with_alpha=True) for character in characters}
     person_mask = None
     if mode != "full-frame" and not all_have_alpha(stylizers.values()):
         from celflow.generators.person_mask import PersonSegmenter

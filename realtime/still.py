@@ -10,12 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
+from celflow.core.defaults import AUTO_BACKEND
+from celflow.core.frames import check_rgb
 from celflow.realtime.characters import character_at, find_character
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.modes import MODES, FrameRenderer, Mode, open_renderer
 from celflow.realtime.records import Track
 from celflow.realtime.strength import apply_strength, check_strength
-from celflow.student.frames import check_rgb
 
 # People are stylized in crops of at most this many pixels a side: the size of the training pairs, which is
 # what the student draws best (live runs smaller crops for speed).
@@ -50,7 +51,7 @@ class PhotoStylizer:
 
 
 def open_photo_stylizer(
-    model_or_character: str | Path, strength: float = 1.0, mode: Mode = "full-frame", backend: str = "auto"
+    model_or_character: str | Path, strength: float = 1.0, mode: Mode = "full-frame", backend: str = AUTO_BACKEND
 ) -> PhotoStylizer:
     """The student that `model_or_character` names (an ONNX file, a model folder, a `celflow distill` output, or
     as a string NAME=PATH: see realtime.characters) for `mode` on `backend` (`auto`: the fastest present, logged)."""

@@ -33,7 +33,7 @@ def _lab(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
 
 
-def ink_lines(photo_lab: np.ndarray, stylized_lab: np.ndarray) -> np.ndarray:
+def drawn_ink_lines(photo_lab: np.ndarray, stylized_lab: np.ndarray) -> np.ndarray:
     """H×W float32 in [0, 1]: 1 where the student drew an ink line, i.e. a thin stroke much darker than the photo
     around it. Dark shading areas are not lines: they are wide, and fade with the strength like any colour."""
     photo_l, stylized_l = photo_lab[..., 0], stylized_lab[..., 0]
@@ -58,7 +58,7 @@ def apply_strength(photo: np.ndarray, stylized: np.ndarray, strength: float) -> 
     if strength == 1.0:
         return stylized
     photo_lab, stylized_lab = _lab(photo), _lab(stylized)
-    lines = ink_lines(photo_lab, stylized_lab) * min(1.0, strength / LINES_FULL_FROM)
+    lines = drawn_ink_lines(photo_lab, stylized_lab) * min(1.0, strength / LINES_FULL_FROM)
     weight = np.maximum(strength, lines)[..., None]
     mixed = photo_lab + (stylized_lab - photo_lab) * weight
     rgb = cv2.cvtColor(mixed, cv2.COLOR_Lab2RGB)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from celflow.base_students import base_student_folder
+from celflow.core.base_students import base_student_folder
+from celflow.core.defaults import DEFAULT_CHARACTER
 from celflow.student.checkpoint import CONFIG_FILE
 from celflow.student.train import TrainConfig
 from celflow.student.unet import StudentConfig
@@ -24,7 +25,7 @@ BASE_RECORD_FILE = "base_student.json"
 FINE_TUNE_LEARNING_RATE = 5e-4
 
 
-def shipped_base_student(student: StudentConfig, character: str = "default") -> Path | None:
+def shipped_base_student(student: StudentConfig, character: str = DEFAULT_CHARACTER) -> Path | None:
     """The shipped base student's folder to fine-tune from, or None (logged) when none fits this architecture."""
     folder = base_student_folder(character)
     if folder is None or not (folder / CONFIG_FILE).is_file():

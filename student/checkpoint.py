@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from celflow.atomic import atomic_path, write_text_atomic
+from celflow.core.atomic import atomic_path, write_text_atomic
 from celflow.student.unet import StudentConfig, StudentUNet, stem_weight_from_unshuffled
 
 WEIGHTS_FILE = "student.safetensors"

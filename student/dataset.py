@@ -12,8 +12,8 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from celflow.student.frames import rgb_to_batch
-from celflow.student.pairs import read_mask, read_pair
+from celflow.core.frames import rgb_to_batch
+from celflow.core.pair_folder import read_mask, read_pair
 
 
 def pair_transform(crop_size: int, augment: bool) -> A.Compose:

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from celflow.core.pair_folder import read_mask, read_pair
 from celflow.student.metrics import edge_f1, mask_iou, ms_ssim, psnr, ssim
-from celflow.student.pairs import read_mask, read_pair
 from celflow.student.stylize import stylize_and_matte_with_student, stylize_with_student
 from celflow.student.unet import StudentUNet
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from celflow.student.frames import check_rgb
+from celflow.core.frames import check_rgb
 
 
 def _flow(source_grey: np.ndarray, target_grey: np.ndarray) -> np.ndarray:

@@ -93,7 +93,7 @@ _RGB_TO_XYZ = torch.tensor(
 _D65_WHITE = torch.tensor([0.950456, 1.0, 1.088754])
 
 
-def rgb_to_lab(image: torch.Tensor) -> torch.Tensor:
+def rgb_to_lab_tensor(image: torch.Tensor) -> torch.Tensor:
     """sRGB N×3×H×W in [0, 1] → CIE Lab (L in [0, 100]), D65; the same formulas as OpenCV's cvtColor."""
     linear = torch.where(image > 0.04045, ((image + 0.055) / 1.055).clamp(min=1e-8) ** 2.4, image / 12.92)
     xyz = torch.einsum("ij,njhw->nihw", _RGB_TO_XYZ.to(image), linear) / _D65_WHITE.to(image).view(1, 3, 1, 1)
@@ -166,7 +166,7 @@ class DistillationLoss(nn.Module):
         if w.ink:
             terms["ink"] = w.ink * F.l1_loss(ink_map(prediction), ink_map(target))
         if w.lab:
-            terms["lab"] = w.lab * F.l1_loss(rgb_to_lab(prediction), rgb_to_lab(target)) / 100.0
+            terms["lab"] = w.lab * F.l1_loss(rgb_to_lab_tensor(prediction), rgb_to_lab_tensor(target)) / 100.0
         if self.vgg is not None:
             terms["perceptual"] = w.perceptual * F.l1_loss(self.vgg(prediction), self.vgg(target))
         return terms

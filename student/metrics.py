@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from celflow.student.frames import check_rgb, rgb_to_batch
+from celflow.core.frames import check_rgb, rgb_to_batch
 from celflow.student.losses import ms_ssim_score
 
 # Canny thresholds for ink lines on 8-bit grey, and how far (px) a student line may sit from the teacher's.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from celflow.student.frames import batch_to_rgb, check_rgb, pad_to_stride, rgb_to_batch, stylize_rgb
+from celflow.core.frames import batch_to_rgb, check_rgb, pad_to_stride, rgb_to_batch, stylize_rgb
 from celflow.student.unet import StudentUNet
 
 

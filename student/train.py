@@ -21,8 +21,9 @@ from torch.optim.swa_utils import AveragedModel
 from torch.utils.tensorboard import SummaryWriter
 from tqdm import tqdm
 
-from celflow.atomic import write_text_atomic
-from celflow.records import read_manifest
+from celflow.core.atomic import write_text_atomic
+from celflow.core.defaults import DEFAULT_TRAIN_STEPS
+from celflow.core.pair_folder import read_manifest
 from celflow.student.checkpoint import (
     CHECKPOINT_FILE,
     TrainingCheckpoint,
@@ -36,7 +37,14 @@ from celflow.student.dataset import PairDataset, split_pair_ids
 from celflow.student.distributed import Process, any_process, join_process_group, wait_for_all
 from celflow.student.evaluate import EvaluationReport, evaluate_model
 from celflow.student.loader import default_loader_workers, step_batches
-from celflow.student.losses import DistillationLoss, LossWeights, PatchDiscriminator, alpha_loss, critic_loss, fooling_loss
+from celflow.student.losses import (
+    DistillationLoss,
+    LossWeights,
+    PatchDiscriminator,
+    alpha_loss,
+    critic_loss,
+    fooling_loss,
+)
 from celflow.student.training_logs import (
     LOSS_CURVES_FILE,
     SAMPLES_FILE,
@@ -67,7 +75,7 @@ class TrainConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    steps: PositiveInt = 20_000
+    steps: PositiveInt = DEFAULT_TRAIN_STEPS
     batch_size: PositiveInt = 8
     crop_size: PositiveInt = 128  # covers the small student's receptive field; 4× the steps of 256
     learning_rate: float = Field(default=2e-3, gt=0)

@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torchvision.utils import make_grid  # noqa: E402
 
-from celflow.atomic import atomic_path  # noqa: E402
+from celflow.core.atomic import atomic_path  # noqa: E402
 
 LOSS_CURVES_FILE = "loss_curves.png"
 SAMPLES_FILE = "samples.png"

@@ -157,7 +157,7 @@ class StudentUNet(nn.Module):
 
     def _check_size(self, image: torch.Tensor) -> None:
         height, width = image.shape[-2:]
-        # Under ONNX tracing the sizes are symbolic; the runtime pads instead (celflow.student.frames).
+        # Under ONNX tracing the sizes are symbolic; the runtime pads instead (celflow.core.frames).
         if not torch.jit.is_tracing() and (height % self.config.stride or width % self.config.stride):
             raise ValueError(f"image: {height}×{width} is not a multiple of stride {self.config.stride}; pad first")
 

@@ -10,7 +10,8 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="celflow-prefect-"
 
 from pathlib import Path  # noqa: E402
 
-from celflow.prefect_defaults import quiet_local_server  # noqa: E402
+from celflow.cli.prefect_defaults import quiet_local_server  # noqa: E402
+from celflow.core.image_files import SAMPLE_PHOTOS  # noqa: E402
 
 quiet_local_server()
 
@@ -18,7 +19,7 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-SAMPLES = Path(__file__).resolve().parent.parent / "celflow" / "samples"
+SAMPLES = SAMPLE_PHOTOS
 
 
 @pytest.fixture(scope="session")
@@ -50,5 +51,5 @@ def save_rgb(path: Path, rgb: np.ndarray) -> Path:
 
 @pytest.fixture(scope="session")
 def obama() -> np.ndarray:
-    """A real photo of a man with dark skin (public domain; see celflow/samples/SOURCES.md)."""
+    """A real photo of a man with dark skin (public domain; see core/samples/SOURCES.md)."""
     return cv2.cvtColor(cv2.imread(str(SAMPLES / "obama.jpg")), cv2.COLOR_BGR2RGB)

@@ -35,7 +35,7 @@ from packaging.utils import (
 )
 from packaging.version import Version
 
-from celflow.atomic import write_bytes_atomic, write_text_atomic
+from celflow.core.atomic import write_bytes_atomic, write_text_atomic
 
 MANIFEST = Path(__file__).with_name("base_photos.toml")
 REGISTRIES = ("pypi-sdist", "pypi-wheel", "npm", "debian")

@@ -12,7 +12,7 @@ Hopper and President Obama (celflow's samples) join the held-out ones, who are n
 It writes under --out: `photos/`, `pairs/`, `heldout_pairs/`, `student/` (weights, checkpoint: rerun to resume),
 `evaluation/` (`celflow evaluate`'s report and contact sheet on the held-out people) and the record
 `student/base_student.json` (data, steps, hardware, held-out figures). `--install` copies the weights, their
-config and the record to celflow/students/default/, where `celflow train` and the demo start from them.
+config and the record to core/students/default/, where `celflow train` and the demo start from them.
 """
 
 from __future__ import annotations
@@ -31,12 +31,13 @@ import cv2
 import torch
 from pydantic import BaseModel, ConfigDict
 
-from celflow.base_students import BASE_STUDENTS
-from celflow.cli_support import show_celflow_logs
-from celflow.console import RUN_LOG_FILE, log_to_file, own_terminal, quiet_prefect_console
-from celflow.prefect_defaults import quiet_local_server
+from celflow.cli.console import RUN_LOG_FILE, log_to_file, own_terminal, quiet_prefect_console
+from celflow.cli.prefect_defaults import quiet_local_server
+from celflow.cli.support import show_celflow_logs
+from celflow.core.base_students import BASE_STUDENTS
+from celflow.core.defaults import DEFAULT_CHARACTER
 
-BASE_STUDENT_DIR = BASE_STUDENTS / "default"  # in the checkout this script runs from (editable install)
+BASE_STUDENT_DIR = BASE_STUDENTS / DEFAULT_CHARACTER  # in the checkout this script runs from (editable install)
 log = logging.getLogger("celflow.base_student")
 SAMPLE_PEOPLE = {"obama.jpg": "barack_obama", "grace_hopper.jpg": "grace_hopper"}
 
@@ -74,9 +75,9 @@ def people_in(photos_json: Path, split: str) -> tuple[list[str], set[str]]:
 
 def write_training_photos(photos_dir: Path, out_dir: Path, variants: int, side: int, seed: int) -> int:
     """Each training photo and the demo clip's frames as new photos; returns the count."""
+    from celflow.core.image_files import write_image
     from celflow.generators.photo import decode_photo
     from celflow.pipelines.demo_photos import clip_frames
-    from celflow.pipelines.image_files import write_image
     from celflow.pipelines.photo_variants import photo_variants
 
     sources = {path.stem: decode_photo(path.read_bytes()) for path in sorted((photos_dir / "train").iterdir())}
@@ -110,9 +111,9 @@ def appearance_pack(out_dir: Path) -> Path:
     pixel-aligned pairs, and each character's geometry is applied to its output at run time."""
     import yaml
 
-    from celflow.character import load_character
+    from celflow.core.character import load_character
 
-    pack = load_character("default").model_dump(mode="json", exclude={"geometry"})
+    pack = load_character(DEFAULT_CHARACTER).model_dump(mode="json", exclude={"geometry"})
     path = out_dir / "character" / "character.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump({**pack, "name": "default-appearance"}, sort_keys=False))

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from celflow.diffusion_spec import DiffusionPass, DiffusionTeacher
+from celflow.core.diffusion_spec import DiffusionPass, DiffusionTeacher
 from celflow.generators.diffusion.conditioning import CONDITIONING_MAPS
 from celflow.generators.diffusion.device import detect_device
-from celflow.generators.diffusion.load import build_pipeline
+from celflow.generators.diffusion.load import build_diffusers_pipeline
 from celflow.generators.diffusion.seeded_pipeline import SeededPipeline, photo_seed
 from celflow.generators.diffusion.two_pass import compose_with_mask, diffusion_size, resize_rgb
 
@@ -38,7 +38,7 @@ def build_img2img_pipeline(spec: DiffusionTeacher):
             raise FileNotFoundError(f"controlnet.model: {source} is not a ControlNet folder ({error})") from error
     single_file = getattr(diffusers, SINGLE_FILE_PIPELINES[(spec.architecture, spec.controlnet is not None)])
     steps = spec.steps * (spec.person.strength + spec.background.strength)
-    return build_pipeline(diffusers.AutoPipelineForImage2Image, single_file, spec, choice, steps, **components)
+    return build_diffusers_pipeline(diffusers.AutoPipelineForImage2Image, single_file, spec, choice, steps, **components)
 
 
 class StableDiffusionTeacher:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from celflow.diffusion_spec import InstructPix2PixTeacher
+from celflow.core.diffusion_spec import InstructPix2PixTeacher
 from celflow.generators.diffusion.device import detect_device
-from celflow.generators.diffusion.load import build_pipeline
+from celflow.generators.diffusion.load import build_diffusers_pipeline
 from celflow.generators.diffusion.seeded_pipeline import SeededPipeline, photo_seed
 from celflow.generators.diffusion.two_pass import compose_with_mask, diffusion_size, resize_rgb
 
@@ -20,7 +20,7 @@ def build_instruct_pix2pix_pipeline(spec: InstructPix2PixTeacher):
     import diffusers
 
     pipeline_class = getattr(diffusers, PIPELINES[spec.architecture])
-    return build_pipeline(pipeline_class, pipeline_class, spec, detect_device(spec.device), spec.steps)
+    return build_diffusers_pipeline(pipeline_class, pipeline_class, spec, detect_device(spec.device), spec.steps)
 
 
 class InstructPix2PixRecolour:

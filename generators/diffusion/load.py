@@ -9,7 +9,7 @@ import json
 import logging
 from pathlib import Path
 
-from celflow.diffusion_spec import DiffusionWeights
+from celflow.core.diffusion_spec import DiffusionWeights
 from celflow.generators.diffusion.device import DeviceChoice
 from celflow.generators.diffusion.lora_check import check_lora_fits
 from celflow.generators.diffusion.speed import warn_if_slow_on_cpu
@@ -90,7 +90,7 @@ def configure_pipeline(pipe, spec: DiffusionWeights, choice: DeviceChoice):
     return pipe.to(choice.device)
 
 
-def build_pipeline(
+def build_diffusers_pipeline(
     pipeline_class,
     single_file_class,
     spec: DiffusionWeights,

@@ -15,8 +15,8 @@ import cv2
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from celflow.atomic import atomic_path, write_text_atomic
-from celflow.diffusion_spec import DiffusionWeights
+from celflow.core.atomic import atomic_path, write_text_atomic
+from celflow.core.diffusion_spec import DiffusionWeights
 from celflow.generators.diffusion.captions import ReferenceImage
 from celflow.generators.diffusion.device import DeviceChoice, detect_device
 from celflow.generators.diffusion.load import LORA_FILE, TRAINING_RECORD, load_pipeline

@@ -10,7 +10,7 @@ from functools import partial
 
 import numpy as np
 
-from celflow.diffusion_spec import DiffusionWeights
+from celflow.core.diffusion_spec import DiffusionWeights
 from celflow.generators.diffusion.batcher import MicroBatcher
 from celflow.generators.diffusion.two_pass import float_image_to_uint8, resize_rgb
 

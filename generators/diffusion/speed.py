@@ -1,4 +1,4 @@
-"""The expected time per image, measured, so a CPU run of a full-size model says what it is in for."""
+"""The expected time per image, from one timed UNet call, so a CPU run of a full-size model says what it is in for."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 import numpy as np
 
-from celflow.character import load_character
+from celflow.core.character import load_character
 from celflow.generators.background import compose_person_and_background, draw_background
 from celflow.generators.cel_shading import cel_shade
 

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from celflow.character import load_character
+from celflow.core.character import load_character
 from celflow.generators.cel_eyes import draw_cel_eyes
 from celflow.generators.cel_shading import cel_shade, ink_colour
 from celflow.generators.face_mesh import LEFT_EYE, LEFT_IRIS, RIGHT_EYE, RIGHT_IRIS, Face, FaceMeshDetector

@@ -1,7 +1,7 @@
 import cv2
 import numpy as np
 
-from celflow.character import load_character
+from celflow.core.character import load_character
 from celflow.generators.cel_shading import cel_shade, ink_lines
 
 

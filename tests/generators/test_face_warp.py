@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from celflow.character import FaceGeometry, load_character
+from celflow.core.character import FaceGeometry, load_character
 from celflow.generators.face_mesh import CHIN, LEFT_EYE, LIPS_OUTER, RIGHT_EYE, FaceMeshDetector
 from celflow.generators.face_warp import (
     WarpOutOfRange,

@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from celflow.character import FaceGeometry, QualityLimits, load_character
+from celflow.core.character import FaceGeometry, QualityLimits, load_character
 from celflow.generators.face_mesh import LEFT_EYE, RIGHT_EYE
 from celflow.generators.pair import PairMaker
 from celflow.generators.quality import (

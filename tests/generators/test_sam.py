@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from celflow.character import QualityLimits, load_character
+from celflow.core.character import QualityLimits, load_character
 from celflow.generators.face_mesh import MESH_POINTS, Face
 from celflow.generators.pair import PairMaker
 from celflow.generators.sam import (

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from skimage.color import deltaE_cie76, rgb2lab
 
-from celflow.character import SkinTone
+from celflow.core.character import SkinTone
 from celflow.generators.cel_shading import smoothed_photo
 from celflow.generators.face_mesh import CHIN, LEFT_EYE, LIPS_OUTER, RIGHT_EYE, FaceMeshDetector
 from celflow.generators.palette import hex_to_rgb

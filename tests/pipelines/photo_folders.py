@@ -7,8 +7,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from celflow.core.pair_folder import PAIR_RECORD_FILE
 from celflow.pipelines.demo_photos import augmented_variants
-from celflow.records import PAIR_RECORD_FILE
 from tests.conftest import save_rgb
 
 SIDE = 192

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
+from celflow.core.pair_folder import read_manifest
 from celflow.pipelines.demo import DemoSettings, demo_flow
 from celflow.pipelines.demo_photos import demo_clip_path
 from celflow.realtime.video import probe_video, read_frames
-from celflow.records import read_manifest
 from celflow.student.train import TrainConfig
 
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from celflow.core.pair_folder import read_manifest
 from celflow.generators.teacher import CelShadingTeacher
 from celflow.pipelines.generate import generate_flow
-from celflow.records import read_manifest
 from tests.pipelines.flow_runs import artifacts, task_runs
 from tests.pipelines.photo_folders import write_face_photos
 

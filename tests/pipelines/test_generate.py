@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from celflow.cli import app
+from celflow.core.pair_folder import INPUT_FILE, MASK_FILE, PAIR_RECORD_FILE, TARGET_FILE, read_manifest
 from celflow.pipelines.caching import CACHE_FOLDER
-from celflow.records import INPUT_FILE, MASK_FILE, PAIR_RECORD_FILE, TARGET_FILE, read_manifest
 from tests.conftest import save_rgb
 
 PAIR_FILES = {INPUT_FILE, TARGET_FILE, MASK_FILE, PAIR_RECORD_FILE}

@@ -8,10 +8,10 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from celflow.character import BUILTIN_CHARACTERS
 from celflow.cli import app
+from celflow.core.character import BUILTIN_CHARACTERS
+from celflow.core.pair_folder import MASK_FILE, read_manifest
 from celflow.generators.sam import build_sam_model
-from celflow.records import MASK_FILE, read_manifest
 from tests.pipelines.photo_folders import write_face_photos
 
 

@@ -9,9 +9,9 @@ from distributed import LocalCluster
 from typer.testing import CliRunner
 
 from celflow.cli import app
+from celflow.core.pair_folder import INPUT_FILE, MASK_FILE, TARGET_FILE, read_manifest
 from celflow.pipelines.generate import generate_flow
 from celflow.pipelines.runners import RunnerSpec, with_runner
-from celflow.records import INPUT_FILE, MASK_FILE, TARGET_FILE, read_manifest
 from tests.pipelines.photo_folders import write_face_photos
 
 

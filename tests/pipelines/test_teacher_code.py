@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shutil
 
+from celflow.core.pair_folder import read_manifest
 from celflow.pipelines import teacher_code
 from celflow.pipelines.generate import generate_flow
-from celflow.records import read_manifest
 from tests.pipelines.photo_folders import pair_stamps, teacher_calls, write_face_photos
 
 

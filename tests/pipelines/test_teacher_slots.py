@@ -6,8 +6,8 @@ import pytest
 from prefect import get_client
 from prefect.exceptions import ObjectNotFound
 
-from celflow.character import Character, load_character
-from celflow.diffusion_spec import PACK_DIR
+from celflow.core.character import Character, load_character
+from celflow.core.diffusion_spec import PACK_DIR
 from celflow.pipelines.teacher_slots import ensure_teacher_slots, gpu_count, short_batches_warning, teacher_tag
 
 

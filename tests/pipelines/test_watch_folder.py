@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from celflow.core.pair_folder import read_manifest
 from celflow.pipelines.watch_folder import STATE_FILE, watch_folder_flow
-from celflow.records import read_manifest
 from tests.pipelines.photo_folders import pair_stamps, teacher_calls, write_face_photos
 
 

@@ -8,9 +8,10 @@ import numpy as np
 import onnx
 import pytest
 
+from celflow.export.open_stylizer import open_stylizer
+from celflow.export.runtime import AlphaStylizer
 from celflow.realtime.modes import FrameRenderer
 from celflow.realtime.records import Track
-from celflow.realtime.stylizer import AlphaStylizer, load_stylizer
 
 from .conftest import TINTS, redness
 
@@ -19,8 +20,7 @@ def export_with_alpha(path: Path, alpha_value: float) -> Path:
     """A real two-output ONNX student: the red character, plus an alpha head that answers `alpha_value` everywhere."""
     import torch
 
-    from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, STRIDE_KEY
-    from celflow.realtime.stylizer import ALPHA_OUTPUT
+    from celflow.export.runtime import ALPHA_OUTPUT, INPUT_NAME, OUTPUT_NAME, STRIDE_KEY
     from celflow.student.unet import StudentConfig, StudentUNet
 
     class WithAlpha(torch.nn.Module):
@@ -47,7 +47,7 @@ def export_with_alpha(path: Path, alpha_value: float) -> Path:
 
 @pytest.mark.parametrize("alpha_value", [0.0, 1.0])
 def test_the_alpha_head_decides_where_the_person_is_pasted(alpha_value, crossing, tmp_path):
-    stylizer = load_stylizer(export_with_alpha(tmp_path / "alpha.onnx", alpha_value), threads=1)
+    stylizer = open_stylizer(export_with_alpha(tmp_path / "alpha.onnx", alpha_value), threads=1, spin=False, with_alpha=True)
     shot = crossing[0]
     track = Track(0, shot.faces[0], "red")
 
@@ -63,6 +63,6 @@ def test_the_alpha_head_decides_where_the_person_is_pasted(alpha_value, crossing
 
 
 def test_a_plain_student_is_not_taken_for_one_with_alpha(characters):
-    assert not isinstance(load_stylizer(characters["red"]), AlphaStylizer)
+    assert not isinstance(open_stylizer(characters["red"], spin=False, with_alpha=True), AlphaStylizer)
     with pytest.raises(ValueError, match="needs a person mask"):
-        FrameRenderer("per-person", {"red": load_stylizer(characters["red"])}, person_mask=None)
+        FrameRenderer("per-person", {"red": open_stylizer(characters["red"], spin=False, with_alpha=True)}, person_mask=None)

@@ -7,17 +7,17 @@ import shutil
 
 import pytest
 
-from celflow.realtime.characters import Character, CharacterAssigner, find_character, parse_characters, parse_track_map
+from celflow.realtime.characters import CastMember, CharacterAssigner, find_character, parse_characters, parse_track_map
 
 
 def test_names_come_from_name_equals_path_or_from_the_file_or_folder(characters):
     red, blue = characters["red"], characters["blue"]
 
     assert parse_characters(f"anna={red},{blue.parent}") == [
-        Character("anna", red),
-        Character(blue.parent.name, blue),
+        CastMember("anna", red),
+        CastMember(blue.parent.name, blue),
     ]
-    assert parse_characters(str(red)) == [Character("student", red)]
+    assert parse_characters(str(red)) == [CastMember("student", red)]
 
 
 def test_missing_model_and_duplicate_names_are_one_line_errors(characters, tmp_path):
@@ -36,13 +36,13 @@ def test_a_distill_output_folder_names_its_newest_student(characters, tmp_path):
         folder = shutil.copytree(characters["red"].parent, runs / "student" / fingerprint)
         os.utime(folder / "student.onnx", (1_000_000 + age, 1_000_000 + age))
 
-    assert find_character(str(runs)) == Character("anna", runs / "student" / "a1b2c3d4e5f6" / "student.onnx")
+    assert find_character(str(runs)) == CastMember("anna", runs / "student" / "a1b2c3d4e5f6" / "student.onnx")
 
 
 def test_a_folder_without_an_onnx_export_is_opened_as_a_student_folder(characters, tmp_path):
     folder = shutil.copytree(characters["red"].parent, tmp_path / "ben", ignore=shutil.ignore_patterns("*.onnx"))
 
-    assert find_character(f"b={folder}") == Character("b", folder)
+    assert find_character(f"b={folder}") == CastMember("b", folder)
 
 
 def test_round_robin_in_order_of_appearance_and_kept_for_good():
@@ -75,12 +75,12 @@ def test_track_ids_start_at_one_as_the_overlay_shows_them():
 
 
 def test_a_bare_character_name_opens_the_base_student_shipped_with_celflow(tmp_path, monkeypatch):
-    from celflow.base_students import BASE_STUDENTS
+    from celflow.core.base_students import BASE_STUDENTS
 
     monkeypatch.chdir(tmp_path)  # no folder called `default` here
 
     character = find_character("default")
 
-    assert character == Character("default", BASE_STUDENTS / "default")
+    assert character == CastMember("default", BASE_STUDENTS / "default")
     with pytest.raises(FileNotFoundError, match="no ONNX student"):
         find_character("nobody")

@@ -13,7 +13,7 @@ import av
 import numpy as np
 from av.video.reformatter import ColorRange
 
-from celflow.realtime.convert import convert_video
+from celflow.realtime.offline import convert_video
 from celflow.realtime.records import Frame, StylizedFrame
 from celflow.realtime.sinks import Mp4Sink
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from celflow.realtime.build import build_pipeline
 from celflow.realtime.capture import Capture
-from celflow.realtime.characters import Character
+from celflow.realtime.characters import CastMember
 from celflow.realtime.engine import run_loop
 from celflow.realtime.records import Frame, StylizedFrame
 from celflow.realtime.sinks import Mp4Sink
@@ -36,7 +36,7 @@ class Recorder:
 
 def test_people_keep_their_character_through_the_crossing(crossing, characters, tmp_path):
     clip = write_clip(tmp_path / "crossing.mp4", [shot.rgb for shot in crossing])
-    cast = [Character(name, path) for name, path in characters.items()]
+    cast = [CastMember(name, path) for name, path in characters.items()]
     pipeline = build_pipeline(cast, "person-only", frame_rate=20)
     recorder = Recorder()
     recording = tmp_path / "recorded.mp4"
@@ -60,7 +60,7 @@ def test_people_keep_their_character_through_the_crossing(crossing, characters, 
 
 def test_a_sink_saying_stop_ends_the_loop(crossing, characters, tmp_path):
     clip = write_clip(tmp_path / "crossing.mp4", [shot.rgb for shot in crossing[:10]])
-    pipeline = build_pipeline([Character("red", characters["red"])], "full-frame", track=False)
+    pipeline = build_pipeline([CastMember("red", characters["red"])], "full-frame", track=False)
     capture = Capture(VideoSource(str(clip)))
 
     report = run_loop(capture, pipeline, [Recorder(stop_after=3)])
@@ -71,7 +71,7 @@ def test_a_sink_saying_stop_ends_the_loop(crossing, characters, tmp_path):
 
 def test_assign_one_names_the_first_person_the_overlay_labels_one(crossing, characters):
     """`--assign 1=blue`: person #1 on the overlay is the one who wears blue."""
-    cast = [Character(name, path) for name, path in characters.items()]
+    cast = [CastMember(name, path) for name, path in characters.items()]
     pipeline = build_pipeline(cast, "person-only", explicit={1: "blue"}, frame_rate=20)
     frames = [Frame(index, index / 20, shot.rgb, time.perf_counter()) for index, shot in enumerate(crossing[:6])]
 

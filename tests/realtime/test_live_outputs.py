@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from celflow.cli import app
 from celflow.realtime.build import build_pipeline
-from celflow.realtime.characters import Character
+from celflow.realtime.characters import CastMember
 from celflow.realtime.engine import run_loop
 from celflow.realtime.live_keys import LiveKeys
 from celflow.realtime.preview import PreviewServer
@@ -37,7 +37,7 @@ def frames_of(photo: np.ndarray, count: int) -> list[Frame]:
 
 @pytest.fixture(scope="module")
 def red_then_blue(characters):
-    cast = [Character(name, path) for name, path in characters.items()]
+    cast = [CastMember(name, path) for name, path in characters.items()]
     return build_pipeline(cast, "full-frame", track=False)
 
 

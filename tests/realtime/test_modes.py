@@ -5,18 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from celflow.export.open_stylizer import open_stylizer
 from celflow.realtime.compose import edge_fade, paste_soft, stylize_crop
 from celflow.realtime.modes import FrameRenderer
 from celflow.realtime.records import Track
-from celflow.realtime.scenes import people, real_background, render
-from celflow.realtime.stylizer import load_stylizer
+from celflow.realtime.scenes import real_background, render, scene_people
 
 from .conftest import redness
 
 
 @pytest.fixture(scope="module")
 def stylizers(characters):
-    return {name: load_stylizer(path, threads=1) for name, path in characters.items()}
+    return {name: open_stylizer(path, threads=1, spin=False, with_alpha=True) for name, path in characters.items()}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def two_people(crossing):
 def overlapping(face_detector):
     """Two real people whose person crops overlap: the second stands close enough that her crop covers the
     first one's face; person 1 wears red, person 2 blue."""
-    shot = render(real_background(640, 480), people(face_detector, 2), [(200, 150), (290, 150)])
+    shot = render(real_background(640, 480), scene_people(face_detector, 2), [(200, 150), (290, 150)])
     return shot.rgb, (Track(1, shot.faces[0], "red"), Track(2, shot.faces[1], "blue"))
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from celflow.export.open_stylizer import open_stylizer
 from celflow.realtime.build import FrameByFrame
 from celflow.realtime.characters import CharacterAssigner
-from celflow.realtime.convert import convert_video
 from celflow.realtime.engine import Pipeline
 from celflow.realtime.modes import FrameRenderer
-from celflow.realtime.scenes import people, real_background, render
-from celflow.realtime.stylizer import load_stylizer
+from celflow.realtime.offline import convert_video
+from celflow.realtime.scenes import real_background, render, scene_people
 from celflow.realtime.tracking import PersonTracker
 from celflow.realtime.video import read_frames
 
@@ -38,7 +38,7 @@ class RightToLeft:
 @pytest.fixture(scope="module")
 def arrival(face_detector):
     """Someone stands on the left from the start; a second person steps in on the right at frame 4."""
-    cast = people(face_detector, 2)
+    cast = scene_people(face_detector, 2)
     background = real_background(640, 480)
     return [
         render(background, cast[:1] if index < 4 else cast, [(60, 150), (420, 150)][: 1 if index < 4 else 2])
@@ -48,7 +48,7 @@ def arrival(face_detector):
 
 def convert_person_only(clip, dst, characters, person_mask, detect):
     """A fresh pipeline, as a new `celflow convert` process builds it: red for the first person, blue for the next."""
-    stylizers = {name: load_stylizer(path, threads=1) for name, path in characters.items()}
+    stylizers = {name: open_stylizer(path, threads=1, spin=False, with_alpha=True) for name, path in characters.items()}
     renderer = FrameRenderer("person-only", stylizers, person_mask)
     pipeline = Pipeline(renderer, PersonTracker(detect, frame_rate=RATE), CharacterAssigner(list(stylizers)))
     return convert_video(clip, dst, FrameByFrame(pipeline, RATE), progress=False, segment_seconds=SEGMENT)

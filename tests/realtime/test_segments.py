@@ -15,12 +15,12 @@ import av
 import numpy as np
 import pytest
 
-from celflow.realtime.convert import convert_video
+from celflow.realtime.offline import convert_video
 from celflow.realtime.segments import save_state
 from celflow.realtime.video import read_frames
 
 from .conftest import CODEC_ERROR, FRAMES, RATE, mean_error, sliding_crops, write_clip
-from .test_convert import ONE_AAC_FRAME, audio_seconds, last_frame_seconds
+from .test_offline import ONE_AAC_FRAME, audio_seconds, last_frame_seconds
 from .test_sources import corrupt_middle_frame
 
 SEGMENT = 0.25  # seconds: the 16-frame, 0.8 s clips make four segments
@@ -72,7 +72,7 @@ def test_a_killed_conversion_resumes(tmp_path, astronaut):
     dst = tmp_path / "out.mp4"
     script = textwrap.dedent(f"""
         import time
-        from celflow.realtime.convert import convert_video
+        from celflow.realtime.offline import convert_video
         def slow_invert(rgb):
             time.sleep(0.05)
             return 255 - rgb

@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
+from celflow.export.open_stylizer import open_stylizer
 from celflow.realtime.strength import LINES_FULL_FROM, apply_strength
-from celflow.realtime.stylizer import load_stylizer
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def photo(hopper) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def student_picture(photo, characters) -> np.ndarray:
-    return load_stylizer(characters["red"])(photo)
+    return open_stylizer(characters["red"], spin=False, with_alpha=True)(photo)
 
 
 def lightness(rgb: np.ndarray) -> np.ndarray:

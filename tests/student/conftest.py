@@ -10,7 +10,15 @@ import pytest
 import torch
 from torch import nn
 
-from celflow.records import INPUT_FILE, MASK_FILE, PAIR_RECORD_FILE, TARGET_FILE, Manifest, PairRecord, write_manifest
+from celflow.core.pair_folder import (
+    INPUT_FILE,
+    MASK_FILE,
+    PAIR_RECORD_FILE,
+    TARGET_FILE,
+    Manifest,
+    PairRecord,
+    write_manifest,
+)
 from celflow.student.unet import StudentConfig, StudentUNet
 from tests.conftest import save_rgb
 
@@ -45,7 +53,7 @@ def posterize_teacher(rgb: np.ndarray) -> np.ndarray:
 def write_pair(
     pairs_dir: Path, pair_id: str, photo: np.ndarray, target: np.ndarray, mask: np.ndarray | None = None
 ) -> PairRecord:
-    """One pair folder in the celflow.records layout (without `mask`, the mask covers the whole photo)."""
+    """One pair folder in the celflow.core.pair_folder layout (without `mask`, the mask covers the whole photo)."""
     pair_dir = pairs_dir / pair_id
     save_rgb(pair_dir / INPUT_FILE, photo)
     save_rgb(pair_dir / TARGET_FILE, target)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from celflow.base_students import BASE_STUDENTS
+from celflow.core.base_students import BASE_STUDENTS
 from celflow.student.base import (
     BASE_PRESET,
     BASE_RECORD_FILE,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from celflow.records import read_manifest
+from celflow.core.frames import batch_to_rgb
+from celflow.core.pair_folder import read_manifest
 from celflow.student.dataset import PairDataset, sample_batch, split_pair_ids
-from celflow.student.frames import batch_to_rgb
 from tests.student.conftest import bright_mask
 
 

@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 import torch
 
-from celflow.records import read_manifest
+from celflow.core.pair_folder import read_manifest, read_mask, read_pair
 from celflow.student.evaluate import evaluate_model
 from celflow.student.metrics import psnr, ssim
-from celflow.student.pairs import read_mask, read_pair
 from celflow.student.unet import StudentConfig, StudentUNet
 from tests.student.conftest import randomised_student
 

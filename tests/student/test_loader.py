@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from celflow.records import read_manifest
+from celflow.core.pair_folder import read_manifest
 from celflow.student.loader import step_batches
 
 

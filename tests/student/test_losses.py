@@ -21,7 +21,7 @@ from celflow.student.losses import (
     fooling_loss,
     ink_map,
     ms_ssim_window,
-    rgb_to_lab,
+    rgb_to_lab_tensor,
     sobel_edges,
 )
 
@@ -86,7 +86,7 @@ def test_the_edge_term_is_what_sees_a_moved_line() -> None:
 def test_lab_matches_opencv(astronaut: np.ndarray) -> None:
     rgb = astronaut[::8, ::8].astype(np.float32) / 255
 
-    ours = rgb_to_lab(torch.from_numpy(rgb).permute(2, 0, 1)[None])[0].permute(1, 2, 0).numpy()
+    ours = rgb_to_lab_tensor(torch.from_numpy(rgb).permute(2, 0, 1)[None])[0].permute(1, 2, 0).numpy()
 
     np.testing.assert_allclose(ours, cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab), atol=0.5)
 

@@ -11,7 +11,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from celflow.records import read_manifest
+from celflow.core.pair_folder import read_manifest
 from celflow.student.checkpoint import CHECKPOINT_FILE, WEIGHTS_FILE, load_student, load_training_checkpoint
 from celflow.student.dataset import PairDataset, sample_batch, split_pair_ids
 from celflow.student.evaluate import evaluate_model

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from celflow.character import CharacterPackError, load_character
+from celflow.core.character import CharacterPackError, load_character
 from celflow.studio.packs import import_pack_zip, pack_zip, write_new_pack
 
 PALETTE = ["#102030", "#f0e0d0", "#c04040"]

@@ -17,7 +17,7 @@ from diffusers import (
     StableDiffusionInstructPix2PixPipeline,
 )
 
-from celflow.character import load_character
+from celflow.core.character import load_character
 from celflow.generators.diffusion.img2img_teacher import build_img2img_pipeline
 from celflow.generators.diffusion.seeded_pipeline import SeededPipeline
 from celflow.generators.teacher import build_teacher

@@ -7,8 +7,8 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from celflow.character import load_character
 from celflow.cli import app
+from celflow.core.character import load_character
 from celflow.generators.teacher import build_teacher
 from tests.generators.diffusion.conftest import write_pack
 

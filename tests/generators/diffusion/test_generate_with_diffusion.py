@@ -9,7 +9,7 @@ import yaml
 from typer.testing import CliRunner
 
 from celflow.cli import app
-from celflow.records import TARGET_FILE
+from celflow.core.pair_folder import TARGET_FILE
 from tests.conftest import save_rgb
 from tests.generators.diffusion.conftest import write_pack
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from celflow.character import CharacterPackError, load_character
+from celflow.core.character import CharacterPackError, load_character
 from tests.generators.diffusion.conftest import write_pack
 
 

@@ -8,13 +8,12 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from diffusers import StableDiffusionImg2ImgPipeline, StableDiffusionInstructPix2PixPipeline
 from safetensors.torch import save_file
 
-from diffusers import StableDiffusionImg2ImgPipeline, StableDiffusionInstructPix2PixPipeline
-
-from celflow.character import load_character
-from celflow.generators.diffusion.lora_check import LoraMismatchError
+from celflow.core.character import load_character
 from celflow.generators.diffusion.load import BaseModelMissing
+from celflow.generators.diffusion.lora_check import LoraMismatchError
 from celflow.generators.diffusion.speed import warn_if_slow_on_cpu
 from celflow.generators.teacher import build_teacher
 from tests.generators.diffusion.conftest import write_pack

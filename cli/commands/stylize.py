@@ -1,0 +1,82 @@
+"""`celflow stylize`: photos → webtoon PNGs with an exported student, no Prefect server (stills start at once)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from celflow.cli.support import BackendOption, StrengthOption, fail, show_celflow_logs, user_errors
+from celflow.core.defaults import AUTO_BACKEND
+
+EXAMPLES = """Examples:
+
+  celflow stylize portrait.jpg -o webtoon/ --model celflow-demo/student.onnx
+
+  celflow stylize holiday/ 'extra/*.png' -o webtoon/ --character runs/anna --strength 0.6
+
+  celflow stylize group.jpg -o webtoon/ --model student.onnx --mode person-only --max-side 1600
+
+A folder's photos keep their sub-folders inside OUT; every result is a PNG named after its photo. A photo that
+cannot be read is skipped with a line naming it; the exit code is 1 only when nothing was converted."""
+
+
+def stylize(
+    inputs: Annotated[list[str], typer.Argument(help="Photos, folders (searched recursively) or patterns, e.g. 'trip/*.jpg'.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the webtoon PNGs; nothing is written outside it.")],
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", "-m", help="An ONNX student (`celflow export`) or a student folder (`celflow train`)."),
+    ] = None,
+    character: Annotated[
+        str | None,
+        typer.Option(
+            "--character",
+            "-c",
+            help="A character's student: a `celflow distill` or `celflow demo` output folder, or NAME=PATH.",
+        ),
+    ] = None,
+    strength: StrengthOption = 1.0,
+    mode: Annotated[
+        str,
+        typer.Option(
+            help="full-frame; person-only: the people found by their faces, over the real background; per-person: "
+            "with one character, the same as full-frame."
+        ),
+    ] = "full-frame",
+    max_side: Annotated[int | None, typer.Option(help="Shrink photos so their long side is at most this first.")] = None,
+    backend: BackendOption = AUTO_BACKEND,
+) -> None:
+    """Turn photos into webtoon images with a trained student: with or without faces, any common format."""
+    show_celflow_logs()
+    from celflow.pipelines.stills import plan_stills, stylize_stills
+    from celflow.realtime.sources import IMAGE_SUFFIXES
+    from celflow.realtime.still import open_photo_stylizer
+
+    try:
+        if (model is None) == (character is None):
+            raise ValueError("give either --model or --character")
+        if out.exists() and not out.is_dir():
+            raise ValueError(f"--out {out}: is a file, not a folder")
+        if max_side is not None and max_side < 1:
+            raise ValueError(f"--max-side {max_side}: must be a positive number of pixels")
+        plan = plan_stills(inputs, out)
+        if not plan.photos:
+            suffixes = ", ".join(sorted(IMAGE_SUFFIXES))
+            raise FileNotFoundError(f"{' '.join(inputs)}: no photos ({suffixes}) found outside the output folder")
+        stylizer = open_photo_stylizer(model if model is not None else character, strength, mode, backend)
+    except user_errors() as error:
+        fail(error)
+    try:
+        report = stylize_stills(plan, out, stylizer, max_side)
+    except (OSError, ValueError) as error:  # the output folder cannot be written
+        fail(error)
+    finally:
+        stylizer.close()
+    skipped = f" ({len(report.skipped)} skipped)" if report.skipped else ""
+    if not report.converted:
+        fail(ValueError(f"nothing converted: every photo was skipped{skipped}"))
+    images = "image" if len(report.converted) == 1 else "images"
+    typer.echo(f"wrote {len(report.converted)} webtoon {images} to {out}{skipped}")
+

@@ -1,0 +1,69 @@
+"""What every `celflow` command shares: one-line user errors and the common options."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+CharacterOption = Annotated[
+    str, typer.Option("--character", "-c", help="Character pack folder, its character.yaml, or a built-in name.")
+]
+STRENGTH_HELP = (
+    "Style strength from 0 (the photo) to 1 (the student's picture); in between, a lighter stylisation that keeps "
+    "the ink lines."
+)
+StrengthOption = Annotated[float, typer.Option(help=STRENGTH_HELP)]
+BackendOption = Annotated[
+    str,
+    typer.Option(help="Runtime: auto (the fastest present, logged with why), cpu, cuda-ep, tensorrt-ep, tensorrt."),
+]
+
+
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a line is logged (a test runner swaps it between commands)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _ignored) -> None:
+        pass
+
+
+def show_celflow_logs() -> None:
+    """celflow's own INFO lines (e.g. which backend `auto` chose) on stderr; other libraries stay quiet."""
+    logger = logging.getLogger("celflow")
+    if not any(isinstance(handler, _CurrentStderr) for handler in logger.handlers):
+        handler = _CurrentStderr()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def fail(error: Exception) -> NoReturn:
+    """Print `celflow: error: …` on one line and exit 1: the user's input is wrong, not the program.
+
+    Multi-line messages (pydantic lists each bad field on its own lines) are joined with "; ".
+    """
+    message = "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
+    typer.echo(f"celflow: error: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """Errors that mean 'your input is wrong': shown as one line, never as a traceback."""
+    from celflow.core.character import CharacterPackError
+    from celflow.core.image_files import PhotoFolderError
+    from celflow.realtime.video import VideoError
+
+    return (CharacterPackError, PhotoFolderError, VideoError, FileNotFoundError, ValueError)
+
+
+def require_file(path: Path, what: str) -> None:
+    if not path.is_file():
+        fail(FileNotFoundError(f"{path}: {what} not found"))

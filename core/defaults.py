@@ -1,0 +1,16 @@
+"""Default values shared by several floors, each defined once: the stages, the flows, the CLI and the studio
+all read them from here."""
+
+from __future__ import annotations
+
+# The ONNX file a student folder is exported to, and where commands look for it inside a folder.
+STUDENT_ONNX_FILE = "student.onnx"
+
+# The built-in character pack (core/characters/default), used when no character is named.
+DEFAULT_CHARACTER = "default"
+
+# Runtime backend choice meaning "the fastest one this machine has" (export.backends decides and logs why).
+AUTO_BACKEND = "auto"
+
+# Optimisation steps of one training run when none are asked for; the learning-rate schedule spans them.
+DEFAULT_TRAIN_STEPS = 3000
