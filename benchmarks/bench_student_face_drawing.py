@@ -6,7 +6,7 @@ side in one run: how much of the gap to the teacher is those landmark-placed mar
 run time would cost.
 
 Run: .venv/bin/python benchmarks/bench_student_face_drawing.py MODEL_DIR HELDOUT_PAIRS [--character PACK]
-e.g. the base student and its held-out pairs: celflow/students/default data/base_student/heldout_pairs
+e.g. the base student and its held-out pairs: core/students/default data/base_student/heldout_pairs
 --character data/base_student/character/character.yaml
 """
 
