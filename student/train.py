@@ -157,7 +157,7 @@ def train_student(
     device, on_gpu = process.device, process.device.type == "cuda"
 
     torch.manual_seed(config.seed)
-    # channels_last: measured 1.8× faster training steps on CPU than the default layout (and it suits tensor cores).
+    # channels_last: faster training steps on CPU than the default layout (and it suits tensor cores).
     model = StudentUNet(config.student).to(device, memory_format=torch.channels_last)
     critic = PatchDiscriminator().to(device) if config.loss.adversarial > 0 else None
     loss_terms = DistillationLoss(config.loss, config.vgg_weights).to(device)

@@ -47,14 +47,13 @@ class StudentConfig(BaseModel):
         return self.unshuffle * 2 ** (len(self.widths) - 1)
 
 
-# The family (benchmarks/bench_student.py, bench_student_quality.py, bench_export.py). `small` is the shipped
-# real-time student: the stem's 2× fold cut its ONNX Runtime time at 640×480 to 0.35× of the same U-Net at
-# full resolution, and in ten CPU minutes it learns the teacher better than `dense` (held-out SSIM 0.78 with
-# its gated head vs 0.73). `dense` is the one to quantize for CPUs: its convolutions have enough multiply-adds
-# per byte moved for INT8 to run 1.72× faster than its FP32 at 640×480, where separable blocks are memory-bound
-# and INT8 made `small` slower (0.72×); it keeps the residual head, whose output needs no full-resolution float
-# operations between the quantized convolutions. Separable widths stay multiples of 16: (24, 48, 96, 192) ran
-# twice as slow.
+# The family (benchmarks/bench_student.py, bench_student_quality.py, bench_export.py; figures in the README).
+# `small` is the shipped real-time student: the stem's 2× fold runs the U-Net at a quarter of the pixels, and in
+# ten CPU minutes it learns the teacher better than `dense`. `dense` is the one to quantize for CPUs: its
+# convolutions have enough multiply-adds per byte moved for INT8 to run faster than its FP32, where separable
+# blocks are memory-bound and INT8 makes `small` slower; it keeps the residual head, whose output needs no
+# full-resolution float operations between the quantized convolutions. Separable widths stay multiples of 16:
+# other widths ran much slower in ONNX Runtime.
 PRESETS: dict[str, StudentConfig] = {
     "tiny": StudentConfig(widths=(16, 32, 64, 128), unshuffle=4, head="gated"),
     "small": StudentConfig(widths=(16, 32, 64, 128), unshuffle=2, head="gated"),
