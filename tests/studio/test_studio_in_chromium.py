@@ -68,7 +68,7 @@ def page():
                 args=["--no-sandbox", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
             )
         except playwright.Error as error:
-            pytest.skip(f"Chromium does not start here: {error.message.splitlines()[0]}")
+            pytest.skip(reason=f"Chromium does not start here: {error.message.splitlines()[0]}")
         context = browser.new_context(accept_downloads=True)
         yield context.new_page()
         browser.close()
