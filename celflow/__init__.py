@@ -19,14 +19,19 @@ __version__ = "0.1.0"
 
 
 def load(
-    model_or_character: str | Path, strength: float = 1.0, mode: str = "full-frame", backend: str = AUTO_BACKEND
+    model_or_character: str | Path,
+    strength: float = 1.0,
+    mode: str = "full-frame",
+    backend: str = AUTO_BACKEND,
+    line_art: bool = True,
 ) -> PhotoStylizer:
     """A trained student as one object: `stylizer(rgb)` takes an H×W×3 uint8 RGB array and returns its webtoon.
 
     `model_or_character` is what `celflow stylize --model` or `--character` takes (an ONNX file, a student
     folder, a `celflow distill` or `celflow demo` output folder, or NAME=PATH). `strength` (0: the photo, 1: the
-    student's picture) may be changed on the object between calls; `mode` is full-frame or person-only.
+    student's picture) may be changed on the object between calls; `mode` is full-frame or person-only;
+    `line_art` draws the teacher's eyes, face strokes and outline over the picture (False: the student alone).
     """
     from celflow.realtime.still import open_photo_stylizer
 
-    return open_photo_stylizer(model_or_character, strength, mode, backend)
+    return open_photo_stylizer(model_or_character, strength, mode, backend, line_art)

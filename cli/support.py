@@ -17,6 +17,14 @@ STRENGTH_HELP = (
     "the ink lines."
 )
 StrengthOption = Annotated[float, typer.Option(help=STRENGTH_HELP)]
+LineArtOption = Annotated[
+    bool,
+    typer.Option(
+        help="Draw the teacher's webtoon eyes, face strokes and the people's outline over the student's picture, "
+        "from a face mesh and a person mask of each frame (when the student was trained on a teacher that draws "
+        "them); --no-line-art shows the student's picture alone."
+    ),
+]
 BackendOption = Annotated[
     str,
     typer.Option(help="Runtime: auto (the fastest present, logged with why), cpu, cuda-ep, tensorrt-ep, tensorrt."),

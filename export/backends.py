@@ -12,11 +12,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import onnx
 import onnxruntime as ort
 
 from celflow.core.defaults import AUTO_BACKEND
-from celflow.export.tensorrt_ops import TensorRTUnsupportedError, check_tensorrt_buildable
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +58,11 @@ def availability(backend: Backend, onnx_path: Path | None = None) -> Availabilit
     """Whether `backend` can run here, and run `onnx_path` when given: TensorRT is never offered a graph it
     cannot build (the CPU INT8 variant's uint8 zero points), which it would reject or run in pieces."""
     if backend in TENSORRT_BACKENDS and onnx_path is not None:
+        # imported here only: onnx costs a second to import, and `convert` or `live` on a CPU never needs it
+        import onnx
+
+        from celflow.export.tensorrt_ops import TensorRTUnsupportedError, check_tensorrt_buildable
+
         try:
             check_tensorrt_buildable(onnx.load(str(onnx_path), load_external_data=False), Path(onnx_path).name)
         except TensorRTUnsupportedError as error:

@@ -10,6 +10,7 @@ import torch
 from pydantic import BaseModel, ConfigDict
 
 from celflow.core.atomic import atomic_path
+from celflow.core.line_art import LINE_ART_METADATA_KEY, read_line_art
 from celflow.export.quantize import VariantReport
 from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, STRIDE_KEY, open_session
 from celflow.export.tensorrt_ops import check_tensorrt_buildable
@@ -85,7 +86,11 @@ def export_onnx(
             dynamic_axes=None if fixed_shape else {name: DYNAMIC_AXES for name in [INPUT_NAME, *output_names]},
         )
         proto = onnx.load(str(tmp))
-        onnx.helper.set_model_props(proto, {STRIDE_KEY: str(config.stride)})
+        props = {STRIDE_KEY: str(config.stride)}
+        line_art = read_line_art(model_dir)
+        if line_art is not None:  # the face line art the run time draws over this student's picture
+            props[LINE_ART_METADATA_KEY] = line_art.model_dump_json()
+        onnx.helper.set_model_props(proto, props)
         onnx.checker.check_model(proto)
         check_tensorrt_buildable(proto, str(onnx_path))
         onnx.save(proto, str(tmp))

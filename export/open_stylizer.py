@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from celflow.core.defaults import AUTO_BACKEND
+from celflow.core.line_art import LINE_ART_METADATA_KEY, LineArt, parse_line_art, read_line_art
 from celflow.export.backends import Backend, choose_backend
 from celflow.export.stylizer import Stylizer
 
@@ -52,3 +53,16 @@ def open_stylizer(
     if with_alpha and any(output.name == ALPHA_OUTPUT for output in stylizer.session.get_outputs()):
         return AlphaStylizer(stylizer)
     return stylizer
+
+
+def read_student_line_art(model: Path) -> LineArt | None:
+    """The face line art a student carries (see core/line_art.py): from a student folder's file or an ONNX
+    file's metadata; None for a student made without it."""
+    model = Path(model)
+    if model.is_dir():
+        return read_line_art(model)
+    import onnxruntime as ort  # its session reads the metadata without importing onnx, which costs a second
+
+    metadata = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"]).get_modelmeta().custom_metadata_map
+    text = metadata.get(LINE_ART_METADATA_KEY)
+    return parse_line_art(text, f"{model}: metadata {LINE_ART_METADATA_KEY}") if text else None

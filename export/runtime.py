@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 
 import numpy as np
-import onnx
 import onnxruntime as ort
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, InvalidGraph, InvalidProtobuf
 
@@ -14,7 +13,6 @@ from celflow.core.frames import batch_to_rgb, check_rgb, pad_to_stride, rgb_to_b
 from celflow.export.backends import ORT_PROVIDERS, Backend
 from celflow.export.shape_profile import DEFAULT_PROFILE, Shape, ShapeProfile, fixed_profile
 from celflow.export.stylizer import Stylizer
-from celflow.export.tensorrt_ops import QDQ_OPS
 from celflow.student.cpu import available_cores
 
 log = logging.getLogger(__name__)
@@ -57,6 +55,8 @@ def engine_cache_dir(onnx_path: Path) -> Path:
 
 def fixed_input_shape(onnx_path: Path) -> Shape | None:
     """The N×3×H×W input a `--fixed-shape` export froze, or None when batch, height and width are dynamic."""
+    import onnx  # imported where a graph is read: onnx costs a second to import, which the CPU run time never needs
+
     graph = onnx.load(str(onnx_path), load_external_data=False).graph
     [image] = [value for value in graph.input if value.name == INPUT_NAME]
     dims = image.type.tensor_type.shape.dim
@@ -71,6 +71,10 @@ def engine_profile(onnx_path: Path) -> ShapeProfile:
 
 
 def has_quantize_nodes(onnx_path: Path) -> bool:
+    import onnx
+
+    from celflow.export.tensorrt_ops import QDQ_OPS
+
     return any(node.op_type in QDQ_OPS for node in onnx.load(str(onnx_path), load_external_data=False).graph.node)
 
 

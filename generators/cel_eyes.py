@@ -86,7 +86,7 @@ def draw_cel_eyes(
     """Every open eye of every face drawn webtoon-style onto the teacher's H×W×3 uint8 output; pixels away
     from the eyes are returned unchanged. `line_weight` is in pixels at 512 px, like the teacher's ink."""
     line_px = max(1.0, line_weight * max(photo.shape[:2]) / 512)
-    out = stylised.astype(np.float32)
+    out = stylised.copy()
     ink = np.asarray(ink_rgb, np.float32)
     height, width = photo.shape[:2]
     for face in faces:
@@ -103,7 +103,13 @@ def draw_cel_eyes(
             if x1 <= x0 or y1 <= y0:
                 continue
             corner = np.array([x0, y0], np.float32)
-            out[y0:y1, x0:x1] = draw_eye(
-                out[y0:y1, x0:x1], photo[y0:y1, x0:x1], opening - corner, face.points[list(iris)] - corner, ink, line_px
+            eye = draw_eye(
+                out[y0:y1, x0:x1].astype(np.float32),
+                photo[y0:y1, x0:x1],
+                opening - corner,
+                face.points[list(iris)] - corner,
+                ink,
+                line_px,
             )
-    return np.clip(np.round(out), 0, 255).astype(np.uint8)
+            out[y0:y1, x0:x1] = np.clip(np.round(eye), 0, 255).astype(np.uint8)
+    return out

@@ -52,11 +52,25 @@ def draw_face_lines(
     `line_weight` is the widest stroke in pixels at 512 px, as for the teacher's other lines.
     """
     line_px = max(1.0, line_weight * max(stylised.shape[:2]) / 512)
-    out = stylised.astype(np.float32)
-    shape = stylised.shape[:2]
+    out = stylised.copy()
+    height, width = stylised.shape[:2]
     for face in faces:
-        lines = stroke_coverage(shape, ink_strokes(face, line_px))[..., None] * darkness
-        nose = stroke_coverage(shape, [nose_stroke(face, line_px)])[..., None] * darkness * NOSE_INK
-        out = out * (1 - lines) + ink * lines
-        out = out * (1 - nose) + ink * nose
-    return np.clip(np.round(out), 0, 255).astype(np.uint8)
+        strokes, nose = ink_strokes(face, line_px), [nose_stroke(face, line_px)]
+        # drawn in the strokes' own box: the run time draws these on every frame, where whole-frame canvases
+        # cost more than the strokes themselves
+        points = np.concatenate([curve for curve, _ in strokes + nose])
+        reach = int(np.ceil(line_px)) + 2
+        x0, y0 = np.maximum(np.floor(points.min(0)).astype(int) - reach, 0)
+        x1, y1 = np.minimum(np.ceil(points.max(0)).astype(int) + reach + 1, (width, height))
+        if x1 <= x0 or y1 <= y0:
+            continue
+        corner = np.array([x0, y0], np.float64)
+        shape = (y1 - y0, x1 - x0)
+        lines = stroke_coverage(shape, [(c - corner, w) for c, w in strokes]) * darkness
+        nose_ink = stroke_coverage(shape, [(c - corner, w) for c, w in nose]) * darkness * NOSE_INK
+        alpha = 1 - (1 - lines) * (1 - nose_ink)  # the nose stroke over the others, both in the same ink
+        inked = alpha > 0
+        region = out[y0:y1, x0:x1]
+        cover = alpha[inked][:, None]
+        region[inked] = np.clip(np.round(region[inked] * (1 - cover) + ink * cover), 0, 255).astype(np.uint8)
+    return out

@@ -58,15 +58,19 @@ class Face:
 
 
 class FaceMeshDetector:
-    """Holds one mediapipe face-mesh graph; not thread-safe, so give each worker thread its own."""
+    """Holds one mediapipe face-mesh graph; not thread-safe, so give each worker thread its own.
 
-    def __init__(self, max_faces: int = 4, min_confidence: float = 0.5) -> None:
+    `video`: the frames are consecutive frames of one video; faces found in one are followed into the next by
+    the mesh alone, and the face detector runs only when a face is lost.
+    """
+
+    def __init__(self, max_faces: int = 4, min_confidence: float = 0.5, video: bool = False) -> None:
         from celflow.generators.mediapipe_import import import_mediapipe
 
         mp = import_mediapipe()
 
         self._mesh = mp.solutions.face_mesh.FaceMesh(
-            static_image_mode=True,
+            static_image_mode=not video,
             max_num_faces=max_faces,
             refine_landmarks=True,
             min_detection_confidence=min_confidence,

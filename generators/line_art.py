@@ -1,20 +1,39 @@
-"""The procedural teacher's face line art on top of its flat colours, drawn from the face mesh."""
+"""The procedural teacher's face line art on top of its flat colours, drawn from the face mesh; the run time
+draws the same over the student's picture (see core/line_art.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from celflow.core.character import ProceduralTeacher
+from celflow.core.character import Character
+from celflow.core.line_art import LineArt
 from celflow.generators.cel_eyes import draw_cel_eyes
 from celflow.generators.cel_shading import ink_colour
 from celflow.generators.face_lines import draw_face_lines
 from celflow.generators.face_mesh import Face
 
 
-def draw_line_art(stylised: np.ndarray, photo: np.ndarray, faces: list[Face], style: ProceduralTeacher) -> np.ndarray:
-    """Nose, mouth and jaw strokes and drawn eyes onto the H×W×3 uint8 output."""
-    ink = ink_colour(style)
-    out = draw_face_lines(stylised, faces, ink, style.line_weight, style.line_darkness)
-    if style.draw_eyes:
-        out = draw_cel_eyes(out, photo, faces, ink, style.line_weight)
+def line_art_of(character: Character) -> LineArt | None:
+    """What the character's teacher draws from the face mesh; None for a teacher that draws no line art."""
+    style = character.teacher
+    if style.kind != "procedural":
+        return None
+    ink = tuple(int(round(float(c))) for c in ink_colour(style))
+    return LineArt(
+        ink=ink,
+        line_weight=style.line_weight,
+        line_darkness=style.line_darkness,
+        draw_eyes=style.draw_eyes,
+        outline=True,
+        geometry=character.geometry,
+    )
+
+
+def draw_line_art(stylised: np.ndarray, photo: np.ndarray, faces: list[Face], lines: LineArt) -> np.ndarray:
+    """Nose, mouth and jaw strokes and drawn eyes onto the H×W×3 uint8 output, where `faces` say they are (the
+    face geometry is the caller's to apply: the teacher warps its lines afterwards with the whole picture)."""
+    ink = np.asarray(lines.ink, np.float32)
+    out = draw_face_lines(stylised, faces, ink, lines.line_weight, lines.line_darkness)
+    if lines.draw_eyes:
+        out = draw_cel_eyes(out, photo, faces, ink, lines.line_weight)
     return out

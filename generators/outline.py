@@ -45,5 +45,9 @@ def draw_silhouette(
 ) -> np.ndarray:
     """The person's outline inked onto an H×W×3 uint8 image; `line_weight` in pixels at 512 px."""
     line_px = max(1.0, line_weight * max(person_mask.shape) / 512)
-    alpha = silhouette_lines(person_mask, line_px)[..., None] * darkness
-    return np.clip(np.round(stylised * (1 - alpha) + ink * alpha), 0, 255).astype(np.uint8)
+    alpha = silhouette_lines(person_mask, line_px) * darkness
+    inked = alpha > 0  # blended where the line is only: the run time draws this on every frame
+    out = stylised.copy()
+    cover = alpha[inked][:, None]
+    out[inked] = np.clip(np.round(stylised[inked] * (1 - cover) + ink * cover), 0, 255).astype(np.uint8)
+    return out

@@ -23,7 +23,7 @@ from celflow.generators.face_finder import FaceFinder, FacesInPhoto
 from celflow.generators.face_mesh import Face
 from celflow.generators.face_warp import WarpOutOfRange, warp_face_to_character
 from celflow.generators.light_correction import correct_light
-from celflow.generators.line_art import draw_line_art
+from celflow.generators.line_art import draw_line_art, line_art_of
 from celflow.generators.outline import draw_silhouette
 from celflow.generators.person_mask import PersonSegmenter
 from celflow.generators.quality import (
@@ -165,7 +165,7 @@ class PairMaker:
                     )
         if procedural:
             with _stage(timings, "line art"):
-                stylised = draw_line_art(stylised, lit, faces, style)
+                stylised = draw_line_art(stylised, lit, faces, line_art_of(character))
         if character.background:
             with _stage(timings, "background"):
                 behind = photo if character.background.keep_photo else lit  # a kept background stays as shot

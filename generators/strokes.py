@@ -1,8 +1,9 @@
 """Pen strokes: smooth, anti-aliased curves through a few points, whose width swells and tapers like ink.
 
-A stroke is a chain of overlapping anti-aliased discs along a spline through the points, drawn at 1/8 px, so
-its width can change continuously along it (cv2.polylines only draws one integer width). Written by hand:
-OpenCV, skimage and PIL draw constant-width lines only.
+A stroke is one anti-aliased polygon around a spline through the points, the curve offset by half the local
+width on either side and drawn at 1/8 px, with round ends, so its width can change continuously along it
+(cv2.polylines only draws one integer width). Written by hand: OpenCV, skimage and PIL draw constant-width lines
+only. One polygon rather than a chain of discs along the curve: the run time draws these on every frame.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import numpy as np
 from scipy.interpolate import splev, splprep
 
 SUBPIXEL_BITS = 3
+# each side of a stroke reaches this far past its nominal half width: an anti-aliased edge pixel is only partly
+# inked, so without it a stroke a pixel or two wide reads lighter and thinner than the width it was given
+EDGE_PX = 0.3
 SAMPLES_PER_PX = 2.0
 TAPER_SHARE = 0.35  # of a stroke's length over which it swells from its tip to its full width
 
@@ -44,12 +48,20 @@ def taper(count: int, start: float, end: float) -> np.ndarray:
 
 
 def draw_stroke(canvas: np.ndarray, curve: np.ndarray, widths: np.ndarray) -> None:
-    """Draw discs of diameter `widths[i]` at `curve[i]` onto an H×W uint8 coverage canvas (255 = ink), in place."""
+    """Draw a stroke `widths[i]` wide at `curve[i]` onto an H×W uint8 coverage canvas (255 = ink), in place."""
     scale = 1 << SUBPIXEL_BITS
-    for (x, y), width in zip(curve, widths):
-        radius = max(width / 2, 0.3)
-        centre = (int(round(x * scale)), int(round(y * scale)))
-        cv2.circle(canvas, centre, int(round(radius * scale)), 255, -1, cv2.LINE_AA, SUBPIXEL_BITS)
+    curve = np.asarray(curve, np.float64)
+    half = np.maximum(np.asarray(widths, np.float64) / 2 + EDGE_PX, 0.3)
+    for end in (0, -1) if len(curve) else ():  # round ends
+        centre = np.rint(curve[end] * scale).astype(int).tolist()
+        cv2.circle(canvas, centre, int(np.rint(half[end] * scale)), 255, -1, cv2.LINE_AA, SUBPIXEL_BITS)
+    if len(curve) < 2:
+        return
+    tangent = np.gradient(curve, axis=0)
+    tangent /= np.maximum(np.linalg.norm(tangent, axis=1, keepdims=True), 1e-9)
+    offset = np.stack([-tangent[:, 1], tangent[:, 0]], axis=1) * half[:, None]
+    outline = np.vstack([curve + offset, (curve - offset)[::-1]])
+    cv2.fillPoly(canvas, [np.rint(outline * scale).astype(np.int32)], 255, cv2.LINE_AA, SUBPIXEL_BITS)
 
 
 def stroke_coverage(shape: tuple[int, int], strokes: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:

@@ -37,6 +37,7 @@ from celflow.core.pair_folder import (
     write_manifest,
     write_pair,
 )
+from celflow.generators.line_art import line_art_of
 from celflow.generators.pair import PairMaker, PairRejected
 from celflow.generators.photo import PhotoError, decode_photo
 from celflow.generators.quality import TEACHER_FAILED
@@ -191,7 +192,12 @@ def assemble_manifest(
             if record.source not in redone and same_teacher:
                 pairs.setdefault(record.pair_id, record)
         rejected += [r for r in earlier.rejected if r.source not in redone]
-    return Manifest(character=character.name, pairs=sorted(pairs.values(), key=lambda r: r.pair_id), rejected=rejected)
+    return Manifest(
+        character=character.name,
+        pairs=sorted(pairs.values(), key=lambda r: r.pair_id),
+        rejected=rejected,
+        line_art=line_art_of(character),
+    )
 
 
 @flow(name="generate", task_runner=ThreadPoolTaskRunner(max_workers=DEFAULT_WORKERS))

@@ -1,4 +1,8 @@
-"""How the exported student compares with its teacher on held-out photos: quality, speed, and a contact sheet."""
+"""How the exported student compares with its teacher on held-out photos: quality, speed, and a contact sheet.
+
+The student is scored as `celflow stylize` runs it: the network, then the line art drawn from a face mesh and
+a person mask (see core/line_art.py); the network alone is scored beside it, so the two parts can be told apart.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,11 @@ from statistics import median
 import numpy as np
 
 from celflow.core.character import Character
-from celflow.core.pair_folder import read_manifest, read_pair
+from celflow.core.pair_folder import read_manifest
 from celflow.export.runtime import OnnxStylizer
 from celflow.generators.pair import PairMaker
+from celflow.pipelines.look_report import LOOK_SAMPLE, LookSummary, pair_images, summarise_look
+from celflow.realtime.still import open_photo_stylizer
 from celflow.student.metrics import edge_f1, psnr, ssim
 
 
@@ -22,10 +28,14 @@ class HeldoutComparison:
     ssim: float
     psnr: float
     teacher_ms: float
-    student_ms: float
+    student_ms: float  # the whole student step: network and line art
     rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
     line_f1: float
     closer_to_teacher: int  # photos whose student output is more like the teacher's drawing than like the photo
+    network_ssim: float  # the network alone, without the line art
+    network_line_f1: float
+    look_teacher: LookSummary | None
+    look_student: LookSummary | None
 
     @property
     def speedup(self) -> float:
@@ -43,12 +53,13 @@ def compare_with_teacher(pairs_dir: Path, onnx_path: Path, character: Character)
     pair_dirs = read_manifest(pairs_dir).pair_dirs(pairs_dir)
     if not pair_dirs:
         raise ValueError(f"{pairs_dir}: no held-out pairs to compare on")
-    student = OnnxStylizer(onnx_path)
+    student = open_photo_stylizer(Path(onnx_path))
+    network = OnnxStylizer(onnx_path)
     teacher = PairMaker(character)
-    scores, teacher_ms, student_ms, rows, line_f1, closer = [], [], [], [], [], 0
+    scores, teacher_ms, student_ms, rows, line_f1, closer, alone, masks = [], [], [], [], [], 0, [], []
     try:
         for pair_dir in pair_dirs:
-            photo, target = read_pair(pair_dir)
+            photo, target, mask = pair_images(pair_dir)
             student(photo)  # warm-up: the first call pays for memory planning
             stylised, ms = _timed(student, photo)
             _, ms_teacher = _timed(teacher, photo)
@@ -57,9 +68,14 @@ def compare_with_teacher(pairs_dir: Path, onnx_path: Path, character: Character)
             scores.append((ssim(stylised, target), psnr(stylised, target)))
             line_f1.append(edge_f1(stylised, target))
             closer += ssim(stylised, target) > ssim(stylised, photo)
+            drawn_by_network = network(photo)
+            alone.append((ssim(drawn_by_network, target), edge_f1(drawn_by_network, target)))
             rows.append((photo, target, stylised))
+            masks.append(mask)
     finally:
         teacher.close()
+        student.close()
+    looked_at = list(zip(rows, masks))[:LOOK_SAMPLE]
     return HeldoutComparison(
         pairs=len(pair_dirs),
         ssim=float(np.mean([s for s, _ in scores])),
@@ -69,4 +85,8 @@ def compare_with_teacher(pairs_dir: Path, onnx_path: Path, character: Character)
         rows=rows,
         line_f1=float(np.mean(line_f1)),
         closer_to_teacher=closer,
+        network_ssim=float(np.mean([s for s, _ in alone])),
+        network_line_f1=float(np.mean([f for _, f in alone])),
+        look_teacher=summarise_look(((p, t, m) for (p, t, _), m in looked_at), character.geometry),
+        look_student=summarise_look(((p, s, m) for (p, _, s), m in looked_at), character.geometry),
     )

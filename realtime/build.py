@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
 
 from celflow.core.defaults import AUTO_BACKEND
 from celflow.realtime.characters import Assignment, CastMember, CharacterAssigner
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.engine import Pipeline
 from celflow.realtime.modes import Mode, open_renderer
+from celflow.realtime.offline import SEGMENT_SECONDS, ConvertReport, convert_video
 from celflow.realtime.records import Frame
 from celflow.realtime.smoothing import TemporalSmoother
 from celflow.realtime.tracking import PersonTracker
+from celflow.realtime.video import probe_video
 
 
 def build_pipeline(
@@ -29,9 +33,11 @@ def build_pipeline(
     frame_max_side: int | None = None,
     backend: str = AUTO_BACKEND,
     strength: float = 1.0,
+    line_art: bool = True,
 ) -> Pipeline:
-    """One stylizer per character, a tracker when people matter (any mode but full-frame, or `track`)."""
-    renderer = open_renderer(characters, mode, max_side, frame_max_side, backend)
+    """One stylizer per character, a tracker when people matter (any mode but full-frame, or `track`), the face
+    mesh and a person segmenter when `line_art` and a student carries line art."""
+    renderer = open_renderer(characters, mode, max_side, frame_max_side, backend, line_art=line_art, video=True)
     tracker = None
     if track or mode != "full-frame":
         tracker = PersonTracker(FaceDetector(), detect_every=detect_every, frame_rate=frame_rate)
@@ -62,3 +68,35 @@ class FrameByFrame:
     def restore(self, state: dict[str, object]) -> None:
         self._count = state["frames"]
         self._pipeline.restore(state["pipeline"])
+
+
+
+class ConvertOptions(BaseModel):
+    """How a video is stylised, beyond its input, output and cast: what `celflow convert` and the flow take."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mode: Mode = "full-frame"
+    assignment: Assignment = "round-robin"
+    explicit: dict[int, str] = {}  # person number → character name
+    smoothing: float = 0.0
+    frame_max_side: int | None = None  # the whole-frame pass runs at most this long a side (speed for 1080p)
+    segment_seconds: float = SEGMENT_SECONDS
+    backend: str = AUTO_BACKEND
+    strength: float = 1.0
+    line_art: bool = True
+
+
+def convert_file(
+    src: Path, dst: Path, characters: list[CastMember], options: ConvertOptions = ConvertOptions(), progress: bool = True
+) -> ConvertReport:
+    """Stylise every frame of the video `src` into the H.264 MP4 `dst` (sound kept, resumable by segments) with the
+    pipeline `live` runs, frame by frame at the video's own rate. In-process: `celflow convert` starts at once,
+    and the `convert` flow wraps this for deployments."""
+    rate = float(probe_video(src).rate)
+    pipeline = build_pipeline(
+        characters, options.mode, options.assignment, options.explicit, smoothing=options.smoothing,
+        frame_rate=rate, track=False, frame_max_side=options.frame_max_side, backend=options.backend,
+        strength=options.strength, line_art=options.line_art,
+    )
+    return convert_video(Path(src), Path(dst), FrameByFrame(pipeline, rate), progress, options.segment_seconds)

@@ -8,12 +8,14 @@ from typing import Literal
 import numpy as np
 
 from celflow.core.defaults import AUTO_BACKEND
-from celflow.export.open_stylizer import open_stylizer
+from celflow.export.open_stylizer import open_stylizer, read_student_line_art
 from celflow.export.runtime import AlphaStylizer
 from celflow.export.stylizer import PhotoToWebtoon
 from celflow.realtime.characters import CastMember
 from celflow.realtime.compose import edge_fade, nearest_person, paste_soft, run_scaled, stylize_crop
+from celflow.generators.face_mesh import NOSE_TIP, Face
 from celflow.realtime.detect import person_box
+from celflow.realtime.line_art import LineArtist, Wearer
 from celflow.realtime.records import Box, Track
 
 Mode = Literal["full-frame", "per-person", "person-only"]
@@ -33,6 +35,8 @@ class FrameRenderer:
     through a soft person mask (the student's alpha head when it has one, else `person_mask`), limited to the
     pixels nearer them than anyone else. person-only: the same pasting over the real, unstylized background.
     Crops run at most `max_side` pixels long, whole frames at most `frame_max_side` (None: full size).
+    `line_art` then draws each stylized face's eyes and strokes over the result, in its person's character, and
+    the stylized people's outline in the first character's ink.
     """
 
     def __init__(
@@ -43,6 +47,7 @@ class FrameRenderer:
         margin: float = 0.25,
         max_side: int = 192,
         frame_max_side: int | None = None,
+        line_art: LineArtist | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"--mode {mode}: expected one of {', '.join(MODES)}")
@@ -55,17 +60,47 @@ class FrameRenderer:
         self._margin = margin
         self._max_side = max_side
         self._frame_max_side = frame_max_side
+        self.line_art = line_art
 
     def __call__(self, rgb: np.ndarray, tracks: Sequence[Track] = ()) -> np.ndarray:
         if self.mode == "full-frame":
-            return self._whole_frame(rgb)
-        canvas = self._whole_frame(rgb) if self.mode == "per-person" else rgb
-        faces = [track.box for track in tracks]
-        for own, track in enumerate(tracks):
-            if self.mode == "per-person" and track.character == self.default:
-                continue  # the background pass already drew the first character's people
-            canvas = self._paste_person(canvas, rgb, track, faces, own)
+            canvas = self._whole_frame(rgb)
+        else:
+            canvas = self._whole_frame(rgb) if self.mode == "per-person" else rgb
+            faces = [track.box for track in tracks]
+            for own, track in enumerate(tracks):
+                if self.mode == "per-person" and track.character == self.default:
+                    continue  # the background pass already drew the first character's people
+                canvas = self._paste_person(canvas, rgb, track, faces, own)
+        if self.line_art is not None:
+            canvas = self.line_art(rgb, canvas, self._wearer(tracks), self.default, self._stylized_area(rgb, tracks))
         return canvas
+
+    def _stylized_area(self, rgb: np.ndarray, tracks: Sequence[Track]) -> np.ndarray | None:
+        """Where the picture is stylized (None: everywhere): in person-only mode, the tracked people's boxes."""
+        if self.mode != "person-only":
+            return None
+        area = np.zeros(rgb.shape[:2], bool)
+        for track in tracks:
+            x0, y0, x1, y1 = person_box(track.box, rgb.shape, self._margin)
+            area[y0:y1, x0:x1] = True
+        return area
+
+    def _wearer(self, tracks: Sequence[Track]) -> Wearer:
+        """Who draws a face found by the mesh: the character of the tracked person whose face box holds its nose
+        tip; an untracked face is in the background's character, or left as it is in person-only mode."""
+
+        def wearing(face: Face) -> str | None:
+            if self.mode == "full-frame":
+                return self.default
+            x, y = face.points[NOSE_TIP]
+            for track in tracks:
+                x0, y0, x1, y1 = track.box
+                if x0 <= x <= x1 and y0 <= y <= y1:
+                    return track.character
+            return self.default if self.mode == "per-person" else None
+
+        return wearing
 
     def _whole_frame(self, rgb: np.ndarray) -> np.ndarray:
         """The first character over the whole frame, scaled down to `frame_max_side` first when that is set."""
@@ -102,13 +137,20 @@ def open_renderer(
     max_side: int = 192,
     frame_max_side: int | None = None,
     backend: str = AUTO_BACKEND,
+    line_art: bool = True,
+    video: bool = True,
 ) -> FrameRenderer:
     """One stylizer per character, plus selfie segmentation when people are pasted back by a student without an
-    alpha head: what every command that stylizes (live, convert, stylize) renders with."""
+    alpha head, plus the face mesh when `line_art` and a character's student carries line art: what every
+    command that stylizes (live, convert, stylize) renders with. `video`: frames follow one another."""
     stylizers = {character.name: open_stylizer(character.model, backend, spin=False, with_alpha=True) for character in characters}
     person_mask = None
     if mode != "full-frame" and not all_have_alpha(stylizers.values()):
         from celflow.generators.person_mask import PersonSegmenter
 
         person_mask = PersonSegmenter()
-    return FrameRenderer(mode, stylizers, person_mask, max_side=max_side, frame_max_side=frame_max_side)
+    lines = {character.name: read_student_line_art(character.model) for character in characters} if line_art else {}
+    line_art = None
+    if any(lines.values()):
+        line_art = LineArtist({name: drawn for name, drawn in lines.items() if drawn is not None}, video)
+    return FrameRenderer(mode, stylizers, person_mask, max_side=max_side, frame_max_side=frame_max_side, line_art=line_art)

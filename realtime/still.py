@@ -48,13 +48,20 @@ class PhotoStylizer:
     def close(self) -> None:
         if self._detect is not None:
             self._detect.close()
+        if self.renderer.line_art is not None:
+            self.renderer.line_art.close()
 
 
 def open_photo_stylizer(
-    model_or_character: str | Path, strength: float = 1.0, mode: Mode = "full-frame", backend: str = AUTO_BACKEND
+    model_or_character: str | Path,
+    strength: float = 1.0,
+    mode: Mode = "full-frame",
+    backend: str = AUTO_BACKEND,
+    line_art: bool = True,
 ) -> PhotoStylizer:
     """The student that `model_or_character` names (an ONNX file, a model folder, a `celflow distill` output, or
-    as a string NAME=PATH: see realtime.characters) for `mode` on `backend` (`auto`: the fastest present, logged)."""
+    as a string NAME=PATH: see realtime.characters) for `mode` on `backend` (`auto`: the fastest present, logged).
+    `line_art`: draw the teacher's eyes, face strokes and outline over the student's picture, when it carries them."""
     if mode not in MODES:
         raise ValueError(f"--mode {mode}: expected one of {', '.join(MODES)}")
     check_strength(strength)
@@ -62,6 +69,8 @@ def open_photo_stylizer(
         character = character_at(model_or_character)
     else:
         character = find_character(model_or_character)
-    renderer = open_renderer([character], mode, max_side=STILL_CROP_SIDE, backend=backend)
+    renderer = open_renderer(
+        [character], mode, max_side=STILL_CROP_SIDE, backend=backend, line_art=line_art, video=False
+    )
     # per-person with one character draws everyone in the background pass: only person-only needs the faces
     return PhotoStylizer(renderer, FaceDetector() if mode == "person-only" else None, strength)

@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from celflow.core.atomic import write_text_atomic
 from celflow.core.defaults import DEFAULT_TRAIN_STEPS
+from celflow.core.line_art import keep_line_art
 from celflow.core.pair_folder import read_manifest
 from celflow.student.checkpoint import (
     CHECKPOINT_FILE,
@@ -276,6 +277,7 @@ def train_student(
     if process.is_main:
         validation = evaluate_model(shipped, val_dirs) if val_dirs else None
         save_student(shipped, config.student, model_dir)
+        keep_line_art(model_dir, read_manifest(pairs_dir).line_art)
         plot_loss_curves(history, model_dir / LOSS_CURVES_FILE)
         writer.close()
     wait_for_all(process)

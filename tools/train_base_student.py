@@ -108,7 +108,7 @@ def write_heldout_photos(photos_dir: Path, out_dir: Path) -> int:
 
 def appearance_pack(out_dir: Path) -> Path:
     """The default character with its face geometry left as it is: the base student learns appearance only, on
-    pixel-aligned pairs, and each character's geometry is applied to its output at run time."""
+    pixel-aligned pairs; a character's geometry comes with the pairs its own fine-tuning is made from."""
     import yaml
 
     from celflow.core.character import load_character
@@ -152,6 +152,7 @@ def train_base_student(args: argparse.Namespace) -> int:
     from celflow.pipelines.evaluate import evaluate_flow
     from celflow.pipelines.generate import generate_flow
     from celflow.student.base import BASE_PRESET, BASE_RECORD_FILE
+    from celflow.core.line_art import LINE_ART_FILE
     from celflow.student.checkpoint import CONFIG_FILE, WEIGHTS_FILE
     from celflow.student.train import TrainConfig, train_student
     from celflow.student.unet import student_preset
@@ -221,7 +222,7 @@ def train_base_student(args: argparse.Namespace) -> int:
     print(evaluation.as_markdown())
     if args.install:
         BASE_STUDENT_DIR.mkdir(parents=True, exist_ok=True)
-        for name in (WEIGHTS_FILE, CONFIG_FILE, BASE_RECORD_FILE):
+        for name in (WEIGHTS_FILE, CONFIG_FILE, BASE_RECORD_FILE, LINE_ART_FILE):
             shutil.copyfile(out / "student" / name, BASE_STUDENT_DIR / name)
         print(f"installed → {BASE_STUDENT_DIR}")
     return 0

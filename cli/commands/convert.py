@@ -1,4 +1,6 @@
-"""`celflow convert`: a video through one or more exported students, resumable by segments."""
+"""`celflow convert`: a video through one or more exported students, resumable by segments.
+
+In-process like `stylize` and `live`: no Prefect server to start, so the first frame is stylised within seconds."""
 
 from __future__ import annotations
 
@@ -7,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from celflow.cli.support import BackendOption, StrengthOption, fail, require_file, show_celflow_logs, user_errors
+from celflow.cli.support import (
+    BackendOption,
+    LineArtOption,
+    StrengthOption,
+    fail,
+    require_file,
+    show_celflow_logs,
+    user_errors,
+)
 from celflow.core.defaults import AUTO_BACKEND
 
 MAX_SIDE_HELP = "Stylize whole frames scaled down to this long side, then scale back (speed at 1080p)."
@@ -30,6 +40,7 @@ def convert(
     segment_seconds: Annotated[float, typer.Option(help="Length of each resumable segment.")] = 30.0,
     strength: StrengthOption = 1.0,
     backend: BackendOption = AUTO_BACKEND,
+    line_art: LineArtOption = True,
 ) -> None:
     """Stylise every frame of a video; rerun the same command to resume an interrupted conversion."""
     require_file(src, "input video")
@@ -52,12 +63,9 @@ def convert(
         else:
             cast = parse_characters(characters)
         explicit = parse_track_map(assign, [c.name for c in cast])
-        from celflow.pipelines.convert import convert_flow
+        from celflow.realtime.build import ConvertOptions, convert_file
 
-        report = convert_flow(
-            src,
-            dst,
-            cast,
+        options = ConvertOptions(
             mode=mode,
             assignment="one-for-all" if one_for_all else "round-robin",
             explicit=explicit,
@@ -66,7 +74,9 @@ def convert(
             segment_seconds=segment_seconds,
             backend=backend,
             strength=strength,
+            line_art=line_art,
         )
+        report = convert_file(src, dst, cast, options)
     except user_errors() as error:
         fail(error)
     resumed = f", {report.resumed_frames} resumed from an earlier run" if report.resumed_frames else ""

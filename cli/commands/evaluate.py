@@ -20,7 +20,10 @@ def evaluate(
     frames: Annotated[int, typer.Option(help="Clip frames to compare (the teacher is slow).")] = 60,
     clip_scale: Annotated[float, typer.Option(help="Resize clip frames by this factor first (the teacher rejects small faces).")] = 1.0,
 ) -> None:
-    """PSNR, SSIM, MS-SSIM and line F1 vs the teacher (alpha IoU with an alpha head), a contact sheet, and flicker."""
+    """PSNR, SSIM, MS-SSIM and line F1 vs the teacher (alpha IoU with an alpha head), a contact sheet, and flicker.
+
+    These score the student network alone; `stylize`, `convert` and `live` also draw the teacher's line art
+    over its picture (`celflow demo` scores both)."""
     from celflow.core.character import load_character
     from celflow.core.pair_folder import read_manifest
     from celflow.student.checkpoint import load_student

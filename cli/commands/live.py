@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from celflow.cli.commands.convert import ASSIGN_HELP, CHARACTERS_HELP, MAX_SIDE_HELP
-from celflow.cli.support import STRENGTH_HELP, BackendOption, fail, show_celflow_logs, user_errors
+from celflow.cli.support import STRENGTH_HELP, BackendOption, LineArtOption, fail, show_celflow_logs, user_errors
 from celflow.core.defaults import AUTO_BACKEND
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ def live(
     ] = False,
     overlay: Annotated[bool, typer.Option(help="Draw speed and who is who on the window and the preview.")] = True,
     backend: BackendOption = AUTO_BACKEND,
+    line_art: LineArtOption = True,
 ) -> None:
     """Stylize a live source until it ends, `q` is pressed in the window, or Ctrl-C.
 
@@ -94,6 +95,7 @@ def live(
             frame_max_side=max_side,
             backend=backend,
             strength=strength,
+            line_art=line_art,
         )
     except (SourceError, VirtualCameraError, *user_errors()) as error:
         fail(error)

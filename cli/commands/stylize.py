@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from celflow.cli.support import BackendOption, StrengthOption, fail, show_celflow_logs, user_errors
+from celflow.cli.support import BackendOption, LineArtOption, StrengthOption, fail, show_celflow_logs, user_errors
 from celflow.core.defaults import AUTO_BACKEND
 
 EXAMPLES = """Examples:
@@ -47,6 +47,7 @@ def stylize(
     ] = "full-frame",
     max_side: Annotated[int | None, typer.Option(help="Shrink photos so their long side is at most this first.")] = None,
     backend: BackendOption = AUTO_BACKEND,
+    line_art: LineArtOption = True,
 ) -> None:
     """Turn photos into webtoon images with a trained student: with or without faces, any common format."""
     show_celflow_logs()
@@ -65,7 +66,7 @@ def stylize(
         if not plan.photos:
             suffixes = ", ".join(sorted(IMAGE_SUFFIXES))
             raise FileNotFoundError(f"{' '.join(inputs)}: no photos ({suffixes}) found outside the output folder")
-        stylizer = open_photo_stylizer(model if model is not None else character, strength, mode, backend)
+        stylizer = open_photo_stylizer(model if model is not None else character, strength, mode, backend, line_art)
     except user_errors() as error:
         fail(error)
     try:

@@ -35,7 +35,7 @@ def train(
     batch_size: Annotated[int | None, typer.Option(help="Pairs per step, over all processes (default: 8).")] = None,
     learning_rate: Annotated[
         float | None,
-        typer.Option(help="Peak learning rate (default: 2e-3 from scratch, 5e-4 when fine-tuning a trained student)."),
+        typer.Option(help="Peak learning rate (default: 2e-3 from scratch, 1e-4 when fine-tuning a trained student)."),
     ] = None,
     crop: Annotated[int | None, typer.Option(help="Training crop in pixels, a multiple of the stride (default: 128).")] = None,
     preset: Annotated[

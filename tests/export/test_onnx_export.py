@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -9,12 +10,17 @@ import onnx
 import pytest
 import torch
 
+from celflow.core.line_art import LineArt, keep_line_art
 from celflow.export import onnx_export
+from celflow.export.calibration import pair_photos
 from celflow.export.onnx_export import ExportReport, ParityError, export_onnx
+from celflow.export.open_stylizer import read_student_line_art
+from celflow.export.quantize import make_variant
 from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, STRIDE_KEY, open_session
 from celflow.student.checkpoint import CONFIG_FILE, load_student, save_student
 from celflow.student.train import TrainConfig
 from celflow.student.unet import PRESETS, student_preset
+from tests.export.conftest import FAST
 from tests.student.conftest import randomised_student
 
 
@@ -98,3 +104,19 @@ def test_the_default_preset_exports_at_most_2_mb_even_with_its_alpha_head(tmp_pa
     save_student(model, model.config, tmp_path)
 
     assert export_onnx(tmp_path, tmp_path / "student.onnx").size_bytes <= 2_000_000
+
+
+def test_the_face_lines_a_student_carries_travel_into_its_onnx_and_its_variants(
+    model_dir: Path, exported: ExportReport, pairs_dir: Path, tmp_path: Path  # noqa: F811
+) -> None:
+    lines = LineArt(ink=(40, 30, 30), line_weight=2.0, line_darkness=0.9)
+    lined = tmp_path / "lined"
+    shutil.copytree(model_dir, lined)
+    keep_line_art(lined, lines)
+
+    onnx_path = export_onnx(lined, lined / "student.onnx").onnx_path
+    fp16 = make_variant("fp16", onnx_path, tmp_path / "fp16.onnx", pair_photos(pairs_dir), **FAST).onnx_path
+
+    assert read_student_line_art(lined) == read_student_line_art(onnx_path) == lines
+    assert read_student_line_art(fp16) == lines
+    assert read_student_line_art(exported.onnx_path) is None  # a student made without them draws none

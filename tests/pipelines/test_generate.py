@@ -16,7 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from celflow.cli import app
+from celflow.core.character import load_character
 from celflow.core.pair_folder import INPUT_FILE, MASK_FILE, PAIR_RECORD_FILE, TARGET_FILE, read_manifest
+from celflow.generators.line_art import line_art_of
 from celflow.pipelines.caching import CACHE_FOLDER
 from tests.conftest import save_rgb
 
@@ -46,6 +48,8 @@ def test_messy_folder_gives_pairs_for_usable_photos_and_reasons_for_the_rest(pre
     assert result.exit_code == 0, result.output
     manifest = read_manifest(pairs)
     assert sorted(r.source.split("/")[-1] for r in manifest.pairs) == ["hopper.jpg", "hopper_grey.png"]
+    # what the teacher drew from the face mesh travels with the pairs, to be drawn again at run time
+    assert manifest.line_art == line_art_of(load_character("default"))
     reasons = {r.source.split("/")[-1]: r.reason for r in manifest.rejected}
     # the cameraman's face is tiny or not found at all: a quality rejection either way, not a failure
     assert reasons.pop("camera.png") in {"no face", "face too small"}

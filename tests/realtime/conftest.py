@@ -11,6 +11,8 @@ import av
 import numpy as np
 import pytest
 
+from celflow.core.line_art import LineArt
+
 RATE = 20
 FRAMES = 16
 SAMPLE_RATE = 44100
@@ -105,10 +107,12 @@ def carphone() -> Path:
 TINTS = {"red": (0.6, -0.6, -0.6), "blue": (-0.6, -0.6, 0.6)}
 
 
-def tinted_student_onnx(folder: Path, tint: tuple[float, float, float]) -> Path:
-    """A real exported student whose head adds a fixed colour: its character is recognisable in any frame."""
+def tinted_student_onnx(folder: Path, tint: tuple[float, float, float], line_art: LineArt | None = None) -> Path:
+    """A real exported student whose head adds a fixed colour: its character is recognisable in any frame.
+    With `line_art`, it carries them as a student trained on a line-drawing teacher's pairs does."""
     import torch
 
+    from celflow.core.line_art import keep_line_art
     from celflow.export.onnx_export import export_onnx
     from celflow.student.checkpoint import save_student
     from celflow.student.unet import StudentConfig, StudentUNet
@@ -117,6 +121,7 @@ def tinted_student_onnx(folder: Path, tint: tuple[float, float, float]) -> Path:
     with torch.no_grad():
         model.head.bias.copy_(torch.tensor(tint))
     save_student(model, model.config, folder)
+    keep_line_art(folder, line_art)
     return export_onnx(folder, folder / "student.onnx").onnx_path
 
 

@@ -1,4 +1,5 @@
-"""`celflow convert` on an input it cannot use: one line that names the file, in its own process as a user sees it."""
+"""`celflow convert` in its own process as a user sees it: one line that names a file it cannot use, and no Prefect
+server to wait for before the first frame."""
 
 from __future__ import annotations
 
@@ -16,3 +17,15 @@ def test_a_file_that_is_not_a_video_gives_one_line_and_no_traceback(tmp_path, ch
     assert result.stdout.strip().splitlines() == [
         f"celflow: error: {not_a_video}: not a readable video (Invalid data found when processing input)"
     ], result.stdout
+
+
+def test_convert_runs_in_process_without_starting_a_prefect_server(tmp_path, characters, aac_clip):
+    prefect_home = tmp_path / "prefect-home"
+
+    result = run_celflow(["convert", str(aac_clip), str(tmp_path / "out.mp4"), "--model", str(characters["red"])],
+                         prefect_home)
+
+    assert result.returncode == 0, result.stdout
+    assert (tmp_path / "out.mp4").is_file()
+    # a flow would have started Prefect's temporary server, which creates its database in the Prefect home
+    assert not list(prefect_home.rglob("*.db")), sorted(p.name for p in prefect_home.rglob("*"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 import cv2
@@ -11,7 +12,8 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from celflow.core.pair_folder import read_manifest
+from celflow.core.line_art import LineArt, keep_line_art, read_line_art
+from celflow.core.pair_folder import read_manifest, write_manifest
 from celflow.student.checkpoint import CHECKPOINT_FILE, WEIGHTS_FILE, load_student, load_training_checkpoint
 from celflow.student.dataset import PairDataset, sample_batch, split_pair_ids
 from celflow.student.evaluate import evaluate_model
@@ -240,3 +242,17 @@ def test_starting_from_a_student_of_another_architecture_is_refused_by_name(pair
 
     with pytest.raises(ValueError, match=r"base: a student with widths=\(8, 16, 32\).*this run trains widths=\(16, 32, 64\)"):
         train(pairs_dir, tmp_path / "tuned", wider)
+
+
+def test_the_student_carries_the_face_lines_its_pairs_were_drawn_with(pairs_dir: Path, tmp_path: Path) -> None:
+    lines = LineArt(ink=(40, 30, 30), line_weight=2.0, line_darkness=0.9)
+    drawn = tmp_path / "pairs"
+    shutil.copytree(pairs_dir, drawn)
+    write_manifest(drawn, read_manifest(drawn).model_copy(update={"line_art": lines}))
+
+    train(drawn, tmp_path / "student", TINY)
+    assert read_line_art(tmp_path / "student") == lines
+
+    keep_line_art(tmp_path / "again", lines)  # a folder trained on such pairs before, now on pairs without
+    train(pairs_dir, tmp_path / "again", TINY)
+    assert read_line_art(tmp_path / "again") is None

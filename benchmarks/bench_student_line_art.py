@@ -1,0 +1,107 @@
+"""What the student cannot copy from the teacher, drawn at run time: its eyes, face strokes and outline.
+
+Scores a student on held-out pairs as the network alone and as `celflow stylize` runs it (the network, then the
+line art the student carries, drawn from a static-image face mesh and a person mask of the photo), beside the
+teacher; then times the whole student step on 640×480 frames of a camera panning across each held-out photo,
+as `live` runs it (the face mesh following faces from frame to frame), network alone and with the line art
+interleaved.
+
+Run: .venv/bin/python benchmarks/bench_student_line_art.py MODEL HELDOUT_PAIRS
+e.g. the shipped base student on the demo's held-out people: core/students/default celflow-demo/heldout_pairs
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from celflow.core.character import FaceGeometry
+from celflow.core.pair_folder import read_manifest
+from celflow.export.open_stylizer import read_student_line_art
+from celflow.pipelines.look_report import pair_images, summarise_look
+from celflow.realtime.characters import find_character
+from celflow.realtime.modes import open_renderer
+from celflow.realtime.still import open_photo_stylizer
+from celflow.student.metrics import edge_f1, ssim
+
+FRAME = (480, 640)
+FRAMES = 60
+WARM_UP = 10
+
+
+def panning_frames(photo: np.ndarray) -> list[np.ndarray]:
+    """640×480 frames of a camera moving slowly across the photo (scaled so it covers the frame)."""
+    height, width = FRAME
+    scale = max(height / photo.shape[0], width / photo.shape[1]) * 1.15
+    big = cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    spare_x, spare_y = big.shape[1] - width, big.shape[0] - height
+    steps = np.linspace(0, 1, FRAMES)
+    return [
+        np.ascontiguousarray(big[int(t * spare_y) : int(t * spare_y) + height, int(t * spare_x) : int(t * spare_x) + width])
+        for t in steps
+    ]
+
+
+def quality(model: str, pairs: Path) -> None:
+    lines = read_student_line_art(find_character(model).model)
+    geometry = lines.geometry if lines else FaceGeometry()
+    runs = {"network alone": open_photo_stylizer(model, line_art=False), "network + line art": open_photo_stylizer(model)}
+    outputs: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {"teacher": [], **{name: [] for name in runs}}
+    targets = []
+    for pair_dir in read_manifest(pairs).pair_dirs(pairs):
+        photo, target, mask = pair_images(pair_dir)
+        targets.append(target)
+        outputs["teacher"].append((photo, target, mask))
+        for name, run in runs.items():
+            outputs[name].append((photo, run(photo), mask))
+    print(f"\n{len(targets)} held-out pairs of {pairs}; student {model}\n")
+    print("| vs the teacher | SSIM | line F1 | closer to teacher than photo | same person | identity distance | ink in strokes ≥ 20 px | flat share |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, triples in outputs.items():
+        look = summarise_look(triples, geometry)
+        scores = [(ssim(out, t), edge_f1(out, t), ssim(out, t) > ssim(out, p)) for (p, out, _), t in zip(triples, targets)]
+        ssims, f1s, closer = (np.array(column, float) for column in zip(*scores))
+        print(
+            f"| {name} | {ssims.mean():.3f} | {f1s.mean():.3f} | {int(closer.sum())} of {len(closer)} | "
+            f"{look.same_person} of {look.frontal_faces} | {look.identity_distance_median:.3f} | "
+            f"{look.stroke_share_median:.2f} | {look.flat_share_median:.2f} |"
+        )
+
+
+def speed(model: str, pairs: Path) -> None:
+    character = find_character(model)
+    renderers = {
+        "network alone": open_renderer([character], "full-frame", line_art=False),
+        "network + line art": open_renderer([character], "full-frame", line_art=True, video=True),
+    }
+    times: dict[str, list[float]] = {name: [] for name in renderers}
+    for pair_dir in read_manifest(pairs).pair_dirs(pairs):
+        frames = panning_frames(pair_images(pair_dir)[0])
+        for index, frame in enumerate(frames):
+            for name, render in renderers.items():  # interleaved: a busy moment slows both alike
+                started = time.perf_counter()
+                render(frame)
+                if index >= WARM_UP:
+                    times[name].append(1000 * (time.perf_counter() - started))
+    print(f"\nthe whole student step, 640×480 frames panning across each held-out photo ({FRAMES} a photo)\n")
+    print("| student step | p50 ms | p95 ms |")
+    print("|---|---|---|")
+    for name, ms in times.items():
+        print(f"| {name} | {np.median(ms):.1f} | {np.percentile(ms, 95):.1f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", help="an ONNX student, a student folder, or a shipped character's name")
+    parser.add_argument("pairs", type=Path, help="held-out pairs of people the student never trained on")
+    args = parser.parse_args()
+    quality(args.model, args.pairs)
+    speed(args.model, args.pairs)
+
+
+if __name__ == "__main__":
+    main()

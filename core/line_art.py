@@ -1,0 +1,57 @@
+"""The lines a student's teacher places from the face mesh and the person mask, carried with the student so that
+the run time can draw them again, crisply, over the student's picture.
+
+A small convolutional student sees a few dozen pixels around each output pixel; the procedural teacher places
+its webtoon eyes and its nose, mouth and jaw strokes from the whole 478-point face mesh, and the person's outline
+from a segmentation of the whole person. The student learns such lines only as soft smudges, so the run time
+draws them itself from a face mesh and a person mask of each frame, in the ink, weight and face geometry the
+teacher drew with. The record travels from the pairs' manifest to the trained student's folder and into its
+ONNX file's metadata.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from celflow.core.atomic import write_text_atomic
+from celflow.core.character import FaceGeometry
+
+LINE_ART_FILE = "line_art.json"
+LINE_ART_METADATA_KEY = "celflow.line_art"
+
+
+class LineArt(BaseModel):
+    """How the teacher drew its line art: ink colour, widest stroke, darkness, eyes, outline, face proportions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ink: tuple[int, int, int] = Field(description="RGB of the ink lines are drawn in")
+    line_weight: float = Field(ge=0.0, description="the widest stroke in pixels at 512 px")
+    line_darkness: float = Field(ge=0.0, le=1.0)
+    draw_eyes: bool = True
+    outline: bool = False  # the person's silhouette, from the person mask
+    geometry: FaceGeometry = FaceGeometry()  # the teacher warps its lines with the face: drawn where they land
+
+
+def parse_line_art(text: str, source: str) -> LineArt:
+    """The record from JSON; one line naming `source` when it is not one."""
+    try:
+        return LineArt.model_validate_json(text)
+    except ValidationError as error:
+        raise ValueError(f"{source}: not a line-art record ({error.error_count()} errors)") from error
+
+
+def read_line_art(folder: Path) -> LineArt | None:
+    """The record a student folder holds, or None for a student trained without one."""
+    path = Path(folder) / LINE_ART_FILE
+    return parse_line_art(path.read_text(encoding="utf-8"), str(path)) if path.is_file() else None
+
+
+def keep_line_art(folder: Path, lines: LineArt | None) -> None:
+    """Write the record beside a student trained on pairs that have one; remove a stale one otherwise."""
+    path = Path(folder) / LINE_ART_FILE
+    if lines is None:
+        path.unlink(missing_ok=True)
+    else:
+        write_text_atomic(path, lines.model_dump_json(indent=2))

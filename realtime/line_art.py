@@ -1,0 +1,64 @@
+"""Line art at run time: the teacher's webtoon eyes, face strokes and person outline drawn over the student's
+picture from a face mesh and a person mask of the frame, each face in the character its person wears
+(why: core/line_art.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from celflow.core.line_art import LineArt
+from celflow.generators.face_mesh import Face, FaceMeshDetector
+from celflow.generators.face_warp import character_landmarks, is_identity
+from celflow.generators.line_art import draw_line_art
+from celflow.generators.outline import draw_silhouette
+
+Wearer = Callable[[Face], "str | None"]  # a face → the character drawing it, or None where nobody is stylized
+
+
+class LineArtist:
+    """Holds the face mesh, the person segmenter (when a character draws outlines) and each character's line art;
+    not thread-safe, so give each thread its own.
+
+    `video`: calls are consecutive frames of one video, so the mesh follows faces instead of finding them anew.
+    """
+
+    def __init__(self, lines: Mapping[str, LineArt], video: bool, max_faces: int = 6) -> None:
+        self.lines = dict(lines)
+        self._mesh = FaceMeshDetector(max_faces=max_faces, video=video)
+        self._segment = None
+        if any(art.outline for art in self.lines.values()):
+            from celflow.generators.person_mask import PersonSegmenter
+
+            self._segment = PersonSegmenter()
+
+    def __call__(
+        self, photo: np.ndarray, canvas: np.ndarray, wearing: Wearer, outline: str | None, where: np.ndarray | None
+    ) -> np.ndarray:
+        """`canvas` (the stylized `photo`) with the line art of every face found in `photo`, and the people's
+        outline in the line art of character `outline` (None: no outline), only inside `where` (H×W bool;
+        None: the whole frame)."""
+        faces = self._mesh(photo)
+        by_character: dict[str, list[Face]] = {}
+        for face in faces:
+            character = wearing(face)
+            if character in self.lines:
+                by_character.setdefault(character, []).append(face)
+        for character, worn in by_character.items():
+            lines = self.lines[character]
+            if not is_identity(lines.geometry):  # the student learnt faces warped to the character: lines follow
+                worn = [Face(character_landmarks(face, lines.geometry).astype(np.float32)) for face in worn]
+            canvas = draw_line_art(canvas, photo, worn, lines)
+        art = self.lines.get(outline) if outline is not None else None
+        if art is not None and art.outline and self._segment is not None:  # last, as the teacher draws it
+            person = self._segment(photo, faces)
+            if where is not None:
+                person = np.where(where, person, 0.0).astype(np.float32)
+            canvas = draw_silhouette(canvas, person, np.asarray(art.ink, np.float32), art.line_weight, art.line_darkness)
+        return canvas
+
+    def close(self) -> None:
+        self._mesh.close()
+        if self._segment is not None:
+            self._segment.close()

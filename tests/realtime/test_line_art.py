@@ -1,0 +1,127 @@
+"""Line art at run time: the teacher's eyes, strokes and outline drawn over the student's picture from a real face
+mesh and person mask, each face in its own person's character, and nowhere else."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+import celflow
+from celflow.core.character import FaceGeometry
+from celflow.core.line_art import LineArt
+from celflow.generators.cel_eyes import SCLERA_RGB
+from celflow.generators.person_mask import PersonSegmenter
+from celflow.realtime.characters import CastMember
+from celflow.realtime.detect import FaceDetector
+from celflow.realtime.line_art import LineArtist
+from celflow.realtime.modes import open_renderer
+from celflow.realtime.records import Track
+
+from .conftest import tinted_student_onnx
+
+EYES_AND_STROKES = LineArt(ink=(40, 25, 25), line_weight=1.6, line_darkness=0.9, draw_eyes=True)
+STROKES_ONLY = LineArt(ink=(20, 20, 90), line_weight=1.6, line_darkness=0.9, draw_eyes=False)
+OUTLINED = EYES_AND_STROKES.model_copy(update={"outline": True})
+
+
+@pytest.fixture(scope="module")
+def portrait(obama) -> np.ndarray:
+    scale = 512 / max(obama.shape[:2])
+    return np.ascontiguousarray(cv2.resize(obama, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+
+
+@pytest.fixture(scope="module")
+def lined(tmp_path_factory) -> dict[str, CastMember]:
+    """'red' draws eyes and strokes, 'blue' strokes only, each in its own ink; 'outlined' also the outline."""
+    red = tinted_student_onnx(tmp_path_factory.mktemp("red"), (0.6, -0.6, -0.6), EYES_AND_STROKES)
+    blue = tinted_student_onnx(tmp_path_factory.mktemp("blue"), (-0.6, -0.6, 0.6), STROKES_ONLY)
+    outlined = tinted_student_onnx(tmp_path_factory.mktemp("outlined"), (0.6, -0.6, -0.6), OUTLINED)
+    return {name: CastMember(name, path) for name, path in (("red", red), ("blue", blue), ("outlined", outlined))}
+
+
+def sclera_pixels(rgb: np.ndarray) -> int:
+    """Pixels of the drawn eyes' paper white (the tinted students turn the photo's own whites pink or blue)."""
+    return int((np.abs(rgb.astype(np.int16) - SCLERA_RGB.astype(np.int16)).max(-1) <= 6).sum())
+
+
+def face_track(portrait: np.ndarray, character: str) -> Track:
+    detector = FaceDetector()
+    try:
+        (found,) = detector(portrait)
+    finally:
+        detector.close()
+    return Track(1, found.box, character)
+
+
+def test_the_eyes_and_strokes_are_drawn_on_the_face_and_nowhere_else(lined, portrait):
+    with_lines = celflow.load(lined["red"].model)
+    without = celflow.load(lined["red"].model, line_art=False)
+    try:
+        drawn, plain = with_lines(portrait), without(portrait)
+    finally:
+        with_lines.close()
+        without.close()
+    changed = np.abs(drawn.astype(np.int16) - plain.astype(np.int16)).max(-1) > 0
+    ys, xs = np.nonzero(changed)
+    x0, y0, x1, y1 = face_track(portrait, "red").box
+    height = y1 - y0
+    assert changed.sum() > 500
+    # inside the face and just below it (the jaw line runs under the chin), never across the rest of the frame
+    assert xs.min() >= x0 - 0.2 * (x1 - x0) and xs.max() <= x1 + 0.2 * (x1 - x0)
+    assert ys.min() >= y0 - 0.2 * height and ys.max() <= y1 + 0.4 * height
+    assert sclera_pixels(plain) < 5 < 50 < sclera_pixels(drawn)
+    # the strokes are in the student's ink: dark pixels appear that the red-tinted student never paints
+    ink_close = np.abs(drawn.astype(np.int16) - np.array(EYES_AND_STROKES.ink)).max(-1) <= 25
+    assert ink_close[changed].sum() > 100
+
+
+def test_the_outline_runs_along_the_person_and_nowhere_else(lined, portrait):
+    with_lines = celflow.load(lined["outlined"].model)
+    without = celflow.load(lined["outlined"].model, line_art=False)
+    segment = PersonSegmenter()
+    try:
+        drawn, plain, person = with_lines(portrait), without(portrait), segment(portrait) >= 0.5
+    finally:
+        with_lines.close()
+        without.close()
+        segment.close()
+    changed = np.abs(drawn.astype(np.int16) - plain.astype(np.int16)).max(-1) > 0
+    x0, y0, x1, y1 = face_track(portrait, "outlined").box
+    off_face = changed.copy()
+    off_face[int(y0) : int(y1 + 0.4 * (y1 - y0)), int(x0) : int(x1)] = False  # the face's own lines
+    edge = cv2.morphologyEx(person.astype(np.uint8), cv2.MORPH_GRADIENT, np.ones((9, 9), np.uint8)) > 0
+    assert off_face.sum() > 300  # the outline around hair, shoulders and arms
+    assert (off_face & ~edge).sum() <= 0.02 * off_face.sum()  # and only along the person's edge
+
+
+def test_person_only_draws_no_lines_on_people_it_leaves_as_they_are(lined, portrait):
+    renderer = open_renderer([lined["outlined"]], "person-only", video=False)
+
+    assert np.array_equal(renderer(portrait, ()), portrait)  # nobody tracked, nobody stylized, nothing drawn
+
+
+def test_each_face_is_drawn_in_its_own_person_s_character(lined, portrait):
+    renderer = open_renderer([lined["red"], lined["blue"]], "per-person", video=False)
+
+    in_red = renderer(portrait, [face_track(portrait, "red")])
+    in_blue = renderer(portrait, [face_track(portrait, "blue")])
+
+    assert sclera_pixels(in_red) > 50  # red's teacher drew eyes
+    assert sclera_pixels(in_blue) < 5  # blue's did not: its strokes only, in its own ink
+    blue_ink = np.abs(in_blue.astype(np.int16) - np.array(STROKES_ONLY.ink)).max(-1) <= 25
+    assert blue_ink.sum() > 100
+
+
+def test_the_lines_follow_the_character_s_face_geometry(portrait):
+    grey = np.full_like(portrait, 128)
+    areas = {}
+    for eye_scale in (1.0, 1.4):
+        lines = EYES_AND_STROKES.model_copy(update={"geometry": FaceGeometry(eye_scale=eye_scale)})
+        art = LineArtist({"red": lines}, video=False)
+        try:
+            areas[eye_scale] = sclera_pixels(art(portrait, grey, lambda face: "red", outline=None, where=None))
+        finally:
+            art.close()
+
+    assert areas[1.4] > 1.5 * areas[1.0] > 0  # eyes 1.4× as wide and tall: about twice the white
