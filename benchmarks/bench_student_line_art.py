@@ -18,7 +18,6 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-
 from celflow.core.character import FaceGeometry
 from celflow.core.pair_folder import read_manifest
 from celflow.export.open_stylizer import read_student_line_art

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from celflow.core.atomic import write_text_atomic
 from celflow.core.character import FaceGeometry
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 LINE_ART_FILE = "line_art.json"
 LINE_ART_METADATA_KEY = "celflow.line_art"

@@ -13,12 +13,11 @@ from typing import Protocol
 
 import cv2
 import numpy as np
-from pydantic import BaseModel, ConfigDict
-
 from celflow.core.atomic import atomic_directory, write_text_atomic
 from celflow.core.character import Character
-from celflow.core.line_art import LineArt
 from celflow.core.image_files import read_rgb, write_image
+from celflow.core.line_art import LineArt
+from pydantic import BaseModel, ConfigDict
 
 PAIR_RECORD_FILE = "record.json"
 MANIFEST_FILE = "manifest.json"
@@ -65,7 +64,7 @@ class Manifest(BaseModel):
     character: str
     pairs: list[PairRecord]
     rejected: list[Rejection]
-    line_art: LineArt | None = None  # what the teacher drew from the face mesh, for the student to carry
+    line_art: LineArt | None = None  # what the teacher drew from mesh and mask, for the student to carry
 
     def pair_dirs(self, pairs_dir: Path) -> list[Path]:
         return [Path(pairs_dir) / record.pair_id for record in self.pairs]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import onnxruntime as ort
-
 from celflow.core.defaults import AUTO_BACKEND
 
 log = logging.getLogger(__name__)
@@ -60,8 +59,10 @@ def availability(backend: Backend, onnx_path: Path | None = None) -> Availabilit
     if backend in TENSORRT_BACKENDS and onnx_path is not None:
         # imported here only: onnx costs a second to import, and `convert` or `live` on a CPU never needs it
         import onnx
-
-        from celflow.export.tensorrt_ops import TensorRTUnsupportedError, check_tensorrt_buildable
+        from celflow.export.tensorrt_ops import (
+            TensorRTUnsupportedError,
+            check_tensorrt_buildable,
+        )
 
         try:
             check_tensorrt_buildable(onnx.load(str(onnx_path), load_external_data=False), Path(onnx_path).name)

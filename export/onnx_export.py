@@ -7,8 +7,6 @@ from pathlib import Path
 import numpy as np
 import onnx
 import torch
-from pydantic import BaseModel, ConfigDict
-
 from celflow.core.atomic import atomic_path
 from celflow.core.line_art import LINE_ART_METADATA_KEY, read_line_art
 from celflow.export.quantize import VariantReport
@@ -16,6 +14,7 @@ from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, STRIDE_KEY, open_ses
 from celflow.export.tensorrt_ops import check_tensorrt_buildable
 from celflow.student.checkpoint import load_student
 from celflow.student.unet import StudentUNet
+from pydantic import BaseModel, ConfigDict
 
 PARITY_TOLERANCE = 1e-3
 MIN_OPSET = 17  # the first opset with everything the student and TensorRT's parser agree on (e.g. Resize modes)
@@ -88,7 +87,7 @@ def export_onnx(
         proto = onnx.load(str(tmp))
         props = {STRIDE_KEY: str(config.stride)}
         line_art = read_line_art(model_dir)
-        if line_art is not None:  # the face line art the run time draws over this student's picture
+        if line_art is not None:  # the line art the run time draws over this student's picture
             props[LINE_ART_METADATA_KEY] = line_art.model_dump_json()
         onnx.helper.set_model_props(proto, props)
         onnx.checker.check_model(proto)

@@ -8,7 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from celflow.core.defaults import AUTO_BACKEND
-from celflow.core.line_art import LINE_ART_METADATA_KEY, LineArt, parse_line_art, read_line_art
+from celflow.core.line_art import (
+    LINE_ART_METADATA_KEY,
+    LineArt,
+    parse_line_art,
+    read_line_art,
+)
 from celflow.export.backends import Backend, choose_backend
 from celflow.export.stylizer import Stylizer
 
@@ -56,7 +61,7 @@ def open_stylizer(
 
 
 def read_student_line_art(model: Path) -> LineArt | None:
-    """The face line art a student carries (see core/line_art.py): from a student folder's file or an ONNX
+    """The line art a student carries (see core/line_art.py): from a student folder's file or an ONNX
     file's metadata; None for a student made without it."""
     model = Path(model)
     if model.is_dir():

@@ -7,13 +7,22 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
-from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, InvalidGraph, InvalidProtobuf
-
 from celflow.core.frames import batch_to_rgb, check_rgb, pad_to_stride, rgb_to_batch
 from celflow.export.backends import ORT_PROVIDERS, Backend
-from celflow.export.shape_profile import DEFAULT_PROFILE, Shape, ShapeProfile, fixed_profile
+from celflow.export.shape_profile import (
+    DEFAULT_PROFILE,
+    Shape,
+    ShapeProfile,
+    fixed_profile,
+)
 from celflow.export.stylizer import Stylizer
 from celflow.student.cpu import available_cores
+from onnxruntime.capi.onnxruntime_pybind11_state import (
+    Fail,
+    InvalidArgument,
+    InvalidGraph,
+    InvalidProtobuf,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +81,6 @@ def engine_profile(onnx_path: Path) -> ShapeProfile:
 
 def has_quantize_nodes(onnx_path: Path) -> bool:
     import onnx
-
     from celflow.export.tensorrt_ops import QDQ_OPS
 
     return any(node.op_type in QDQ_OPS for node in onnx.load(str(onnx_path), load_external_data=False).graph.node)

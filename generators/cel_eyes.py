@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-
-from celflow.generators.face_mesh import LEFT_EYE, LEFT_IRIS, RIGHT_EYE, RIGHT_IRIS, Face
+from celflow.generators.face_mesh import (
+    LEFT_EYE,
+    LEFT_IRIS,
+    RIGHT_EYE,
+    RIGHT_IRIS,
+    Face,
+)
 from celflow.generators.strokes import spline_through, stroke_coverage, taper
 
 SCLERA_RGB = np.array([246, 243, 236], np.float32)  # paper white, a touch warm

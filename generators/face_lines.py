@@ -10,9 +10,8 @@ since a face-recognition model stops recognising people whose brows or teeth are
 from __future__ import annotations
 
 import numpy as np
-
 from celflow.generators.face_mesh import FACE_OVAL, Face
-from celflow.generators.strokes import spline_through, stroke_coverage, taper
+from celflow.generators.strokes import ink_over, spline_through, stroke_coverage, taper
 
 NOSE_BASE = (97, 2, 326)  # under the tip of the nose
 UPPER_LIP_INNER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
@@ -69,8 +68,5 @@ def draw_face_lines(
         lines = stroke_coverage(shape, [(c - corner, w) for c, w in strokes]) * darkness
         nose_ink = stroke_coverage(shape, [(c - corner, w) for c, w in nose]) * darkness * NOSE_INK
         alpha = 1 - (1 - lines) * (1 - nose_ink)  # the nose stroke over the others, both in the same ink
-        inked = alpha > 0
-        region = out[y0:y1, x0:x1]
-        cover = alpha[inked][:, None]
-        region[inked] = np.clip(np.round(region[inked] * (1 - cover) + ink * cover), 0, 255).astype(np.uint8)
+        ink_over(out[y0:y1, x0:x1], alpha, ink)
     return out

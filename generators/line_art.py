@@ -4,7 +4,6 @@ draws the same over the student's picture (see core/line_art.py)."""
 from __future__ import annotations
 
 import numpy as np
-
 from celflow.core.character import Character
 from celflow.core.line_art import LineArt
 from celflow.generators.cel_eyes import draw_cel_eyes
@@ -14,7 +13,8 @@ from celflow.generators.face_mesh import Face
 
 
 def line_art_of(character: Character) -> LineArt | None:
-    """What the character's teacher draws from the face mesh; None for a teacher that draws no line art."""
+    """What the character's teacher draws from the face mesh and the person mask; None for a teacher that draws
+    no line art."""
     style = character.teacher
     if style.kind != "procedural":
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from celflow.generators.strokes import ink_over
 
 MIN_CONTOUR_PX = 40  # at 512 px: shorter mask contours are holes and islands, not a body's outline
 SMOOTHING = 2.0  # px at 512: the mask's stair-steps smoothed out along the contour
@@ -45,9 +46,6 @@ def draw_silhouette(
 ) -> np.ndarray:
     """The person's outline inked onto an H×W×3 uint8 image; `line_weight` in pixels at 512 px."""
     line_px = max(1.0, line_weight * max(person_mask.shape) / 512)
-    alpha = silhouette_lines(person_mask, line_px) * darkness
-    inked = alpha > 0  # blended where the line is only: the run time draws this on every frame
     out = stylised.copy()
-    cover = alpha[inked][:, None]
-    out[inked] = np.clip(np.round(stylised[inked] * (1 - cover) + ink * cover), 0, 255).astype(np.uint8)
+    ink_over(out, silhouette_lines(person_mask, line_px) * darkness, ink)
     return out

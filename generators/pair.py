@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
-
 from celflow.core.character import Character
 from celflow.generators.background import compose_person_and_background, draw_background
 from celflow.generators.cel_shading import ink_colour, smoothed_photo

@@ -72,6 +72,14 @@ def stroke_coverage(shape: tuple[int, int], strokes: list[tuple[np.ndarray, np.n
     return canvas.astype(np.float32) / 255
 
 
+def ink_over(image: np.ndarray, alpha: np.ndarray, ink: np.ndarray) -> None:
+    """Blend `ink` (RGB) into the H×W×3 uint8 `image` with H×W opacity `alpha`, in place, only where alpha > 0:
+    lines cover a few pixels of a frame, and the run time draws them on every frame."""
+    inked = alpha > 0
+    cover = alpha[inked][:, None]
+    image[inked] = np.clip(np.round(image[inked] * (1 - cover) + ink * cover), 0, 255).astype(np.uint8)
+
+
 def long_strokes(ink: np.ndarray, min_length: float) -> np.ndarray:
     """H×W bool: the pieces of an ink mask (8-connected) whose skeleton is at least `min_length` px long.
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow, task
-
 from celflow.realtime.build import ConvertOptions, convert_file
 from celflow.realtime.characters import CastMember
 from celflow.realtime.offline import ConvertReport
+from prefect import flow, task
 
 
 @task(name="convert-video")

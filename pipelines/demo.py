@@ -9,16 +9,18 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from prefect import flow, task
-from pydantic import BaseModel, ConfigDict
-
 from celflow.core.atomic import write_text_atomic
 from celflow.core.character import load_character
 from celflow.core.defaults import DEFAULT_CHARACTER, STUDENT_ONNX_FILE
 from celflow.core.image_files import write_image
 from celflow.pipelines.contact_sheet import contact_sheet
 from celflow.pipelines.convert import convert_flow
-from celflow.pipelines.demo_photos import HELDOUT_PEOPLE, DemoPhotos, demo_clip_path, write_demo_photos
+from celflow.pipelines.demo_photos import (
+    HELDOUT_PEOPLE,
+    DemoPhotos,
+    demo_clip_path,
+    write_demo_photos,
+)
 from celflow.pipelines.export import export_flow
 from celflow.pipelines.generate import generate_flow
 from celflow.pipelines.heldout_report import HeldoutComparison, compare_with_teacher
@@ -26,6 +28,8 @@ from celflow.pipelines.look_report import LookSummary
 from celflow.pipelines.train import train_flow
 from celflow.student.base import fine_tuning
 from celflow.student.train import TrainConfig
+from prefect import flow, task
+from pydantic import BaseModel, ConfigDict
 
 DEMO_CHARACTER = DEFAULT_CHARACTER
 

@@ -14,12 +14,6 @@ import threading
 import time
 from pathlib import Path
 
-from prefect import Task, flow, get_run_logger, task, unmapped
-from prefect.futures import as_completed
-from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.tasks import exponential_backoff
-from tqdm import tqdm
-
 from celflow.core.character import Character, load_character
 from celflow.core.defaults import DEFAULT_CHARACTER
 from celflow.core.image_files import list_photos
@@ -45,10 +39,24 @@ from celflow.generators.sam import SamSettings, read_sam_checkpoint
 from celflow.pipelines.artifacts import artifact_key, publish_run_summary
 from celflow.pipelines.caching import CACHE_FOLDER, PhotoPairKey, result_storage
 from celflow.pipelines.generate_report import write_generate_report
-from celflow.pipelines.generate_summary import PAIR_TASK_CRASHED, UNREADABLE, TooManyFailures, summarise_run
+from celflow.pipelines.generate_summary import (
+    PAIR_TASK_CRASHED,
+    UNREADABLE,
+    TooManyFailures,
+    summarise_run,
+)
 from celflow.pipelines.look_report import LOOK_SAMPLE, pair_images, summarise_look
 from celflow.pipelines.teacher_code import teacher_code_sha256
-from celflow.pipelines.teacher_slots import ensure_teacher_slots, short_batches_warning, teacher_tag
+from celflow.pipelines.teacher_slots import (
+    ensure_teacher_slots,
+    short_batches_warning,
+    teacher_tag,
+)
+from prefect import Task, flow, get_run_logger, task, unmapped
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.tasks import exponential_backoff
+from tqdm import tqdm
 
 DEFAULT_MAX_SIDE = 512
 DEFAULT_WORKERS = 2

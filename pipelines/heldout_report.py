@@ -12,12 +12,16 @@ from pathlib import Path
 from statistics import median
 
 import numpy as np
-
 from celflow.core.character import Character
 from celflow.core.pair_folder import read_manifest
 from celflow.export.runtime import OnnxStylizer
 from celflow.generators.pair import PairMaker
-from celflow.pipelines.look_report import LOOK_SAMPLE, LookSummary, pair_images, summarise_look
+from celflow.pipelines.look_report import (
+    LOOK_SAMPLE,
+    LookSummary,
+    pair_images,
+    summarise_look,
+)
 from celflow.realtime.still import open_photo_stylizer
 from celflow.student.metrics import edge_f1, psnr, ssim
 

@@ -6,8 +6,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
-
 from celflow.core.defaults import AUTO_BACKEND
 from celflow.realtime.characters import Assignment, CastMember, CharacterAssigner
 from celflow.realtime.detect import FaceDetector
@@ -18,6 +16,7 @@ from celflow.realtime.records import Frame
 from celflow.realtime.smoothing import TemporalSmoother
 from celflow.realtime.tracking import PersonTracker
 from celflow.realtime.video import probe_video
+from pydantic import BaseModel, ConfigDict
 
 
 def build_pipeline(
@@ -68,7 +67,6 @@ class FrameByFrame:
     def restore(self, state: dict[str, object]) -> None:
         self._count = state["frames"]
         self._pipeline.restore(state["pipeline"])
-
 
 
 class ConvertOptions(BaseModel):

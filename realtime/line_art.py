@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import numpy as np
-
 from celflow.core.line_art import LineArt
 from celflow.generators.face_mesh import Face, FaceMeshDetector
 from celflow.generators.face_warp import character_landmarks, is_identity

@@ -6,14 +6,19 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Literal
 
 import numpy as np
-
 from celflow.core.defaults import AUTO_BACKEND
 from celflow.export.open_stylizer import open_stylizer, read_student_line_art
 from celflow.export.runtime import AlphaStylizer
 from celflow.export.stylizer import PhotoToWebtoon
-from celflow.realtime.characters import CastMember
-from celflow.realtime.compose import edge_fade, nearest_person, paste_soft, run_scaled, stylize_crop
 from celflow.generators.face_mesh import NOSE_TIP, Face
+from celflow.realtime.characters import CastMember
+from celflow.realtime.compose import (
+    edge_fade,
+    nearest_person,
+    paste_soft,
+    run_scaled,
+    stylize_crop,
+)
 from celflow.realtime.detect import person_box
 from celflow.realtime.line_art import LineArtist, Wearer
 from celflow.realtime.records import Box, Track

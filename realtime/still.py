@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-
 from celflow.core.defaults import AUTO_BACKEND
 from celflow.core.frames import check_rgb
 from celflow.realtime.characters import character_at, find_character

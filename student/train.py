@@ -14,13 +14,6 @@ from pathlib import Path
 from typing import Literal
 
 import torch
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
-from torch import nn
-from torch.nn.parallel import DistributedDataParallel
-from torch.optim.swa_utils import AveragedModel
-from torch.utils.tensorboard import SummaryWriter
-from tqdm import tqdm
-
 from celflow.core.atomic import write_text_atomic
 from celflow.core.defaults import DEFAULT_TRAIN_STEPS
 from celflow.core.line_art import keep_line_art
@@ -35,7 +28,12 @@ from celflow.student.checkpoint import (
 )
 from celflow.student.cpu import available_cores
 from celflow.student.dataset import PairDataset, split_pair_ids
-from celflow.student.distributed import Process, any_process, join_process_group, wait_for_all
+from celflow.student.distributed import (
+    Process,
+    any_process,
+    join_process_group,
+    wait_for_all,
+)
 from celflow.student.evaluate import EvaluationReport, evaluate_model
 from celflow.student.loader import default_loader_workers, step_batches
 from celflow.student.losses import (
@@ -55,6 +53,12 @@ from celflow.student.training_logs import (
     write_png,
 )
 from celflow.student.unet import PRESETS, StudentConfig, StudentUNet
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+from torch.optim.swa_utils import AveragedModel
+from torch.utils.tensorboard import SummaryWriter
+from tqdm import tqdm
 
 log = logging.getLogger(__name__)
 

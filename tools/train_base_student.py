@@ -29,13 +29,17 @@ from pathlib import Path
 
 import cv2
 import torch
-from pydantic import BaseModel, ConfigDict
-
-from celflow.cli.console import RUN_LOG_FILE, log_to_file, own_terminal, quiet_prefect_console
+from celflow.cli.console import (
+    RUN_LOG_FILE,
+    log_to_file,
+    own_terminal,
+    quiet_prefect_console,
+)
 from celflow.cli.prefect_defaults import quiet_local_server
 from celflow.cli.support import show_celflow_logs
 from celflow.core.base_students import BASE_STUDENTS
 from celflow.core.defaults import DEFAULT_CHARACTER
+from pydantic import BaseModel, ConfigDict
 
 BASE_STUDENT_DIR = BASE_STUDENTS / DEFAULT_CHARACTER  # in the checkout this script runs from (editable install)
 log = logging.getLogger("celflow.base_student")
@@ -110,7 +114,6 @@ def appearance_pack(out_dir: Path) -> Path:
     """The default character with its face geometry left as it is: the base student learns appearance only, on
     pixel-aligned pairs; a character's geometry comes with the pairs its own fine-tuning is made from."""
     import yaml
-
     from celflow.core.character import load_character
 
     pack = load_character(DEFAULT_CHARACTER).model_dump(mode="json", exclude={"geometry"})
@@ -149,10 +152,10 @@ def main() -> int:
 
 def train_base_student(args: argparse.Namespace) -> int:
 
+    from celflow.core.line_art import LINE_ART_FILE
     from celflow.pipelines.evaluate import evaluate_flow
     from celflow.pipelines.generate import generate_flow
     from celflow.student.base import BASE_PRESET, BASE_RECORD_FILE
-    from celflow.core.line_art import LINE_ART_FILE
     from celflow.student.checkpoint import CONFIG_FILE, WEIGHTS_FILE
     from celflow.student.train import TrainConfig, train_student
     from celflow.student.unet import student_preset

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
 from celflow.cli.support import (
     BackendOption,
     LineArtOption,
@@ -45,7 +44,11 @@ def convert(
     """Stylise every frame of a video; rerun the same command to resume an interrupted conversion."""
     require_file(src, "input video")
     show_celflow_logs()
-    from celflow.realtime.characters import CastMember, parse_characters, parse_track_map
+    from celflow.realtime.characters import (
+        CastMember,
+        parse_characters,
+        parse_track_map,
+    )
     from celflow.realtime.modes import MODES
     from celflow.realtime.strength import check_strength
     from celflow.realtime.video import probe_video

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
 from celflow.cli.support import CharacterOption, fail, user_errors
 from celflow.core.defaults import DEFAULT_CHARACTER
 

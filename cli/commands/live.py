@@ -6,9 +6,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-
 from celflow.cli.commands.convert import ASSIGN_HELP, CHARACTERS_HELP, MAX_SIDE_HELP
-from celflow.cli.support import STRENGTH_HELP, BackendOption, LineArtOption, fail, show_celflow_logs, user_errors
+from celflow.cli.support import (
+    STRENGTH_HELP,
+    BackendOption,
+    LineArtOption,
+    fail,
+    show_celflow_logs,
+    user_errors,
+)
 from celflow.core.defaults import AUTO_BACKEND
 
 if TYPE_CHECKING:
@@ -72,7 +78,11 @@ def live(
     from celflow.realtime.sinks import Mp4Sink, PreviewSink, WindowSink, has_display
     from celflow.realtime.sources import CameraSource, SourceError, open_source
     from celflow.realtime.strength import check_strength
-    from celflow.realtime.virtual_camera import VirtualCameraError, VirtualCameraSink, check_virtual_camera
+    from celflow.realtime.virtual_camera import (
+        VirtualCameraError,
+        VirtualCameraSink,
+        check_virtual_camera,
+    )
 
     show_celflow_logs()
     try:

@@ -6,8 +6,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from celflow.cli.support import BackendOption, LineArtOption, StrengthOption, fail, show_celflow_logs, user_errors
+from celflow.cli.support import (
+    BackendOption,
+    LineArtOption,
+    StrengthOption,
+    fail,
+    show_celflow_logs,
+    user_errors,
+)
 from celflow.core.defaults import AUTO_BACKEND
 
 EXAMPLES = """Examples:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-
 from celflow.cli.support import fail, user_errors
 from celflow.core.defaults import DEFAULT_TRAIN_STEPS
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from celflow.core.character import FaceGeometry
 from celflow.core.line_art import LINE_ART_FILE, LineArt, keep_line_art, read_line_art
 

@@ -9,7 +9,6 @@ import numpy as np
 import onnx
 import pytest
 import torch
-
 from celflow.core.line_art import LineArt, keep_line_art
 from celflow.export import onnx_export
 from celflow.export.calibration import pair_photos
@@ -20,6 +19,7 @@ from celflow.export.runtime import INPUT_NAME, OUTPUT_NAME, STRIDE_KEY, open_ses
 from celflow.student.checkpoint import CONFIG_FILE, load_student, save_student
 from celflow.student.train import TrainConfig
 from celflow.student.unet import PRESETS, student_preset
+
 from tests.export.conftest import FAST
 from tests.student.conftest import randomised_student
 
@@ -107,7 +107,7 @@ def test_the_default_preset_exports_at_most_2_mb_even_with_its_alpha_head(tmp_pa
 
 
 def test_the_face_lines_a_student_carries_travel_into_its_onnx_and_its_variants(
-    model_dir: Path, exported: ExportReport, pairs_dir: Path, tmp_path: Path  # noqa: F811
+    model_dir: Path, exported: ExportReport, pairs_dir: Path, tmp_path: Path
 ) -> None:
     lines = LineArt(ink=(40, 30, 30), line_weight=2.0, line_darkness=0.9)
     lined = tmp_path / "lined"

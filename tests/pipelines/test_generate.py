@@ -13,13 +13,19 @@ import time
 import cv2
 import numpy as np
 import pytest
-from typer.testing import CliRunner
-
 from celflow.cli import app
 from celflow.core.character import load_character
-from celflow.core.pair_folder import INPUT_FILE, MASK_FILE, PAIR_RECORD_FILE, TARGET_FILE, read_manifest
+from celflow.core.pair_folder import (
+    INPUT_FILE,
+    MASK_FILE,
+    PAIR_RECORD_FILE,
+    TARGET_FILE,
+    read_manifest,
+)
 from celflow.generators.line_art import line_art_of
 from celflow.pipelines.caching import CACHE_FOLDER
+from typer.testing import CliRunner
+
 from tests.conftest import save_rgb
 
 PAIR_FILES = {INPUT_FILE, TARGET_FILE, MASK_FILE, PAIR_RECORD_FILE}
@@ -70,6 +76,7 @@ def test_messy_folder_gives_pairs_for_usable_photos_and_reasons_for_the_rest(pre
 
 def test_a_deleted_pair_folder_is_made_again_and_only_that_one(prefect_server, messy_photos, tmp_path):
     from celflow.pipelines.generate import generate_flow
+
     from tests.pipelines.photo_folders import pair_stamps, teacher_calls
 
     pairs = tmp_path / "pairs"

@@ -10,7 +10,6 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-
 from celflow.core.line_art import LineArt
 
 RATE = 20
@@ -111,7 +110,6 @@ def tinted_student_onnx(folder: Path, tint: tuple[float, float, float], line_art
     """A real exported student whose head adds a fixed colour: its character is recognisable in any frame.
     With `line_art`, it carries them as a student trained on a line-drawing teacher's pairs does."""
     import torch
-
     from celflow.core.line_art import keep_line_art
     from celflow.export.onnx_export import export_onnx
     from celflow.student.checkpoint import save_student

@@ -6,8 +6,6 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-
-import celflow
 from celflow.core.character import FaceGeometry
 from celflow.core.line_art import LineArt
 from celflow.generators.cel_eyes import SCLERA_RGB
@@ -17,6 +15,8 @@ from celflow.realtime.detect import FaceDetector
 from celflow.realtime.line_art import LineArtist
 from celflow.realtime.modes import open_renderer
 from celflow.realtime.records import Track
+
+import celflow
 
 from .conftest import tinted_student_onnx
 

@@ -10,17 +10,25 @@ import cv2
 import pydantic
 import pytest
 import torch
-from safetensors.torch import load_file
-
 from celflow.core.line_art import LineArt, keep_line_art, read_line_art
 from celflow.core.pair_folder import read_manifest, write_manifest
-from celflow.student.checkpoint import CHECKPOINT_FILE, WEIGHTS_FILE, load_student, load_training_checkpoint
+from celflow.student.checkpoint import (
+    CHECKPOINT_FILE,
+    WEIGHTS_FILE,
+    load_student,
+    load_training_checkpoint,
+)
 from celflow.student.dataset import PairDataset, sample_batch, split_pair_ids
 from celflow.student.evaluate import evaluate_model
 from celflow.student.losses import DistillationLoss, LossWeights
 from celflow.student.train import REPORT_FILE, TrainConfig, TrainReport, train_student
-from celflow.student.training_logs import LOSS_CURVES_FILE, SAMPLES_FILE, TENSORBOARD_DIR
+from celflow.student.training_logs import (
+    LOSS_CURVES_FILE,
+    SAMPLES_FILE,
+    TENSORBOARD_DIR,
+)
 from celflow.student.unet import StudentConfig, StudentUNet
+from safetensors.torch import load_file
 
 SMALL_NET = StudentConfig(widths=(8, 16, 32))
 TINY = TrainConfig(
