@@ -4,7 +4,7 @@ Scores a student on held-out pairs as the network alone and as `celflow stylize`
 line art the student carries, drawn from a static-image face mesh and a person mask of the photo), beside the
 teacher; then times the whole student step on 640×480 frames of a camera panning across each held-out photo,
 as `live` runs it (the face mesh following faces from frame to frame), network alone and with the line art
-interleaved.
+interleaved, and the line art's parts (face mesh, person mask, eyes and strokes, outline) one by one.
 
 Run: .venv/bin/python benchmarks/bench_student_line_art.py MODEL HELDOUT_PAIRS
 e.g. the shipped base student on the demo's held-out people: core/students/default celflow-demo/heldout_pairs
@@ -21,6 +21,10 @@ import numpy as np
 from celflow.core.character import FaceGeometry
 from celflow.core.pair_folder import read_manifest
 from celflow.export.open_stylizer import read_student_line_art
+from celflow.generators.face_mesh import FaceMeshDetector
+from celflow.generators.line_art import draw_line_art
+from celflow.generators.outline import draw_silhouette
+from celflow.generators.person_mask import PersonSegmenter
 from celflow.pipelines.look_report import pair_images, summarise_look
 from celflow.realtime.characters import find_character
 from celflow.realtime.modes import open_renderer
@@ -77,7 +81,10 @@ def speed(model: str, pairs: Path) -> None:
         "network alone": open_renderer([character], "full-frame", line_art=False),
         "network + line art": open_renderer([character], "full-frame", line_art=True, video=True),
     }
+    art = read_student_line_art(character.model)
+    mesh, segment = FaceMeshDetector(max_faces=6, video=True), PersonSegmenter()
     times: dict[str, list[float]] = {name: [] for name in renderers}
+    parts: dict[str, list[float]] = {"face mesh": [], "person mask": [], "eyes and face strokes": [], "outline": []}
     for pair_dir in read_manifest(pairs).pair_dirs(pairs):
         frames = panning_frames(pair_images(pair_dir)[0])
         for index, frame in enumerate(frames):
@@ -86,10 +93,23 @@ def speed(model: str, pairs: Path) -> None:
                 render(frame)
                 if index >= WARM_UP:
                     times[name].append(1000 * (time.perf_counter() - started))
+            if art is not None:  # the line art's parts one by one, as realtime/line_art.py runs them
+                steps = [time.perf_counter()]
+                faces = mesh(frame)
+                steps.append(time.perf_counter())
+                person = segment(frame, faces)
+                steps.append(time.perf_counter())
+                drawn = draw_line_art(frame, frame, faces, art)
+                steps.append(time.perf_counter())
+                draw_silhouette(drawn, person, np.asarray(art.ink, np.float32), art.line_weight, art.line_darkness)
+                steps.append(time.perf_counter())
+                if index >= WARM_UP:
+                    for name, start, end in zip(parts, steps, steps[1:]):
+                        parts[name].append(1000 * (end - start))
     print(f"\nthe whole student step, 640×480 frames panning across each held-out photo ({FRAMES} a photo)\n")
     print("| student step | p50 ms | p95 ms |")
     print("|---|---|---|")
-    for name, ms in times.items():
+    for name, ms in {**times, **{f"line art part: {k}": v for k, v in parts.items() if v}}.items():
         print(f"| {name} | {np.median(ms):.1f} | {np.percentile(ms, 95):.1f} |")
 
 

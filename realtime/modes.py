@@ -77,7 +77,7 @@ class FrameRenderer:
                 if self.mode == "per-person" and track.character == self.default:
                     continue  # the background pass already drew the first character's people
                 canvas = self._paste_person(canvas, rgb, track, faces, own)
-        if self.line_art is not None:
+        if self.line_art is not None and (tracks or self.mode != "person-only"):  # person-only: nobody stylized
             canvas = self.line_art(rgb, canvas, self._wearer(tracks), self.default, self._stylized_area(rgb, tracks))
         return canvas
 
