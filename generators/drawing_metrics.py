@@ -36,11 +36,17 @@ def _lightness(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[..., 0]
 
 
+def dark_marks(rgb: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """H×W bool at the image's own size: marks narrower than INK_KERNEL·scale px darker than their
+    surroundings by INK_CONTRAST L* units. `scale` is the image's long side over METRIC_SIDE."""
+    side = max(3, int(round(INK_KERNEL * scale)) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
+    return cv2.morphologyEx(_lightness(rgb), cv2.MORPH_BLACKHAT, kernel) > INK_CONTRAST
+
+
 def ink_mask(rgb: np.ndarray) -> np.ndarray:
-    """H×W bool at METRIC_SIDE: thin marks darker than their surroundings by INK_CONTRAST L* units."""
-    lightness = _lightness(_at_metric_size(rgb))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (INK_KERNEL, INK_KERNEL))
-    return cv2.morphologyEx(lightness, cv2.MORPH_BLACKHAT, kernel) > INK_CONTRAST
+    """H×W bool at METRIC_SIDE: the ink a reader sees (dark_marks of the image at the size it is judged at)."""
+    return dark_marks(_at_metric_size(rgb))
 
 
 def stroke_share(rgb: np.ndarray, min_length: int = MIN_STROKE_PX) -> float:

@@ -9,8 +9,9 @@ since a face-recognition model stops recognising people whose brows or teeth are
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
-from celflow.generators.face_mesh import FACE_OVAL, Face
+from celflow.generators.face_mesh import CHIN, FACE_OVAL, Face
 from celflow.generators.strokes import ink_over, spline_through, stroke_coverage, taper
 
 NOSE_BASE = (97, 2, 326)  # under the tip of the nose
@@ -19,6 +20,7 @@ LOWER_LIP_INNER = (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308)
 LOWER_LIP_OUTER = (181, 84, 17, 314, 405)
 JAW = FACE_OVAL[FACE_OVAL.index(454) : FACE_OVAL.index(234) + 1]  # ear to ear under the chin
 NOSE_INK = 0.35  # the nose is drawn lighter than the other lines: a hint, as webtoons draw it
+HIDDEN_JAW = 0.03  # of the face's width: a jaw point this far inside the face's outline is behind the face
 
 
 def _stroke(points: np.ndarray, width: float, start: float, end: float) -> tuple[np.ndarray, np.ndarray]:
@@ -26,16 +28,34 @@ def _stroke(points: np.ndarray, width: float, start: float, end: float) -> tuple
     return curve, width * taper(len(curve), start, end)
 
 
+def visible_jaw(face: Face) -> np.ndarray:
+    """The jaw points on the face's outline, as one run through the chin.
+
+    On a turned head the mesh's far jaw lies behind the cheek and the nose: drawn, it is a line down the
+    middle of the face. Its points then lie inside the outline of the whole mesh (its convex hull), so the
+    stroke stops at the first such point on either side of the chin.
+    """
+    hull = cv2.convexHull(face.points.astype(np.float32))
+    jaw = face.points[list(JAW)]
+    depth = np.array([cv2.pointPolygonTest(hull, (float(x), float(y)), True) for x, y in jaw])
+    hidden = depth > HIDDEN_JAW * face.width
+    chin = JAW.index(CHIN)
+    start = chin - int(np.argmax(hidden[chin::-1])) + 1 if hidden[: chin + 1].any() else 0
+    end = chin + int(np.argmax(hidden[chin:])) if hidden[chin:].any() else len(JAW)
+    return jaw[start:end]
+
+
 def ink_strokes(face: Face, line_px: float) -> list[tuple[np.ndarray, np.ndarray]]:
     """Mouth, lower lip and jaw strokes of one face, `line_px` at their widest."""
     points = face.points
     upper, lower = points[list(UPPER_LIP_INNER)], points[list(LOWER_LIP_INNER)]
     mouth_line = (upper + lower) / 2
-    return [
+    strokes = [
         _stroke(mouth_line, 1.1 * line_px, 0.2, 0.2),
         _stroke(points[list(LOWER_LIP_OUTER)], 0.6 * line_px, 0.1, 0.1),
-        _stroke(points[list(JAW)], line_px, 0.15, 0.15),
     ]
+    jaw = visible_jaw(face)
+    return strokes + [_stroke(jaw, line_px, 0.15, 0.15)] if len(jaw) >= 3 else strokes
 
 
 def nose_stroke(face: Face, line_px: float) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ from celflow.generators.background import compose_person_and_background, draw_ba
 from celflow.generators.cel_shading import ink_colour, smoothed_photo
 from celflow.generators.face_features import keep_own_features
 from celflow.generators.face_finder import FaceFinder, FacesInPhoto
-from celflow.generators.face_mesh import Face
+from celflow.generators.face_mesh import FACE_OVAL, Face
 from celflow.generators.face_warp import WarpOutOfRange, warp_face_to_character
 from celflow.generators.light_correction import correct_light
 from celflow.generators.line_art import draw_line_art, line_art_of
@@ -37,8 +37,9 @@ from celflow.generators.quality import (
     PairRejected,
 )
 from celflow.generators.sam import SamPersonSegmenter, SamSettings
-from celflow.generators.skin import paint_own_skin, skin_mask
+from celflow.generators.skin import face_regions, paint_own_skin, skin_mask
 from celflow.generators.skin_tone import MIN_SKIN_CHROMA, cheek_colour, skin_difference
+from celflow.generators.specks import clear_specks
 from celflow.generators.teacher import build_teacher
 
 log = logging.getLogger(__name__)
@@ -162,14 +163,18 @@ class PairMaker:
                     stylised = paint_own_skin(
                         stylised, smoothed, skin, faces, character.skin, keep_detail=not procedural
                     )
-        if procedural:
-            with _stage(timings, "line art"):
-                stylised = draw_line_art(stylised, lit, faces, line_art_of(character))
         if character.background:
             with _stage(timings, "background"):
                 behind = photo if character.background.keep_photo else lit  # a kept background stays as shot
                 stylised = compose_person_and_background(stylised, draw_background(behind, character.background), mask)
         if procedural:
+            with _stage(timings, "specks"):
+                keep = face_regions(photo.shape[:2], faces, (FACE_OVAL,))
+                if character.background and character.background.keep_photo:
+                    keep |= mask < 0.5  # a background kept as shot stays as shot
+                stylised = clear_specks(stylised, keep)
+            with _stage(timings, "line art"):
+                stylised = draw_line_art(stylised, lit, faces, line_art_of(character))
             with _stage(timings, "outline"):
                 stylised = draw_silhouette(stylised, mask, ink_colour(style), style.line_weight, style.line_darkness)
         if character.skin:  # a pack that keeps each person's own skin; one without may paint skin as it likes

@@ -20,7 +20,7 @@ from celflow.generators.quality import (
 )
 
 STAGES = {
-    "faces", "person_mask", "skin", "teacher", "own colours", "line art", "background", "outline", "skin check", "warp"
+    "faces", "person_mask", "skin", "teacher", "own colours", "background", "specks", "line art", "outline", "skin check", "warp"
 }
 
 

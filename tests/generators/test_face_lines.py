@@ -1,0 +1,40 @@
+"""The face's line art: the jaw is drawn only where it is the face's outline."""
+
+import numpy as np
+import pytest
+
+from celflow.generators.face_lines import JAW, draw_face_lines, visible_jaw
+from celflow.generators.face_mesh import CHIN, Face, FaceMeshDetector
+
+INK = np.array([40, 30, 30], np.float32)
+
+
+@pytest.fixture(scope="module")
+def hopper_face(hopper) -> Face:
+    detector = FaceMeshDetector(max_faces=1)
+    yield detector(hopper)[0]
+    detector.close()
+
+
+def turned(face: Face) -> Face:
+    """The face as a head turned to one side projects it: the far half of the jaw lies inside the face, the
+    far cheek's points moved towards the nose by a sixth of the face's width."""
+    points = face.points.copy()
+    far = list(JAW[: JAW.index(CHIN) - 2])
+    points[far, 0] -= np.sign(points[far, 0] - points[1, 0]) * face.width / 6
+    return Face(points=points)
+
+
+def test_a_frontal_face_keeps_its_whole_jaw(hopper_face):
+    assert np.array_equal(visible_jaw(hopper_face), hopper_face.points[list(JAW)])
+
+
+def test_the_far_jaw_of_a_turned_head_is_not_drawn_across_the_face(hopper, hopper_face):
+    face = turned(hopper_face)
+    jaw = visible_jaw(face)
+    assert 3 <= len(jaw) < len(JAW) and any(np.array_equal(p, face.points[CHIN]) for p in jaw)
+
+    drawn = draw_face_lines(np.full_like(hopper, 255), [face], INK, line_weight=3.0, darkness=1.0)
+    far = face.points[list(JAW[: JAW.index(CHIN) - 2])]
+    x, y = np.round(far).astype(int).T
+    assert (drawn[y, x] == 255).all()  # no ink where the hidden jaw would have run
