@@ -138,7 +138,9 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    # the quality filter's skin check is off: it would drop the very faces whose skin the teacher changed
     character = load_character(args.character)
+    character = character.model_copy(update={"quality": character.quality.model_copy(update={"max_skin_change": 360})})
     identity = FaceIdentity()
     photos = real_photos(args.photos, args.max_side)
     if args.geometry_costs:

@@ -5,13 +5,17 @@ turns a warm photo into the wrong skin. So both steps are conservative:
 - exposure only lifts a photo whose highlights sit clearly under white (nothing in it is near 255);
 - white balance reads the light's colour from the photo's near-grey surfaces only, never from skin (a
   close-up of warm skin is not a warm light) nor from strongly coloured things (an orange suit, a red
-  curtain), and removes only the part of that cast beyond CAST_TOLERANCE.
+  curtain), and removes only the part of that cast beyond CAST_TOLERANCE;
+- and together they may move the skin's ITA° by at most MAX_SKIN_SHIFT: a blue studio backdrop read as a
+  cast, or a dim club photo lifted, otherwise paints a pale person tan or a medium-skinned one pale. A
+  stronger correction is scaled back (in log gains) until the skin moves no further.
 Both act in linear RGB, as a camera's gains do. Written out here: no maintained library offers a
 skin-excluding grey-pixel estimate; the iteration itself is the published one (Huo et al. 2006).
 """
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 HIGHLIGHT_PERCENTILE = 99.0
@@ -25,6 +29,8 @@ CAST_TOLERANCE = 0.08  # log-gain between channels a scene may carry without bei
 USABLE = (0.02, 0.95)  # linear values outside this are noise or clipped: no evidence about the light
 MIN_PIXELS = 100
 ESTIMATE_STRIDE = 3
+MAX_SKIN_SHIFT = 8.0  # ITA° the correction may move the skin's mean colour
+SHIFT_SEARCH_STEPS = 8
 
 
 _LINEAR = (np.arange(256, dtype=np.float32) / 255) ** 2.2  # uint8 sRGB → linear, as a table
@@ -76,14 +82,42 @@ def cast_gains(linear: np.ndarray, skin: np.ndarray) -> np.ndarray:
     return np.exp(-cast * (size - CAST_TOLERANCE) / size).astype(np.float32)
 
 
+def _ita(linear: np.ndarray) -> float:
+    """ITA° of the mean colour of N×3 linear RGB pixels (CIE Lab, D65)."""
+    srgb = (np.clip(linear.mean(0), 0, 1) ** (1 / 2.2)).astype(np.float32).reshape(1, 1, 3)
+    lightness, _, b = cv2.cvtColor(srgb, cv2.COLOR_RGB2Lab).reshape(3)
+    return float(np.degrees(np.arctan2(lightness - 50, b)))
+
+
+def within_skin_shift(gains: np.ndarray, skin_linear: np.ndarray) -> np.ndarray:
+    """`gains`, scaled back in log space as little as needed for the skin's ITA° to move by at most
+    MAX_SKIN_SHIFT (bisection on the share of the correction kept)."""
+    if len(skin_linear) < MIN_PIXELS or np.allclose(gains, 1.0):
+        return gains
+    before = _ita(skin_linear)
+
+    def shift(share: float) -> float:
+        return abs(_ita(np.clip(skin_linear * gains**share, 0, 1)) - before)
+
+    if shift(1.0) <= MAX_SKIN_SHIFT:
+        return gains
+    low, high = 0.0, 1.0
+    for _ in range(SHIFT_SEARCH_STEPS):
+        middle = (low + high) / 2
+        low, high = (middle, high) if shift(middle) <= MAX_SKIN_SHIFT else (low, middle)
+    return (gains**low).astype(np.float32)
+
+
 def correct_light(rgb: np.ndarray, skin: np.ndarray) -> np.ndarray:
-    """H×W×3 uint8 RGB with a dim exposure lifted and a strong colour cast removed; the same photo when neither.
+    """H×W×3 uint8 RGB with a dim exposure lifted and a strong colour cast removed, as far as the skin's ITA°
+    may move; the same photo when neither.
 
     The light is estimated on every ESTIMATE_STRIDE-th pixel: a light's colour and level need no more.
     """
     sample = np.s_[::ESTIMATE_STRIDE, ::ESTIMATE_STRIDE]
     linear, sampled_skin = _to_linear(rgb[sample]), skin[sample]
-    gains = cast_gains(linear, sampled_skin) * exposure_gain(linear, sampled_skin)
+    gains = within_skin_shift(cast_gains(linear, sampled_skin), linear[sampled_skin > 0.5])
+    gains = gains * exposure_gain(linear, sampled_skin)
     if np.allclose(gains, 1.0):
         return rgb.copy()
     return _with_gains(rgb, gains)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from skimage.color import rgb2lab
 
-from celflow.generators.light_correction import correct_light
+from celflow.generators.light_correction import MAX_SKIN_SHIFT, correct_light
 
 
 def _with_light(rgb, gains):
@@ -44,3 +44,22 @@ def test_warm_skin_filling_the_frame_is_not_taken_for_a_warm_light(obama):
     skin = np.zeros((200, 200), np.float32)
     skin[:, 40:] = 1
     assert np.array_equal(correct_light(warm, skin), warm)
+
+
+def _ita(rgb):
+    lightness, _, b = rgb2lab(rgb.reshape(-1, 3).mean(0).reshape(1, 1, 3) / 255).reshape(3)
+    return np.degrees(np.arctan2(lightness - 50, b))
+
+
+def test_a_coloured_backdrop_taken_for_a_cast_moves_the_skin_only_so_far():
+    """A muted blue studio backdrop fills most of the frame: read as a blue light, removing it would paint a
+    light-skinned face tan. The correction stops where the skin has moved MAX_SKIN_SHIFT ITA°."""
+    photo = np.full((200, 200, 3), (170, 185, 215), np.uint8)
+    photo[60:140, 70:130] = (222, 180, 165)  # light skin
+    photo[:20, :20] = (255, 200, 0)  # a bright yellow prop: the photo is not dim
+    skin = np.zeros((200, 200), np.float32)
+    skin[60:140, 70:130] = 1
+    corrected = correct_light(photo, skin)
+    assert not np.array_equal(corrected, photo)  # the backdrop was read as a cast and partly removed
+    face = np.s_[60:140, 70:130]
+    assert abs(_ita(corrected[face]) - _ita(photo[face])) <= MAX_SKIN_SHIFT + 0.5
