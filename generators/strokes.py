@@ -75,9 +75,12 @@ def stroke_coverage(shape: tuple[int, int], strokes: list[tuple[np.ndarray, np.n
 def ink_over(image: np.ndarray, alpha: np.ndarray, ink: np.ndarray) -> None:
     """Blend `ink` (RGB) into the H×W×3 uint8 `image` with H×W opacity `alpha`, in place, only where alpha > 0:
     lines cover a few pixels of a frame, and the run time draws them on every frame."""
-    inked = alpha > 0
-    cover = alpha[inked][:, None]
-    image[inked] = np.clip(np.round(image[inked] * (1 - cover) + ink * cover), 0, 255).astype(np.uint8)
+    found = cv2.findNonZero((alpha > 0).view(np.uint8))  # a few times faster than numpy's nonzero on a frame
+    if found is None:
+        return
+    xs, ys = found[:, 0, 0], found[:, 0, 1]
+    cover = alpha[ys, xs][:, None]
+    image[ys, xs] = np.clip(np.round(image[ys, xs] * (1 - cover) + ink * cover), 0, 255).astype(np.uint8)
 
 
 def long_strokes(ink: np.ndarray, min_length: float) -> np.ndarray:

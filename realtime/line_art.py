@@ -12,6 +12,7 @@ from celflow.generators.face_mesh import Face, FaceMeshDetector
 from celflow.generators.face_warp import character_landmarks, is_identity
 from celflow.generators.line_art import draw_line_art
 from celflow.generators.outline import draw_silhouette
+from celflow.realtime.face_follower import FaceFollower
 
 Wearer = Callable[[Face], "str | None"]  # a face → the character drawing it, or None where nobody is stylized
 
@@ -20,17 +21,19 @@ class LineArtist:
     """Holds the face mesh, the person segmenter (when a character draws outlines) and each character's line art;
     not thread-safe, so give each thread its own.
 
-    `video`: calls are consecutive frames of one video, so the mesh follows faces instead of finding them anew.
+    `video`: calls are consecutive frames of one video, so the mesh follows faces instead of finding them anew
+    (realtime/face_follower.py).
     """
 
     def __init__(self, lines: Mapping[str, LineArt], video: bool, max_faces: int = 6) -> None:
         self.lines = dict(lines)
-        self._mesh = FaceMeshDetector(max_faces=max_faces, video=video)
+        self._mesh = FaceFollower(max_faces) if video else FaceMeshDetector(max_faces=max_faces)
         self._segment = None
         if any(art.outline for art in self.lines.values()):
             from celflow.generators.person_mask import PersonSegmenter
 
-            self._segment = PersonSegmenter()
+            # video frames are landscape camera frames: mediapipe's landscape model is made for them, and faster
+            self._segment = PersonSegmenter(landscape=video)
 
     def __call__(
         self, photo: np.ndarray, canvas: np.ndarray, wearing: Wearer, outline: str | None, where: np.ndarray | None
