@@ -88,22 +88,24 @@ def availability(backend: Backend, onnx_path: Path | None = None) -> Availabilit
 
 
 def choose_backend(requested: Backend | str = AUTO_BACKEND, onnx_path: Path | None = None) -> Backend:
-    """`auto` → the first available of AUTO_ORDER for `onnx_path` (when given), logging every skipped backend's
-    reason; else check `requested`."""
+    """`auto` → the first available of AUTO_ORDER for `onnx_path` (when given), logged in one line with every
+    skipped backend's reason; else check `requested`."""
     if requested != AUTO_BACKEND:
         backend = Backend(requested)
         found = availability(backend, onnx_path)
         if not found.available:
             raise ValueError(f"backend {backend.value}: not available here ({found.reason})")
         return backend
+    skipped = []
+    chosen, because = Backend.CPU, availability(Backend.CPU).reason
     for backend in AUTO_ORDER[:-1]:
         found = availability(backend, onnx_path)
         if found.available:
-            log.info("backend auto: chose %s (%s)", backend.value, found.reason)
-            return backend
-        log.info("backend auto: skipped %s: %s", backend.value, found.reason)
-    log.info("backend auto: chose cpu (%s)", availability(Backend.CPU).reason)
-    return Backend.CPU
+            chosen, because = backend, found.reason
+            break
+        skipped.append(f"{backend.value}: {found.reason}")
+    log.info("backend auto: chose %s (%s)%s", chosen.value, because, "".join(f"; skipped {s}" for s in skipped))
+    return chosen
 
 
 def available_backends() -> list[Backend]:

@@ -44,7 +44,7 @@ def test_without_a_gpu_auto_falls_back_to_the_cpu_and_logs_each_reason(caplog: p
 
     for skipped in (Backend.TENSORRT, Backend.TENSORRT_EP, Backend.CUDA_EP):
         reason = availability(skipped).reason
-        assert reason and f"backend auto: skipped {skipped.value}: {reason}" in caplog.text
+        assert reason and f"; skipped {skipped.value}: {reason}" in caplog.text
     assert available_backends() == [Backend.CPU, Backend.TORCH]
 
 
@@ -93,9 +93,15 @@ def test_auto_skips_tensorrt_for_the_cpu_int8_variant_and_says_why(int8: Variant
 
     assert chosen not in TENSORRT_BACKENDS
     for backend in TENSORRT_BACKENDS:
-        assert f"backend auto: skipped {backend.value}: {int8.onnx_path.name}: TensorRT cannot build" in caplog.text
+        assert f"; skipped {backend.value}: {int8.onnx_path.name}: TensorRT cannot build" in caplog.text
 
 
 def test_asking_tensorrt_for_the_cpu_int8_variant_is_a_one_line_error(int8: VariantReport) -> None:
     with pytest.raises(ValueError, match=r"^backend tensorrt: not available here \(student\.int8\.onnx: TensorRT cannot"):
         choose_backend("tensorrt", int8.onnx_path)
+
+
+def test_auto_says_its_choice_and_what_it_skipped_in_one_line(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="celflow.export.backends"):
+        choose_backend("auto")
+    assert len(caplog.records) == 1 and caplog.records[0].getMessage().startswith("backend auto: chose ")
