@@ -83,7 +83,7 @@ def check_faces(found: FacesInPhoto, max_faces: int, min_face_px: int) -> FacesI
     if not widths:
         raise PairRejected(NO_FACE, "no face found")
     if max(widths) < min_face_px:
-        raise PairRejected(FACE_TOO_SMALL, f"the widest face is {max(widths):.0f} px wide, under {min_face_px} px")
+        raise PairRejected(FACE_TOO_SMALL, f"the widest face is {int(max(widths))} px wide, under {min_face_px} px")
     faces = [face for face in found.faces if face.width >= min_face_px]
     unfitted = [box for box in found.unfitted if box[2] - box[0] >= min_face_px]
     if len(faces) + len(unfitted) > max_faces:
@@ -91,7 +91,7 @@ def check_faces(found: FacesInPhoto, max_faces: int, min_face_px: int) -> FacesI
     if unfitted:
         raise PairRejected(FACE_WITHOUT_MESH, f"no face mesh fits the face at {unfitted[0]}, so it cannot be warped")
     for width in sorted(width for width in widths if width < min_face_px):
-        log.warning("skipped a face %.0f px wide, under min_face_px %d: it stays unwarped", width, min_face_px)
+        log.warning("skipped a face %d px wide, under min_face_px %d: it stays unwarped", int(width), min_face_px)
     return FacesInPhoto(faces, [])
 
 

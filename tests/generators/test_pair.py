@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 from celflow.core.character import FaceGeometry, QualityLimits, load_character
-from celflow.generators.face_mesh import LEFT_EYE, RIGHT_EYE
-from celflow.generators.pair import PairMaker
+from celflow.generators.face_finder import FacesInPhoto
+from celflow.generators.face_mesh import FACE_OVAL, LEFT_EYE, MESH_POINTS, RIGHT_EYE, Face
+from celflow.generators.pair import PairMaker, check_faces
 from celflow.generators.quality import (
     FACE_TOO_SMALL,
     MASK_COVERAGE,
@@ -204,3 +205,15 @@ def test_every_person_in_a_wide_group_photo_is_in_the_person_mask(maker, wide_gr
     for pair in maker(wide_group_photo):
         cheeks = cheek_mask(pair.person_mask.shape, pair.faces[0].points)
         assert pair.person_mask[cheeks].mean() > 0.9 * 255
+
+
+def test_a_face_just_under_the_minimum_is_never_called_as_wide_as_it(caplog):
+    points = np.zeros((MESH_POINTS, 2), np.float32)
+    points[FACE_OVAL[0], 0] = 47.6  # the face oval 47.6 px wide: rounding would call it 48
+    narrow = FacesInPhoto([Face(points)], [])
+    with pytest.raises(PairRejected, match=r"the widest face is 47 px wide, under 48 px"):
+        check_faces(narrow, max_faces=4, min_face_px=48)
+    wide = Face(points * np.float32([2.0, 1.0]))
+    with caplog.at_level(logging.WARNING, logger="celflow.generators.pair"):
+        check_faces(FacesInPhoto([wide, Face(points)], []), max_faces=4, min_face_px=48)
+    assert "skipped a face 47 px wide, under min_face_px 48" in caplog.text
