@@ -18,7 +18,7 @@ NOSE_BASE = (97, 2, 326)  # under the tip of the nose
 UPPER_LIP_INNER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
 LOWER_LIP_INNER = (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308)
 LOWER_LIP_OUTER = (181, 84, 17, 314, 405)
-JAW = FACE_OVAL[FACE_OVAL.index(454) : FACE_OVAL.index(234) + 1]  # ear to ear under the chin
+JAW = FACE_OVAL[FACE_OVAL.index(361) : FACE_OVAL.index(132) + 1]  # under the chin, from nose-base level
 NOSE_INK = 0.35  # the nose is drawn lighter than the other lines: a hint, as webtoons draw it
 HIDDEN_JAW = 0.03  # of the face's width: a jaw point this far inside the face's outline is behind the face
 
