@@ -6,9 +6,10 @@ turns a warm photo into the wrong skin. So both steps are conservative:
 - white balance reads the light's colour from the photo's near-grey surfaces only, never from skin (a
   close-up of warm skin is not a warm light) nor from strongly coloured things (an orange suit, a red
   curtain), and removes only the part of that cast beyond CAST_TOLERANCE;
-- and together they may move the skin's ITA° by at most MAX_SKIN_SHIFT: a blue studio backdrop read as a
-  cast, or a dim club photo lifted, otherwise paints a pale person tan or a medium-skinned one pale. A
-  stronger correction is scaled back (in log gains) until the skin moves no further.
+- and the white balance may move the skin's ITA° by at most MAX_SKIN_SHIFT: a blue studio backdrop read as
+  a cast otherwise paints a pale person tan. A stronger correction is scaled back (in log gains) until the
+  skin moves no further. The exposure lift is not capped: a photo one stop under moves the skin far more,
+  and lifting it is the point.
 Both act in linear RGB, as a camera's gains do. Written out here: no maintained library offers a
 skin-excluding grey-pixel estimate; the iteration itself is the published one (Huo et al. 2006).
 """
