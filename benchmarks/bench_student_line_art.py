@@ -1,11 +1,12 @@
 """What the student cannot copy from the teacher, drawn at run time: its eyes, face strokes and outline.
 
-Scores a student on held-out pairs as the network alone and as `celflow stylize` runs it (the network, then the
-line art the student carries, drawn from a static-image face mesh and a person mask of the photo), beside the
-teacher; then times the whole student step on 640×480 frames of a camera panning across each held-out photo,
-as `live` runs it (the face mesh following faces from frame to frame), network alone and with the line art
-interleaved, and the line art's parts (face mesh, person mask, eyes and strokes, outline) one by one, beside
-a face mesh with room for six faces (mediapipe's detector then runs on every frame).
+Scores a student on held-out pairs as the network alone and as `celflow stylize` runs it (the network, its
+specks cleared, then the line art the student carries, drawn from a static-image face mesh and a person mask of
+the photo), beside the teacher and beside the same with the specks kept; then times the whole student step on
+640×480 frames of a camera panning across each held-out photo, as `live` runs it (the face mesh following faces
+from frame to frame), network alone and with the line art interleaved, and the line art's parts (specks
+cleared, face mesh, person mask, eyes and strokes, outline) one by one, beside a face mesh with room for six
+faces (mediapipe's detector then runs on every frame).
 
 Run: .venv/bin/python benchmarks/bench_student_line_art.py MODEL HELDOUT_PAIRS
 e.g. the shipped base student on the demo's held-out people: core/students/default celflow-demo/heldout_pairs
@@ -28,6 +29,7 @@ from celflow.generators.outline import draw_silhouette
 from celflow.generators.person_mask import PersonSegmenter
 from celflow.pipelines.look_report import pair_images, summarise_look
 from celflow.realtime.characters import find_character
+from celflow.realtime.despeckle import despeckle
 from celflow.realtime.face_follower import FaceFollower
 from celflow.realtime.modes import open_renderer
 from celflow.realtime.still import open_photo_stylizer
@@ -54,7 +56,14 @@ def panning_frames(photo: np.ndarray) -> list[np.ndarray]:
 def quality(model: str, pairs: Path) -> None:
     lines = read_student_line_art(find_character(model).model)
     geometry = lines.geometry if lines else FaceGeometry()
-    runs = {"network alone": open_photo_stylizer(model, line_art=False), "network + line art": open_photo_stylizer(model)}
+    specks_kept = open_photo_stylizer(model)
+    if specks_kept.renderer.line_art is not None:
+        specks_kept.renderer.line_art.despeckled = False
+    runs = {
+        "network alone": open_photo_stylizer(model, line_art=False),
+        "network + line art, specks kept": specks_kept,
+        "network + line art (specks cleared first: realtime/despeckle.py)": open_photo_stylizer(model),
+    }
     outputs: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {"teacher": [], **{name: [] for name in runs}}
     targets = []
     for pair_dir in read_manifest(pairs).pair_dirs(pairs):
@@ -87,7 +96,9 @@ def speed(model: str, pairs: Path) -> None:
     mesh, segment = FaceFollower(max_faces=6), PersonSegmenter(landscape=True)
     roomy_mesh = FaceMeshDetector(max_faces=6, video=True)  # mediapipe's own, its detector on every frame
     times: dict[str, list[float]] = {name: [] for name in renderers}
-    parts: dict[str, list[float]] = {"face mesh": [], "person mask": [], "eyes and face strokes": [], "outline": []}
+    parts: dict[str, list[float]] = {
+        "specks cleared": [], "face mesh": [], "person mask": [], "eyes and face strokes": [], "outline": []
+    }
     roomy: list[float] = []
     for pair_dir in read_manifest(pairs).pair_dirs(pairs):
         frames = panning_frames(pair_images(pair_dir)[0])
@@ -99,6 +110,8 @@ def speed(model: str, pairs: Path) -> None:
                     times[name].append(1000 * (time.perf_counter() - started))
             if art is not None:  # the line art's parts one by one, as realtime/line_art.py runs them
                 steps = [time.perf_counter()]
+                despeckle(frame)
+                steps.append(time.perf_counter())
                 faces = mesh(frame)
                 steps.append(time.perf_counter())
                 person = segment(frame, faces)

@@ -12,6 +12,7 @@ from celflow.generators.face_mesh import Face, FaceMeshDetector
 from celflow.generators.face_warp import character_landmarks, is_identity
 from celflow.generators.line_art import draw_line_art
 from celflow.generators.outline import draw_silhouette
+from celflow.realtime.despeckle import despeckle
 from celflow.realtime.face_follower import FaceFollower
 
 Wearer = Callable[[Face], "str | None"]  # a face → the character drawing it, or None where nobody is stylized
@@ -25,8 +26,9 @@ class LineArtist:
     (realtime/face_follower.py).
     """
 
-    def __init__(self, lines: Mapping[str, LineArt], video: bool, max_faces: int = 6) -> None:
+    def __init__(self, lines: Mapping[str, LineArt], video: bool, max_faces: int = 6, despeckled: bool = True) -> None:
         self.lines = dict(lines)
+        self.despeckled = despeckled  # off only to measure what clearing the network's specks gains
         self._mesh = FaceFollower(max_faces) if video else FaceMeshDetector(max_faces=max_faces)
         self._segment = None
         if any(art.outline for art in self.lines.values()):
@@ -38,9 +40,11 @@ class LineArtist:
     def __call__(
         self, photo: np.ndarray, canvas: np.ndarray, wearing: Wearer, outline: str | None, where: np.ndarray | None
     ) -> np.ndarray:
-        """`canvas` (the stylized `photo`) with the line art of every face found in `photo`, and the people's
-        outline in the line art of character `outline` (None: no outline), only inside `where` (H×W bool;
-        None: the whole frame)."""
+        """`canvas` (the stylized `photo`) cleared of the network's specks, with the line art of every face found
+        in `photo`, and the people's outline in the line art of character `outline` (None: no outline), only
+        inside `where` (H×W bool; None: the whole frame)."""
+        if self.despeckled:
+            canvas = despeckle(canvas, where)
         faces = self._mesh(photo)
         by_character: dict[str, list[Face]] = {}
         for face in faces:

@@ -11,6 +11,7 @@ from celflow.core.line_art import LineArt
 from celflow.generators.cel_eyes import SCLERA_RGB
 from celflow.generators.person_mask import PersonSegmenter
 from celflow.realtime.characters import CastMember
+from celflow.realtime.despeckle import despeckle
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.line_art import LineArtist
 from celflow.realtime.modes import open_renderer
@@ -58,7 +59,7 @@ def test_the_eyes_and_strokes_are_drawn_on_the_face_and_nowhere_else(lined, port
     with_lines = celflow.load(lined["red"].model)
     without = celflow.load(lined["red"].model, line_art=False)
     try:
-        drawn, plain = with_lines(portrait), without(portrait)
+        drawn, plain = with_lines(portrait), despeckle(without(portrait))  # the line art clears specks first
     finally:
         with_lines.close()
         without.close()
@@ -81,7 +82,7 @@ def test_the_outline_runs_along_the_person_and_nowhere_else(lined, portrait):
     without = celflow.load(lined["outlined"].model, line_art=False)
     segment = PersonSegmenter()
     try:
-        drawn, plain, person = with_lines(portrait), without(portrait), segment(portrait) >= 0.5
+        drawn, plain, person = with_lines(portrait), despeckle(without(portrait)), segment(portrait) >= 0.5
     finally:
         with_lines.close()
         without.close()
@@ -125,3 +126,39 @@ def test_the_lines_follow_the_character_s_face_geometry(portrait):
             art.close()
 
     assert areas[1.4] > 1.5 * areas[1.0] > 0  # eyes 1.4× as wide and tall: about twice the white
+
+
+def _specked(shape) -> np.ndarray:
+    """A flat grey canvas, left half darker, with black and white single-pixel specks all over."""
+    canvas = np.full((*shape, 3), 150, np.uint8)
+    canvas[:, : shape[1] // 2] = 70
+    canvas[3::9, 3::9] = 0
+    canvas[7::9, 5::9] = 255
+    return canvas
+
+
+def test_specks_the_network_left_are_cleared_before_the_lines_go_on(portrait):
+    """A small network copies the photo's pixel noise that the teacher smoothed away: gone, edges where they were."""
+    canvas = _specked(portrait.shape[:2])
+    art = LineArtist({"red": EYES_AND_STROKES}, video=False)
+    try:
+        drawn = art(portrait, canvas, lambda face: None, outline=None, where=None)  # no face drawn: only the canvas
+    finally:
+        art.close()
+
+    clean = np.where(np.arange(portrait.shape[1])[None, :, None] < portrait.shape[1] // 2, 70, 150).astype(np.uint8)
+    assert np.array_equal(drawn, np.broadcast_to(clean, drawn.shape))
+
+
+def test_specks_outside_the_stylized_area_stay_as_they_are(portrait):
+    canvas = _specked(portrait.shape[:2])
+    where = np.zeros(portrait.shape[:2], bool)
+    where[:, portrait.shape[1] // 2 :] = True
+    art = LineArtist({"red": EYES_AND_STROKES}, video=False)
+    try:
+        drawn = art(portrait, canvas.copy(), lambda face: None, outline=None, where=where)
+    finally:
+        art.close()
+
+    assert np.array_equal(drawn[:, : portrait.shape[1] // 2], canvas[:, : portrait.shape[1] // 2])
+    assert (drawn[:, portrait.shape[1] // 2 :] == 150).all()
