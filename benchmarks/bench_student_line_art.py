@@ -1,12 +1,13 @@
-"""What the student cannot copy from the teacher, drawn at run time: its eyes, face strokes and outline.
+"""What the student cannot copy from the teacher, drawn at run time: its eyes, mouth, face strokes and outline.
 
 Scores a student on held-out pairs as the network alone and as `celflow stylize` runs it (the network, its
-specks cleared, then the line art the student carries, drawn from a static-image face mesh and a person mask of
-the photo), beside the teacher and beside the same with the specks kept; then times the whole student step on
-640×480 frames of a camera panning across each held-out photo, as `live` runs it (the face mesh following faces
-from frame to frame), network alone and with the line art interleaved, and the line art's parts (specks
-cleared, face mesh, person mask, eyes and strokes, outline) one by one, beside a face mesh with room for six
-faces (mediapipe's detector then runs on every frame).
+specks cleared, its mouth in the person's own colours, then the line art the student carries, drawn from a
+static-image face mesh and a person mask of the photo), beside the teacher and beside the same without clearing
+the specks or drawing the mouth; then times the whole student step on 640×480 frames of a camera panning across
+each held-out photo, as `live` runs it (the face mesh following faces from frame to frame), network alone and
+with the line art interleaved, and the line art's parts (specks cleared, face mesh, person mask, mouth, eyes and
+strokes, outline) one by one, beside a face mesh with room for six faces (mediapipe's detector then runs on
+every frame).
 
 Run: .venv/bin/python benchmarks/bench_student_line_art.py MODEL HELDOUT_PAIRS
 e.g. the shipped base student on the demo's held-out people: core/students/default celflow-demo/heldout_pairs
@@ -32,6 +33,7 @@ from celflow.realtime.characters import find_character
 from celflow.realtime.despeckle import despeckle
 from celflow.realtime.face_follower import FaceFollower
 from celflow.realtime.modes import open_renderer
+from celflow.realtime.own_mouth import draw_own_mouths
 from celflow.realtime.still import open_photo_stylizer
 from celflow.student.metrics import edge_f1, ssim
 
@@ -56,13 +58,19 @@ def panning_frames(photo: np.ndarray) -> list[np.ndarray]:
 def quality(model: str, pairs: Path) -> None:
     lines = read_student_line_art(find_character(model).model)
     geometry = lines.geometry if lines else FaceGeometry()
-    specks_kept = open_photo_stylizer(model)
-    if specks_kept.renderer.line_art is not None:
-        specks_kept.renderer.line_art.despeckled = False
+
+    def with_line_art(despeckled: bool, own_mouths: bool):
+        stylizer = open_photo_stylizer(model)
+        if stylizer.renderer.line_art is not None:
+            stylizer.renderer.line_art.despeckled = despeckled
+            stylizer.renderer.line_art.own_mouths = own_mouths
+        return stylizer
+
     runs = {
         "network alone": open_photo_stylizer(model, line_art=False),
-        "network + line art, specks kept": specks_kept,
-        "network + line art (specks cleared first: realtime/despeckle.py)": open_photo_stylizer(model),
+        "network + line art, specks kept, the network's mouth": with_line_art(False, False),
+        "… specks cleared first (realtime/despeckle.py)": with_line_art(True, False),
+        "… and the mouth in the person's own colours (realtime/own_mouth.py): as shipped": with_line_art(True, True),
     }
     outputs: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {"teacher": [], **{name: [] for name in runs}}
     targets = []
@@ -97,7 +105,8 @@ def speed(model: str, pairs: Path) -> None:
     roomy_mesh = FaceMeshDetector(max_faces=6, video=True)  # mediapipe's own, its detector on every frame
     times: dict[str, list[float]] = {name: [] for name in renderers}
     parts: dict[str, list[float]] = {
-        "specks cleared": [], "face mesh": [], "person mask": [], "eyes and face strokes": [], "outline": []
+        "specks cleared": [], "face mesh": [], "person mask": [], "mouth in own colours": [],
+        "eyes and face strokes": [], "outline": [],
     }
     roomy: list[float] = []
     for pair_dir in read_manifest(pairs).pair_dirs(pairs):
@@ -116,7 +125,9 @@ def speed(model: str, pairs: Path) -> None:
                 steps.append(time.perf_counter())
                 person = segment(frame, faces)
                 steps.append(time.perf_counter())
-                drawn = draw_line_art(frame, frame, faces, art)
+                drawn = draw_own_mouths(frame, frame, faces, faces)
+                steps.append(time.perf_counter())
+                drawn = draw_line_art(drawn, frame, faces, art)
                 steps.append(time.perf_counter())
                 draw_silhouette(drawn, person, np.asarray(art.ink, np.float32), art.line_weight, art.line_darkness)
                 steps.append(time.perf_counter())

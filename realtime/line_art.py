@@ -1,6 +1,6 @@
-"""Line art at run time: the teacher's webtoon eyes, face strokes and person outline drawn over the student's
-picture from a face mesh and a person mask of the frame, each face in the character its person wears
-(why: core/line_art.py)."""
+"""Line art at run time: the teacher's webtoon eyes, face strokes and person outline, and the mouth in the
+person's own colours, drawn over the student's picture (its specks cleared first) from a face mesh and a person
+mask of the frame, each face in the character its person wears (why: core/line_art.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from celflow.generators.line_art import draw_line_art
 from celflow.generators.outline import draw_silhouette
 from celflow.realtime.despeckle import despeckle
 from celflow.realtime.face_follower import FaceFollower
+from celflow.realtime.own_mouth import draw_own_mouths
 
 Wearer = Callable[[Face], "str | None"]  # a face → the character drawing it, or None where nobody is stylized
 
@@ -26,9 +27,11 @@ class LineArtist:
     (realtime/face_follower.py).
     """
 
-    def __init__(self, lines: Mapping[str, LineArt], video: bool, max_faces: int = 6, despeckled: bool = True) -> None:
+    def __init__(self, lines: Mapping[str, LineArt], video: bool, max_faces: int = 6) -> None:
         self.lines = dict(lines)
-        self.despeckled = despeckled  # off only to measure what clearing the network's specks gains
+        # both on; off only to measure what each gains (benchmarks/bench_student_line_art.py)
+        self.despeckled = True
+        self.own_mouths = True
         self._mesh = FaceFollower(max_faces) if video else FaceMeshDetector(max_faces=max_faces)
         self._segment = None
         if any(art.outline for art in self.lines.values()):
@@ -40,9 +43,9 @@ class LineArtist:
     def __call__(
         self, photo: np.ndarray, canvas: np.ndarray, wearing: Wearer, outline: str | None, where: np.ndarray | None
     ) -> np.ndarray:
-        """`canvas` (the stylized `photo`) cleared of the network's specks, with the line art of every face found
-        in `photo`, and the people's outline in the line art of character `outline` (None: no outline), only
-        inside `where` (H×W bool; None: the whole frame)."""
+        """`canvas` (the stylized `photo`) cleared of the network's specks, with the mouth in the person's own
+        colours and the line art of every face found in `photo`, and the people's outline in the line art of
+        character `outline` (None: no outline), only inside `where` (H×W bool; None: the whole frame)."""
         if self.despeckled:
             canvas = despeckle(canvas, where)
         faces = self._mesh(photo)
@@ -51,10 +54,13 @@ class LineArtist:
             character = wearing(face)
             if character in self.lines:
                 by_character.setdefault(character, []).append(face)
-        for character, worn in by_character.items():
+        for character, found in by_character.items():
             lines = self.lines[character]
+            worn = found
             if not is_identity(lines.geometry):  # the student learnt faces warped to the character: lines follow
-                worn = [Face(character_landmarks(face, lines.geometry).astype(np.float32)) for face in worn]
+                worn = [Face(character_landmarks(face, lines.geometry).astype(np.float32)) for face in found]
+            if self.own_mouths:
+                canvas = draw_own_mouths(canvas, photo, found, worn)
             canvas = draw_line_art(canvas, photo, worn, lines)
         art = self.lines.get(outline) if outline is not None else None
         if art is not None and art.outline and self._segment is not None:  # last, as the teacher draws it

@@ -9,6 +9,7 @@ import pytest
 from celflow.core.character import FaceGeometry
 from celflow.core.line_art import LineArt
 from celflow.generators.cel_eyes import SCLERA_RGB
+from celflow.generators.face_mesh import LIPS_OUTER, FaceMeshDetector
 from celflow.generators.person_mask import PersonSegmenter
 from celflow.realtime.characters import CastMember
 from celflow.realtime.despeckle import despeckle
@@ -162,3 +163,47 @@ def test_specks_outside_the_stylized_area_stay_as_they_are(portrait):
 
     assert np.array_equal(drawn[:, : portrait.shape[1] // 2], canvas[:, : portrait.shape[1] // 2])
     assert (drawn[:, portrait.shape[1] // 2 :] == 150).all()
+
+
+def _own_mouth_pixels(drawn: np.ndarray, grey: int) -> np.ndarray:
+    """Pixels neither the grey canvas nor ink: where the person's own colours were put back."""
+    off_canvas = np.abs(drawn.astype(np.int16) - grey).max(-1) > 20
+    ink = np.abs(drawn.astype(np.int16) - np.array(STROKES_ONLY.ink)).max(-1) <= 60
+    return off_canvas & ~ink
+
+
+def test_the_mouth_is_drawn_in_the_person_s_own_colours(portrait):
+    """A small network paints an open mouth it rarely saw as one grey lozenge; the teacher keeps lips and teeth
+    as the photo, smoothed. The run time puts the photo's own mouth back where the canvas is grey."""
+    grey = np.full_like(portrait, 128)
+    art = LineArtist({"blue": STROKES_ONLY}, video=False)
+    mesh = FaceMeshDetector(max_faces=1)
+    try:
+        drawn = art(portrait, grey, lambda face: "blue", outline=None, where=None)
+        (face,) = mesh(portrait)
+    finally:
+        art.close()
+        mesh.close()
+    lips = np.zeros(portrait.shape[:2], np.uint8)
+    cv2.fillConvexPoly(lips, cv2.convexHull(np.round(face.points[list(LIPS_OUTER)]).astype(np.int32)), 1)
+    inside = cv2.erode(lips, np.ones((5, 5), np.uint8)).astype(bool) & _own_mouth_pixels(drawn, 128)
+    assert inside.sum() > 0.5 * lips.sum()  # most of the mouth is no longer the network's grey
+    assert np.abs(drawn[inside].astype(np.int16) - portrait[inside]).mean() < 20  # but the photo's own colours
+    assert np.abs(128 - portrait[inside].astype(np.int16)).mean() > 40  # (which grey is not)
+    far = cv2.dilate(lips, np.ones((31, 31), np.uint8)) == 0
+    like_photo = (np.abs(drawn.astype(np.int16) - portrait).max(-1) < 12) & _own_mouth_pixels(drawn, 128)
+    assert like_photo[far].sum() < 0.02 * lips.sum()  # and nothing of the photo elsewhere
+
+
+def test_the_mouth_follows_the_character_s_geometry(portrait):
+    grey = np.full_like(portrait, 128)
+    areas = {}
+    for mouth_scale in (1.0, 1.4):
+        lines = STROKES_ONLY.model_copy(update={"geometry": FaceGeometry(mouth_scale=mouth_scale)})
+        art = LineArtist({"blue": lines}, video=False)
+        try:
+            areas[mouth_scale] = _own_mouth_pixels(art(portrait, grey, lambda face: "blue", None, None), 128).sum()
+        finally:
+            art.close()
+
+    assert areas[1.4] > 1.5 * areas[1.0] > 0  # lips 1.4× as wide and tall: about twice the area
