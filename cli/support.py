@@ -21,8 +21,9 @@ LineArtOption = Annotated[
     bool,
     typer.Option(
         help="Draw the teacher's webtoon eyes, face strokes and the people's outline over the student's picture, "
-        "from a face mesh and a person mask of each frame (when the student was trained on a teacher that draws "
-        "them); --no-line-art shows the student's picture alone."
+        "from a face mesh and a person mask of each frame, its specks cleared and the mouth in the person's own "
+        "colours (when the student was trained on a teacher that draws them); --no-line-art shows the student's "
+        "picture alone."
     ),
 ]
 BackendOption = Annotated[

@@ -53,21 +53,25 @@ def cuda_device_name() -> str | None:
     return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
 
 
+def graph_refusal(onnx_path: Path) -> str | None:
+    """Why TensorRT cannot build the graph at `onnx_path` (the CPU INT8 variant's uint8 zero points), or None."""
+    # imported here only: onnx costs seconds to import, and `stylize`, `convert` or `live` on a CPU never need it
+    import onnx
+    from celflow.export.tensorrt_ops import (
+        TensorRTUnsupportedError,
+        check_tensorrt_buildable,
+    )
+
+    try:
+        check_tensorrt_buildable(onnx.load(str(onnx_path), load_external_data=False), Path(onnx_path).name)
+    except TensorRTUnsupportedError as error:
+        return str(error)
+    return None
+
+
 def availability(backend: Backend, onnx_path: Path | None = None) -> Availability:
     """Whether `backend` can run here, and run `onnx_path` when given: TensorRT is never offered a graph it
-    cannot build (the CPU INT8 variant's uint8 zero points), which it would reject or run in pieces."""
-    if backend in TENSORRT_BACKENDS and onnx_path is not None:
-        # imported here only: onnx costs a second to import, and `convert` or `live` on a CPU never needs it
-        import onnx
-        from celflow.export.tensorrt_ops import (
-            TensorRTUnsupportedError,
-            check_tensorrt_buildable,
-        )
-
-        try:
-            check_tensorrt_buildable(onnx.load(str(onnx_path), load_external_data=False), Path(onnx_path).name)
-        except TensorRTUnsupportedError as error:
-            return Availability(backend, False, str(error))
+    cannot build, which it would reject or run in pieces. The graph is read last, only where TensorRT could run."""
     if backend is Backend.TORCH:
         return Availability(backend, True, "PyTorch is installed")
     if backend is Backend.CPU:
@@ -82,6 +86,9 @@ def availability(backend: Backend, onnx_path: Path | None = None) -> Availabilit
     gpu = cuda_device_name()
     if gpu is None:
         return Availability(backend, False, "no CUDA GPU visible to torch")
+    refusal = graph_refusal(onnx_path) if backend in TENSORRT_BACKENDS and onnx_path is not None else None
+    if refusal is not None:
+        return Availability(backend, False, refusal)
     if backend is Backend.TENSORRT:
         return Availability(backend, True, f"tensorrt is installed and {gpu} is visible")
     return Availability(backend, True, f"onnxruntime offers {ORT_PROVIDERS[backend]} and {gpu} is visible")
