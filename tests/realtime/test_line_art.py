@@ -25,6 +25,7 @@ from .conftest import tinted_student_onnx
 EYES_AND_STROKES = LineArt(ink=(40, 25, 25), line_weight=1.6, line_darkness=0.9, draw_eyes=True)
 STROKES_ONLY = LineArt(ink=(20, 20, 90), line_weight=1.6, line_darkness=0.9, draw_eyes=False)
 OUTLINED = EYES_AND_STROKES.model_copy(update={"outline": True})
+GREY = 128
 
 
 @pytest.fixture(scope="module")
@@ -115,16 +116,20 @@ def test_each_face_is_drawn_in_its_own_person_s_character(lined, portrait):
     assert blue_ink.sum() > 100
 
 
+def _drawn_on_grey(portrait: np.ndarray, lines: LineArt, **geometry: float) -> np.ndarray:
+    """The portrait's line art in `lines` (in a face `geometry`), drawn by the run time over a flat grey picture."""
+    art = LineArtist({"them": lines.model_copy(update={"geometry": FaceGeometry(**geometry)})}, video=False)
+    try:
+        return art(portrait, np.full_like(portrait, GREY), lambda face: "them", outline=None, where=None)
+    finally:
+        art.close()
+
+
 def test_the_lines_follow_the_character_s_face_geometry(portrait):
-    grey = np.full_like(portrait, 128)
-    areas = {}
-    for eye_scale in (1.0, 1.4):
-        lines = EYES_AND_STROKES.model_copy(update={"geometry": FaceGeometry(eye_scale=eye_scale)})
-        art = LineArtist({"red": lines}, video=False)
-        try:
-            areas[eye_scale] = sclera_pixels(art(portrait, grey, lambda face: "red", outline=None, where=None))
-        finally:
-            art.close()
+    areas = {
+        eye_scale: sclera_pixels(_drawn_on_grey(portrait, EYES_AND_STROKES, eye_scale=eye_scale))
+        for eye_scale in (1.0, 1.4)
+    }
 
     assert areas[1.4] > 1.5 * areas[1.0] > 0  # eyes 1.4× as wide and tall: about twice the white
 
@@ -165,9 +170,9 @@ def test_specks_outside_the_stylized_area_stay_as_they_are(portrait):
     assert (drawn[:, portrait.shape[1] // 2 :] == 150).all()
 
 
-def _own_mouth_pixels(drawn: np.ndarray, grey: int) -> np.ndarray:
-    """Pixels neither the grey canvas nor ink: where the person's own colours were put back."""
-    off_canvas = np.abs(drawn.astype(np.int16) - grey).max(-1) > 20
+def _own_mouth_pixels(drawn: np.ndarray) -> np.ndarray:
+    """Pixels neither the grey picture nor ink: where the person's own colours were put back."""
+    off_canvas = np.abs(drawn.astype(np.int16) - GREY).max(-1) > 20
     ink = np.abs(drawn.astype(np.int16) - np.array(STROKES_ONLY.ink)).max(-1) <= 60
     return off_canvas & ~ink
 
@@ -175,35 +180,27 @@ def _own_mouth_pixels(drawn: np.ndarray, grey: int) -> np.ndarray:
 def test_the_mouth_is_drawn_in_the_person_s_own_colours(portrait):
     """A small network paints an open mouth it rarely saw as one grey lozenge; the teacher keeps lips and teeth
     as the photo, smoothed. The run time puts the photo's own mouth back where the canvas is grey."""
-    grey = np.full_like(portrait, 128)
-    art = LineArtist({"blue": STROKES_ONLY}, video=False)
+    drawn = _drawn_on_grey(portrait, STROKES_ONLY)
     mesh = FaceMeshDetector(max_faces=1)
     try:
-        drawn = art(portrait, grey, lambda face: "blue", outline=None, where=None)
         (face,) = mesh(portrait)
     finally:
-        art.close()
         mesh.close()
     lips = np.zeros(portrait.shape[:2], np.uint8)
     cv2.fillConvexPoly(lips, cv2.convexHull(np.round(face.points[list(LIPS_OUTER)]).astype(np.int32)), 1)
-    inside = cv2.erode(lips, np.ones((5, 5), np.uint8)).astype(bool) & _own_mouth_pixels(drawn, 128)
+    inside = cv2.erode(lips, np.ones((5, 5), np.uint8)).astype(bool) & _own_mouth_pixels(drawn)
     assert inside.sum() > 0.5 * lips.sum()  # most of the mouth is no longer the network's grey
     assert np.abs(drawn[inside].astype(np.int16) - portrait[inside]).mean() < 20  # but the photo's own colours
-    assert np.abs(128 - portrait[inside].astype(np.int16)).mean() > 40  # (which grey is not)
+    assert np.abs(GREY - portrait[inside].astype(np.int16)).mean() > 40  # (which grey is not)
     far = cv2.dilate(lips, np.ones((31, 31), np.uint8)) == 0
-    like_photo = (np.abs(drawn.astype(np.int16) - portrait).max(-1) < 12) & _own_mouth_pixels(drawn, 128)
+    like_photo = (np.abs(drawn.astype(np.int16) - portrait).max(-1) < 12) & _own_mouth_pixels(drawn)
     assert like_photo[far].sum() < 0.02 * lips.sum()  # and nothing of the photo elsewhere
 
 
 def test_the_mouth_follows_the_character_s_geometry(portrait):
-    grey = np.full_like(portrait, 128)
-    areas = {}
-    for mouth_scale in (1.0, 1.4):
-        lines = STROKES_ONLY.model_copy(update={"geometry": FaceGeometry(mouth_scale=mouth_scale)})
-        art = LineArtist({"blue": lines}, video=False)
-        try:
-            areas[mouth_scale] = _own_mouth_pixels(art(portrait, grey, lambda face: "blue", None, None), 128).sum()
-        finally:
-            art.close()
+    areas = {
+        mouth_scale: _own_mouth_pixels(_drawn_on_grey(portrait, STROKES_ONLY, mouth_scale=mouth_scale)).sum()
+        for mouth_scale in (1.0, 1.4)
+    }
 
     assert areas[1.4] > 1.5 * areas[1.0] > 0  # lips 1.4× as wide and tall: about twice the area
