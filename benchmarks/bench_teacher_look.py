@@ -160,7 +160,9 @@ def main() -> None:
             print(f"{name:<22}  rejected: {error}")
             continue
         for pair in pairs:
-            scores = score_look(pair.photo, pair.target, pair.faces, pair.person_mask, character.geometry, identity)
+            scores = score_look(
+                pair.photo, pair.target, pair.faces, pair.person_mask, character.geometry, identity, pair.unwarped_faces
+            )
             distances += scores.identity_distances
             strokes.append(scores.stroke_share)
             flats.append(scores.flat_share)

@@ -53,14 +53,16 @@ def score_look(
     person_mask: np.ndarray,
     geometry: FaceGeometry,
     identity: FaceIdentity | None,
+    unwarped: tuple[Face, ...] = (),
 ) -> LookScores:
-    """Look scores of `output` (H×W×3 uint8, aligned with `photo` up to the face warp); identity is skipped
-    (empty) when no identity model is given."""
+    """Look scores of `output` (H×W×3 uint8, aligned with `photo` up to the face warp of `faces`; `unwarped`
+    faces were left where they are); identity is skipped (empty) when no identity model is given."""
     looks = []
-    for face in faces:
+    placed = [(face, output_face_points(face, geometry)) for face in faces] + [(face, face.points) for face in unwarped]
+    for face, points in placed:
         try:
             before = cheek_colour(photo, face.points)
-            after = cheek_colour(output, output_face_points(face, geometry))
+            after = cheek_colour(output, points)
         except ValueError:  # a face too small to read its cheeks is left out of the skin figures
             continue
         if before.chroma < MIN_SKIN_CHROMA:  # a black-and-white photo: no skin tone to keep or lose

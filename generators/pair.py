@@ -60,6 +60,7 @@ class Pair:
     crop: tuple[int, int, int, int] | None = None  # (x0, y0, x1, y1) in the photo when one person was cropped out
     skin_mask: np.ndarray | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    unwarped_faces: tuple[Face, ...] = ()  # under min_face_px: in their own colours, neither warped nor lined
 
     @property
     def person_coverage(self) -> float:
@@ -74,8 +75,8 @@ def _stage(timings: dict[str, float], name: str):
 
 
 def check_faces(found: FacesInPhoto, max_faces: int, min_face_px: int) -> FacesInPhoto:
-    """The faces to warp: those at least min_face_px wide. A narrower face is skipped with a log line and stays
-    unwarped in the photo, so one small face in the background does not cost a group photo its pair.
+    """The faces to warp: those at least min_face_px wide. A narrower face is left unwarped and without line art
+    (it keeps its own skin and features, see PairMaker), so one small face does not cost a group photo its pair.
 
     Raise PairRejected when no face is wide enough, when more than max_faces are, or when one has no mesh.
     """
@@ -91,7 +92,11 @@ def check_faces(found: FacesInPhoto, max_faces: int, min_face_px: int) -> FacesI
     if unfitted:
         raise PairRejected(FACE_WITHOUT_MESH, f"no face mesh fits the face at {unfitted[0]}, so it cannot be warped")
     for width in sorted(width for width in widths if width < min_face_px):
-        log.warning("skipped a face %d px wide, under min_face_px %d: it stays unwarped", int(width), min_face_px)
+        log.warning(
+            "a face %d px wide is under min_face_px %d: drawn in its own colours, unwarped and without line art",
+            int(width),
+            min_face_px,
+        )
     return FacesInPhoto(faces, [])
 
 
@@ -138,14 +143,17 @@ class PairMaker:
         with _stage(timings, "faces"):
             found = self.find_faces(photo)
         faces = check_faces(found, self.max_faces, limits.min_face_px).faces
+        # every face with a mesh keeps its own skin, small ones too; only the wide ones are warped and lined
+        small = [face for face in found.faces if face.width < limits.min_face_px]
+        everyone = faces + small
         with _stage(timings, "person_mask"):
-            mask = self.segment_person(photo, faces)
+            mask = self.segment_person(photo, everyone)
         coverage = float((mask >= 0.5).mean())
         low, high = limits.person_coverage
         if not low <= coverage <= high:
             raise PairRejected(MASK_COVERAGE, f"person mask covers {coverage:.1%}, allowed {low:.0%}–{high:.0%}")
         with _stage(timings, "skin"):
-            skin = skin_mask(photo, faces, mask)
+            skin = skin_mask(photo, everyone, mask)
             lit = correct_light(photo, skin)
         style = character.teacher
         procedural = style.kind == "procedural"
@@ -158,10 +166,10 @@ class PairMaker:
             with _stage(timings, "own colours"):
                 smoothed = smoothed_photo(lit)
                 if procedural:
-                    stylised = keep_own_features(stylised, smoothed, faces)
+                    stylised = keep_own_features(stylised, smoothed, everyone)
                 if character.skin:
                     stylised = paint_own_skin(
-                        stylised, smoothed, skin, faces, character.skin, keep_detail=not procedural
+                        stylised, smoothed, skin, everyone, character.skin, keep_detail=not procedural
                     )
         if character.background:
             with _stage(timings, "background"):
@@ -169,7 +177,7 @@ class PairMaker:
                 stylised = compose_person_and_background(stylised, draw_background(behind, character.background), mask)
         if procedural:
             with _stage(timings, "specks"):
-                keep = face_regions(photo.shape[:2], faces, (FACE_OVAL,))
+                keep = face_regions(photo.shape[:2], everyone, (FACE_OVAL,))
                 if character.background and character.background.keep_photo:
                     keep |= mask < 0.5  # a background kept as shot stays as shot
                 stylised = clear_specks(stylised, keep)
@@ -179,7 +187,7 @@ class PairMaker:
                 stylised = draw_silhouette(stylised, mask, ink_colour(style), style.line_weight, style.line_darkness)
         if character.skin:  # a pack that keeps each person's own skin; one without may paint skin as it likes
             with _stage(timings, "skin check"):
-                check_skin_kept(photo, stylised, faces, limits.max_skin_change)
+                check_skin_kept(photo, stylised, everyone, limits.max_skin_change)
         with _stage(timings, "warp"):
             try:
                 target = warp_face_to_character(stylised, faces, character.geometry, limits.max_warp_shift)
@@ -193,6 +201,7 @@ class PairMaker:
             teacher_ms=sum(timings.values()),
             skin_mask=_as_uint8(skin),
             timings_ms=timings,
+            unwarped_faces=tuple(small),
         )
         if len(faces) == 1:
             return [whole]
@@ -203,17 +212,24 @@ class PairMaker:
         self.segment_person.close()
 
 
+def _within(box: tuple[float, ...], window: tuple[int, int, int, int]) -> bool:
+    return window[0] <= box[0] and window[1] <= box[1] and box[2] <= window[2] and box[3] <= window[3]
+
+
 def crop_person(pair: Pair, face: Face) -> Pair:
     """The pair cut down to one face's person box (every face in the photo is already warped)."""
     x0, y0, x1, y1 = face.person_box(pair.photo.shape[:2])
     window = (slice(y0, y1), slice(x0, x1))
+    corner = np.array([x0, y0], np.float32)
+    inside = [f for f in pair.unwarped_faces if _within(f.box, (x0, y0, x1, y1))]
     return Pair(
         photo=pair.photo[window].copy(),
         target=pair.target[window].copy(),
         person_mask=pair.person_mask[window].copy(),
-        faces=(Face(points=face.points - np.array([x0, y0], np.float32)),),
+        faces=(Face(points=face.points - corner),),
         teacher_ms=pair.teacher_ms,
         crop=(x0, y0, x1, y1),
         skin_mask=pair.skin_mask[window].copy() if pair.skin_mask is not None else None,
         timings_ms=pair.timings_ms,
+        unwarped_faces=tuple(Face(points=f.points - corner) for f in inside),
     )

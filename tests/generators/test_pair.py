@@ -19,6 +19,8 @@ from celflow.generators.quality import (
     WARP_OUT_OF_RANGE,
     PairRejected,
 )
+from celflow.generators.skin import face_regions
+from celflow.generators.skin_tone import cheek_colour
 
 STAGES = {
     "faces", "person_mask", "skin", "teacher", "own colours", "background", "specks", "line art", "outline", "skin check", "warp"
@@ -122,7 +124,29 @@ def test_a_face_under_min_face_px_is_skipped_unwarped_and_the_others_kept(group_
     assert len(pair.faces) == 1 and pair.faces[0].points[:, 0].mean() > 200  # the astronaut's face
     assert np.array_equal(pair.target[:, :200], plain.target[:, :200])  # her face is left as the teacher drew it
     assert not np.array_equal(pair.target[:, 200:], plain.target[:, 200:])
-    assert any("skipped a face" in message and "under min_face_px 85" in message for message in caplog.messages)
+    assert any("under min_face_px 85" in message and "unwarped" in message for message in caplog.messages)
+
+
+def test_a_face_under_min_face_px_keeps_its_own_skin(obama, astronaut):
+    """A small dark-skinned face beside a wide light one keeps its own skin and its own eyes, brows and lips
+    (the palette's flat patches made it faceless)."""
+    small = np.full((512, 200, 3), 128, np.uint8)
+    small[352:, 20:180] = cv2.resize(obama, (160, 160), interpolation=cv2.INTER_AREA)
+    photo = np.ascontiguousarray(np.hstack([small, astronaut]))
+    character = _character(quality=QualityLimits(min_face_px=85, max_skin_change=360))
+    maker = PairMaker(character)
+    try:
+        [pair] = maker(photo)
+    finally:
+        maker.close()
+
+    [face] = pair.unwarped_faces
+    assert face.points[:, 0].mean() < 200 and len(pair.faces) == 1
+    before, after = cheek_colour(photo, face.points), cheek_colour(pair.target, face.points)
+    assert abs(after.ita - before.ita) <= 8, (before.ita, after.ita)
+    oval = face_regions(photo.shape[:2], [face], (FACE_OVAL,))
+    grey = [cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)[oval].astype(np.float32) for image in (photo, pair.target)]
+    assert np.corrcoef(*grey)[0, 1] > 0.9
 
 
 def test_a_group_photo_is_rejected_only_when_no_face_is_large_enough(group_photo_with_a_small_face):
@@ -216,4 +240,4 @@ def test_a_face_just_under_the_minimum_is_never_called_as_wide_as_it(caplog):
     wide = Face(points * np.float32([2.0, 1.0]))
     with caplog.at_level(logging.WARNING, logger="celflow.generators.pair"):
         check_faces(FacesInPhoto([wide, Face(points)], []), max_faces=4, min_face_px=48)
-    assert "skipped a face 47 px wide, under min_face_px 48" in caplog.text
+    assert "a face 47 px wide is under min_face_px 48" in caplog.text
