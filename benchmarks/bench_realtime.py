@@ -3,11 +3,14 @@
 Run: .venv/bin/python benchmarks/bench_realtime.py [--long-minutes 10]
 Prints, for 1, 3 and 6 people on 640×480 (real portraits over a real photo, see celflow.realtime.scenes):
 frames/s and p50/p95 capture→picture latency from a camera paced at 30 frames/s (live mode: stale frames
-are dropped), plus unpaced throughput; ID switches on a clip where two people cross; peak resident memory;
-full-frame conversion speed of a 1920×1080 clip; and the memory growth and sound duration of converting a
-long clip (default 10 minutes). The student is `celflow train`'s default preset (`small`) with a seeded head.
-Each live run happens in a fresh process that loads only what `celflow live` loads (no torch), so its
-peak resident memory is what a user's live session holds. All figures come from real runs; nothing is assumed.
+are dropped), plus unpaced throughput, and full frames of 640×480 and 1280×720; ID switches on a clip where two
+people cross; peak resident memory; full-frame conversion speed of a 1920×1080 clip; and the memory growth and
+sound duration of converting a long clip (default 10 minutes). The student is the one that draws: the base
+student shipped with celflow (`--student` for another folder), exported to ONNX with the line art it carries,
+and every live and conversion figure is measured with that line art drawn and, beside it, with
+`--no-line-art`. Each live run happens in a fresh process that loads only what `celflow live` loads (no torch),
+so its peak resident memory is what a user's live session holds. All figures come from real runs; nothing is
+assumed.
 """
 
 from __future__ import annotations
@@ -28,19 +31,19 @@ import numpy as np
 import psutil
 
 from celflow.core.defaults import STUDENT_ONNX_FILE
-from celflow.export.open_stylizer import open_stylizer
 from celflow.realtime.build import build_pipeline
 from celflow.realtime.capture import Capture
 from celflow.realtime.characters import CastMember
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.engine import run_loop
-from celflow.realtime.modes import FrameRenderer
+from celflow.realtime.modes import open_renderer
 from celflow.realtime.offline import convert_video
 from celflow.realtime.records import Frame
 from celflow.realtime.scenes import crossing_scene, crowd_scene, real_background, real_portraits, score_tracking
 from celflow.realtime.sources import VideoSource
 from celflow.realtime.tracking import PersonTracker
 
+BASE_STUDENT = Path(__file__).resolve().parent.parent / "core" / "students" / "default"
 CAMERA_FPS = 30.0
 SCENE_FRAMES = 150
 PEOPLE = (1, 3, 6)
@@ -95,44 +98,38 @@ class PeakMemory:
             self.peak = max(self.peak, self.samples[-1])
 
 
-def default_student(folder: Path, seed: int) -> Path:
-    """The student `celflow train` makes by default (TrainConfig's preset, `small`), seeded, non-zero head, as ONNX."""
-    import torch  # only the exporting parent needs torch; the live child must not load it
+def drawing_student(student: Path, onnx_path: Path) -> Path:
+    """The student folder exported to ONNX, with the line art it carries in the file's metadata."""
+    from celflow.export.onnx_export import export_onnx  # only the exporting parent loads torch
 
-    from celflow.export.onnx_export import export_onnx
-    from celflow.student.checkpoint import save_student
-    from celflow.student.train import TrainConfig
-    from celflow.student.unet import StudentUNet
-
-    torch.manual_seed(seed)
-    model = StudentUNet(TrainConfig().student).eval()
-    torch.nn.init.normal_(model.head.weight, std=0.5)
-    save_student(model, model.config, folder)
-    return export_onnx(folder, folder / STUDENT_ONNX_FILE).onnx_path
+    return export_onnx(student, onnx_path).onnx_path
 
 
-def live_run(cast: list[CastMember], clip: Path, mode: str, paced: bool) -> tuple[float, float, float, int, float]:
+def live_run(
+    cast: list[CastMember], clip: Path, mode: str, paced: bool, line_art: bool
+) -> tuple[float, float, float, int, float]:
     """(frames/s, p50 ms, p95 ms, frames dropped, peak resident MB) of the whole loop, camera-paced or not."""
     with PeakMemory() as memory:
-        pipeline = build_pipeline(cast, mode, frame_rate=CAMERA_FPS)
+        pipeline = build_pipeline(cast, mode, frame_rate=CAMERA_FPS, line_art=line_art)
         capture = Capture(PacedSource(clip, CAMERA_FPS if paced else 1e9), live=paced)
         report = run_loop(capture, pipeline)
     return report.fps, report.latency_p50_ms, report.latency_p95_ms, capture.dropped, memory.peak / 2**20
 
 
-def in_fresh_process(cast: list[CastMember], clip: Path, mode: str, paced: bool) -> tuple[float, float, float, int, float]:
+def in_fresh_process(
+    cast: list[CastMember], clip: Path, mode: str, paced: bool, line_art: bool
+) -> tuple[float, float, float, int, float]:
     """`live_run` in a new process that loads only what `celflow live` loads (no torch), like a user's session."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
-        return pool.submit(live_run, cast, clip, mode, paced).result()
+        return pool.submit(live_run, cast, clip, mode, paced, line_art).result()
 
 
-def long_conversion(model: Path, clip: Path, out: Path) -> tuple[int, float, float, float]:
+def long_conversion(cast: list[CastMember], clip: Path, out: Path) -> tuple[int, float, float, float]:
     """(frames, frames/s, MB above the size before converting, MB of growth from the first tenth of the run
-    to its end) of `celflow convert`'s work on `clip`, in a fresh process: what a user's conversion holds."""
-    from celflow.export.open_stylizer import open_stylizer
-
-    stylize = open_stylizer(model, spin=False, with_alpha=True)
+    to its end) of `celflow convert`'s work on `clip` (full frame, with the line art), in a fresh process: what
+    a user's conversion holds."""
+    stylize = open_renderer(cast[:1], "full-frame", video=True)
     with PeakMemory() as memory:
         report = convert_video(clip, out, stylize, progress=False)
     early = memory.samples[: max(1, len(memory.samples) // 10)]
@@ -166,34 +163,37 @@ def audio_seconds(path: Path) -> float:
         return sum(frame.samples for frame in container.decode(stream)) / stream.rate
 
 
-def hd_scene(frames: int = 30) -> list[np.ndarray]:
-    """1920×1080 frames: the three real portraits, enlarged, drifting across the real background."""
+def hd_scene(frames: int = 30, width: int = 1920, height: int = 1080) -> list[np.ndarray]:
+    """1920×1080 frames (or smaller, the same scene scaled): the three real portraits, enlarged, drifting to and
+    fro across the real background."""
     background = real_background(1920, 1080)
     portraits = [cv2.resize(portrait, (450, 540)) for portrait in real_portraits()]
     scene = []
     for i in range(frames):
         frame = background.copy()
         for n, portrait in enumerate(portraits):
-            x = 150 + 560 * n + 6 * i
+            x = 150 + 560 * n + 6 * (29 - abs(29 - i % 58))  # back and forth: the frame's edge is 174 px away
             frame[380:920, x : x + 450] = portrait
-        scene.append(frame)
+        scene.append(frame if width == 1920 else cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA))
     return scene
 
 
-def print_live_figures(cast: list[CastMember], crowd_clips: dict[int, Path]) -> None:
-    print(f"640×480, person-only mode, {len(cast)} characters, detection every frame, {psutil.cpu_count()} cores")
-    print("people | camera 30 fps: FPS  p50 ms  p95 ms  dropped | unpaced FPS | target")
+def print_live_figures(cast: list[CastMember], crowd_clips: dict[int, Path], hd_clip: Path) -> None:
+    print(f"person-only mode, {len(cast)} characters, detection every frame, {psutil.cpu_count()} cores")
+    print("scene           | line art | camera 30 fps: FPS  p50 ms  p95 ms  dropped | unpaced FPS | target")
     peaks = []
-    for count, clip in crowd_clips.items():
-        fps, p50, p95, dropped, peak = in_fresh_process(cast, clip, "person-only", True)
-        throughput, *_, unpaced_peak = in_fresh_process(cast, clip, "person-only", False)
-        peaks += [peak, unpaced_peak]
-        target = TARGET_FPS.get(count)
-        verdict = f"≥ {target:.0f} FPS: {'met' if fps >= target - 0.5 else 'NOT met'}" if target else "-"
-        print(f"{count:6d} | {fps:21.1f} {p50:7.1f} {p95:7.1f} {dropped:8d} | {throughput:11.1f} | {verdict}")
-    fps, p50, p95, _, peak = in_fresh_process(cast, crowd_clips[1], "full-frame", True)
-    peaks.append(peak)
-    print(f"full-frame 640×480, camera 30 fps: {fps:.1f} FPS, p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    scenes = [(f"{count} people 640×480", clip, "person-only", TARGET_FPS.get(count)) for count, clip in crowd_clips.items()]
+    scenes += [("full frame 640×480", crowd_clips[1], "full-frame", 30.0), ("full frame 1280×720", hd_clip, "full-frame", 30.0)]
+    for name, clip, mode, target in scenes:
+        for line_art in (True, False):
+            fps, p50, p95, dropped, peak = in_fresh_process(cast, clip, mode, True, line_art)
+            throughput, *_, unpaced_peak = in_fresh_process(cast, clip, mode, False, line_art)
+            peaks += [peak, unpaced_peak]
+            verdict = f"≥ {target:.0f} FPS: {'met' if fps >= target - 0.5 else 'NOT met'}" if target else "-"
+            print(
+                f"{name:<16}| {'drawn' if line_art else 'off':>8} | {fps:18.1f} {p50:7.1f} {p95:7.1f} {dropped:8d} | "
+                f"{throughput:11.1f} | {verdict}"
+            )
     print(f"peak resident memory of a live process: {max(peaks):.0f} MB (target ≤ 1024 MB)")
 
 
@@ -201,16 +201,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--long-minutes", type=float, default=10.0, help="length of the long-conversion clip")
     parser.add_argument("--hd-frames", type=int, default=60, help="frames of the 1920×1080 clip")
+    parser.add_argument("--student", type=Path, default=BASE_STUDENT, help="student folder (default: the shipped one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        cast = [CastMember(name, default_student(work / name, seed)) for seed, name in enumerate(("anna", "ben"))]
+        model = drawing_student(args.student, work / STUDENT_ONNX_FILE)
+        cast = [CastMember(name, model) for name in ("anna", "ben")]
         detector = FaceDetector()
         crowd_clips = {
             count: write_clip(work / f"crowd{count}.mp4", [shot.rgb for shot in crowd_scene(detector, count, frames=SCENE_FRAMES)], repeat=1)
             for count in PEOPLE
         }
-        print_live_figures(cast, crowd_clips)
+        hd_720 = write_clip(work / "hd720.mp4", hd_scene(SCENE_FRAMES, 1280, 720), repeat=1)
+        print_live_figures(cast, crowd_clips, hd_720)
 
         crossing = crossing_scene(detector, frames=90)
         tracker = PersonTracker(detector, frame_rate=CAMERA_FPS)
@@ -219,23 +222,24 @@ def main() -> None:
         print(f"crossing clip (2 people, 90 frames): {score.id_switches} ID switches (target 0), "
               f"recall {score.recall:.2f}, precision {score.precision:.2f}")
 
-        stylize = open_stylizer(cast[0].model, spin=False, with_alpha=True)
         hd_clip = write_clip(work / "hd.mp4", hd_scene(), repeat=max(1, args.hd_frames // 30))
         for max_side in (None, 960):
-            renderer = FrameRenderer("full-frame", {"anna": stylize}, frame_max_side=max_side)
-            report = convert_video(hd_clip, work / "hd_out.mp4", renderer, progress=False)
-            how = "at full size" if max_side is None else f"with --max-side {max_side}"
-            print(f"1920×1080 full-frame conversion {how}: {report.frames} frames at {report.fps:.2f} frames/s "
-                  f"(target ≥ 4.3), audio {report.audio}")
+            for line_art in (True, False):
+                renderer = open_renderer(cast[:1], "full-frame", frame_max_side=max_side, line_art=line_art)
+                report = convert_video(hd_clip, work / "hd_out.mp4", renderer, progress=False)
+                how = "at full size" if max_side is None else f"with --max-side {max_side}"
+                lines = "line art drawn" if line_art else "--no-line-art"
+                print(f"1920×1080 full-frame conversion {how}, {lines}: {report.frames} frames at {report.fps:.2f} "
+                      f"frames/s (target ≥ 12), audio {report.audio}")
 
         small = [np.ascontiguousarray(shot.rgb[::2, ::2]) for shot in crowd_scene(detector, 3, frames=60)]
         repeat = round(args.long_minutes * 60 * 30 / len(small))
         long_clip = write_clip(work / "long.mp4", small, repeat=repeat)
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
-            frames, fps, above_start, growth = pool.submit(long_conversion, cast[0].model, long_clip, work / "long_out.mp4").result()
+            frames, fps, above_start, growth = pool.submit(long_conversion, cast, long_clip, work / "long_out.mp4").result()
         source_sound, output_sound = audio_seconds(long_clip), audio_seconds(work / "long_out.mp4")
-        print(f"{args.long_minutes:g}-minute 320×240 clip ({frames} frames) at {fps:.1f} frames/s, fresh process: "
+        print(f"{args.long_minutes:g}-minute 320×240 clip ({frames} frames, line art drawn) at {fps:.1f} frames/s, fresh process: "
               f"memory growth from its first tenth to the end {growth:.1f} MB (target ≤ 50; peak {above_start:.1f} MB "
               f"above the process before converting), sound {source_sound:.2f} s in, {output_sound:.2f} s out")
         print(f"latency and FPS are medians/totals of single runs; rerun on a quiet machine for final figures "

@@ -31,6 +31,31 @@ def _inside(point: np.ndarray, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 
 
+def missed_boxes(faces: list[Face], boxes: list[Box]) -> list[Box]:
+    """The detector's face boxes whose centre lies in no meshed face: the faces the mesh missed."""
+    centres = [np.array([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]) for b in boxes]
+    return [box for box, centre in zip(boxes, centres) if not any(_inside(centre, face.box) for face in faces)]
+
+
+def face_in_box(crop_mesh: FaceMeshDetector, rgb: np.ndarray, box: Box) -> Face | None:
+    """The mesh of the face in `box`, fitted by `crop_mesh` (room for one face) on an enlarged crop around it, in
+    photo pixels; None if none fits."""
+    height, width = rgb.shape[:2]
+    centre = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
+    half = CROP_SIDE * max(box[2] - box[0], box[3] - box[1]) / 2
+    x0, y0 = np.maximum(np.round(centre - half).astype(int), 0)
+    x1, y1 = np.minimum(np.round(centre + half).astype(int), [width, height])
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    scale = MESH_INPUT_SIDE / max(x1 - x0, y1 - y0)
+    crop = cv2.resize(rgb[y0:y1, x0:x1], None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    for face in crop_mesh(crop):
+        points = face.points / scale + np.array([x0, y0], np.float32)
+        if _inside(points.mean(0), box):
+            return Face(points=points.astype(np.float32))
+    return None
+
+
 class FaceFinder:
     """Holds a face mesh, a crop mesh and a full-range face detector; not thread-safe (mediapipe graphs)."""
 
@@ -57,29 +82,13 @@ class FaceFinder:
             boxes.append((x0, y0, x1, y1))
         return boxes
 
-    def _fit_in_box(self, rgb: np.ndarray, box: Box) -> Face | None:
-        """The mesh of the face in `box`, fitted on an enlarged crop around it, in photo pixels; None if none fits."""
-        height, width = rgb.shape[:2]
-        centre = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
-        half = CROP_SIDE * max(box[2] - box[0], box[3] - box[1]) / 2
-        x0, y0 = np.maximum(np.round(centre - half).astype(int), 0)
-        x1, y1 = np.minimum(np.round(centre + half).astype(int), [width, height])
-        scale = MESH_INPUT_SIDE / max(x1 - x0, y1 - y0)
-        crop = cv2.resize(rgb[y0:y1, x0:x1], None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-        for face in self._crop_mesh(crop):
-            points = face.points / scale + np.array([x0, y0], np.float32)
-            if _inside(points.mean(0), box):
-                return Face(points=points.astype(np.float32))
-        return None
-
     def __call__(self, rgb: np.ndarray) -> FacesInPhoto:
         faces = self._mesh(rgb)
         unfitted = []
         for box in self.detect_boxes(rgb):
-            centre = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
-            if any(_inside(centre, face.box) for face in faces):
+            if not missed_boxes(faces, [box]):  # one the mesh found, or one fitted a moment ago
                 continue
-            face = self._fit_in_box(rgb, box)
+            face = face_in_box(self._crop_mesh, rgb, box)
             if face is None:
                 unfitted.append(box)
             else:

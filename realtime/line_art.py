@@ -4,10 +4,11 @@ mask of the frame, each face in the character its person wears (why: core/line_a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from celflow.core.line_art import LineArt
+from celflow.generators.face_finder import FaceFinder, face_in_box, missed_boxes
 from celflow.generators.face_mesh import Face, FaceMeshDetector
 from celflow.generators.face_warp import character_landmarks, is_identity
 from celflow.generators.line_art import draw_line_art
@@ -15,6 +16,7 @@ from celflow.generators.outline import draw_silhouette
 from celflow.realtime.despeckle import despeckle
 from celflow.realtime.face_follower import FaceFollower
 from celflow.realtime.own_mouth import draw_own_mouths
+from celflow.realtime.records import Box
 
 Wearer = Callable[[Face], "str | None"]  # a face → the character drawing it, or None where nobody is stylized
 
@@ -23,8 +25,11 @@ class LineArtist:
     """Holds the face mesh, the person segmenter (when a character draws outlines) and each character's line art;
     not thread-safe, so give each thread its own.
 
-    `video`: calls are consecutive frames of one video, so the mesh follows faces instead of finding them anew
-    (realtime/face_follower.py).
+    Faces are found as the teacher finds them: the face mesh, whose own detector is short-range and misses faces
+    small in the frame (a group in front of a webcam), then the mesh fitted again around each face box it missed:
+    for a still, the boxes of the teacher's full-range detector (generators/face_finder.py); for a video, the
+    tracked people's face boxes the caller passes. `video`: calls are consecutive frames of one video, so the
+    mesh follows faces instead of finding them anew (realtime/face_follower.py).
     """
 
     def __init__(self, lines: Mapping[str, LineArt], video: bool, max_faces: int = 6) -> None:
@@ -32,7 +37,9 @@ class LineArtist:
         # both on; off only to measure what each gains (benchmarks/bench_student_line_art.py)
         self.despeckled = True
         self.own_mouths = True
-        self._mesh = FaceFollower(max_faces) if video else FaceMeshDetector(max_faces=max_faces)
+        self.max_faces = max_faces
+        self._mesh = FaceFollower(max_faces) if video else FaceFinder(max_faces=max_faces)
+        self._crop_mesh = FaceMeshDetector(max_faces=1) if video else None
         self._segment = None
         if any(art.outline for art in self.lines.values()):
             from celflow.generators.person_mask import PersonSegmenter
@@ -40,15 +47,35 @@ class LineArtist:
             # video frames are landscape camera frames: mediapipe's landscape model is made for them, and faster
             self._segment = PersonSegmenter(landscape=video)
 
+    def faces(self, photo: np.ndarray, boxes: Sequence[Box] = ()) -> list[Face]:
+        """Every face in `photo` with its mesh: those the mesh finds, and those fitted around `boxes` it missed."""
+        if self._crop_mesh is None:
+            return self._mesh(photo).faces
+        faces = self._mesh(photo)
+        for box in boxes:
+            if len(faces) >= self.max_faces:
+                break
+            if missed_boxes(faces, [box]):
+                face = face_in_box(self._crop_mesh, photo, tuple(round(v) for v in box))
+                faces += [face] if face is not None else []
+        return faces
+
     def __call__(
-        self, photo: np.ndarray, canvas: np.ndarray, wearing: Wearer, outline: str | None, where: np.ndarray | None
+        self,
+        photo: np.ndarray,
+        canvas: np.ndarray,
+        wearing: Wearer,
+        outline: str | None,
+        where: np.ndarray | None,
+        boxes: Sequence[Box] = (),
     ) -> np.ndarray:
         """`canvas` (the stylized `photo`) cleared of the network's specks, with the mouth in the person's own
-        colours and the line art of every face found in `photo`, and the people's outline in the line art of
-        character `outline` (None: no outline), only inside `where` (H×W bool; None: the whole frame)."""
+        colours and the line art of every face found in `photo` (`boxes`: the tracked face boxes of a video frame),
+        and the people's outline in the line art of character `outline` (None: no outline), only inside `where`
+        (H×W bool; None: the whole frame)."""
         if self.despeckled:
             canvas = despeckle(canvas, where)
-        faces = self._mesh(photo)
+        faces = self.faces(photo, boxes)
         by_character: dict[str, list[Face]] = {}
         for face in faces:
             character = wearing(face)
@@ -72,5 +99,7 @@ class LineArtist:
 
     def close(self) -> None:
         self._mesh.close()
+        if self._crop_mesh is not None:
+            self._crop_mesh.close()
         if self._segment is not None:
             self._segment.close()

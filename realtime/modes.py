@@ -78,7 +78,9 @@ class FrameRenderer:
                     continue  # the background pass already drew the first character's people
                 canvas = self._paste_person(canvas, rgb, track, faces, own)
         if self.line_art is not None and (tracks or self.mode != "person-only"):  # person-only: nobody stylized
-            canvas = self.line_art(rgb, canvas, self._wearer(tracks), self.default, self._stylized_area(rgb, tracks))
+            area = self._stylized_area(rgb, tracks)
+            boxes = [track.box for track in tracks]
+            canvas = self.line_art(rgb, canvas, self._wearer(tracks), self.default, area, boxes)
         return canvas
 
     def _stylized_area(self, rgb: np.ndarray, tracks: Sequence[Track]) -> np.ndarray | None:

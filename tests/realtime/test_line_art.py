@@ -17,6 +17,7 @@ from celflow.realtime.detect import FaceDetector
 from celflow.realtime.line_art import LineArtist
 from celflow.realtime.modes import open_renderer
 from celflow.realtime.records import Track
+from celflow.realtime.scenes import crowd_scene
 
 import celflow
 
@@ -204,3 +205,41 @@ def test_the_mouth_follows_the_character_s_geometry(portrait):
     }
 
     assert areas[1.4] > 1.5 * areas[1.0] > 0  # lips 1.4× as wide and tall: about twice the area
+
+
+@pytest.fixture(scope="module")
+def group_frame() -> tuple[np.ndarray, list[tuple[float, float, float, float]]]:
+    """A 640×480 webcam frame of three real people side by side, with their tracked face boxes."""
+    detector = FaceDetector()
+    try:
+        frame = crowd_scene(detector, 3, frames=1)[0].rgb
+        boxes = [found.box for found in detector(frame)]
+    finally:
+        detector.close()
+    return frame, boxes
+
+
+def _faces_drawn(boxes, drawn: np.ndarray) -> int:
+    """How many face boxes got line art on the grey picture (their strokes, eyes and mouth)."""
+    inked = np.abs(drawn.astype(np.int16) - GREY).max(-1) > 20
+    return sum(inked[round(y0) : round(y1), round(x0) : round(x1)].sum() > 200 for x0, y0, x1, y1 in boxes)
+
+
+def test_every_tracked_face_of_a_group_gets_its_line_art(group_frame):
+    """The face mesh's own detector misses faces small in a webcam frame; the tracked boxes find them again."""
+    frame, boxes = group_frame
+    art = LineArtist({"them": EYES_AND_STROKES}, video=True)
+    try:
+        missed = len(art.faces(frame))
+        drawn = art(frame, np.full_like(frame, GREY), lambda face: "them", outline=None, where=None, boxes=boxes)
+    finally:
+        art.close()
+
+    assert len(boxes) == 3 and missed < 3  # the scene shows what it guards: the mesh alone misses some
+    assert _faces_drawn(boxes, drawn) == 3
+
+
+def test_every_face_of_a_group_photo_gets_its_line_art_as_the_teacher_finds_them(group_frame):
+    frame, boxes = group_frame
+    drawn = _drawn_on_grey(frame, EYES_AND_STROKES)
+    assert _faces_drawn(boxes, drawn) == 3
