@@ -37,12 +37,14 @@ def missed_boxes(faces: list[Face], boxes: list[Box]) -> list[Box]:
     return [box for box, centre in zip(boxes, centres) if not any(_inside(centre, face.box) for face in faces)]
 
 
-def face_in_box(crop_mesh: FaceMeshDetector, rgb: np.ndarray, box: Box) -> Face | None:
-    """The mesh of the face in `box`, fitted by `crop_mesh` (room for one face) on an enlarged crop around it, in
-    photo pixels; None if none fits."""
+def face_in_box(crop_mesh: FaceMeshDetector, rgb: np.ndarray, box: Box, around: Box | None = None) -> Face | None:
+    """The mesh of the face in `box`, fitted by `crop_mesh` (room for one face) on an enlarged crop around it (or
+    around the box `around`: a video keeps one crop while the face stays in it), in photo pixels; None if none
+    fits."""
     height, width = rgb.shape[:2]
-    centre = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
-    half = CROP_SIDE * max(box[2] - box[0], box[3] - box[1]) / 2
+    anchor = box if around is None else around
+    centre = np.array([(anchor[0] + anchor[2]) / 2, (anchor[1] + anchor[3]) / 2])
+    half = CROP_SIDE * max(anchor[2] - anchor[0], anchor[3] - anchor[1]) / 2
     x0, y0 = np.maximum(np.round(centre - half).astype(int), 0)
     x1, y1 = np.minimum(np.round(centre + half).astype(int), [width, height])
     if x1 - x0 < 2 or y1 - y0 < 2:

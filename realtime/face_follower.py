@@ -6,15 +6,23 @@ So the follower runs a mesh with room for exactly the faces it follows, and ever
 with room for one more, whose detector looks for newcomers. A face lost for `look_every` frames in a row
 gives its room up (until then the mesh's own detector looks for it on every frame). mediapipe cannot resize
 one mesh, so there is one per size, made when first needed.
+
+That mesh's detector is short-range: it misses faces small in the frame (a group in front of a webcam). The
+caller's tracked face boxes find those again: each tracked person the mesh misses gets a mesh of their own,
+fitted on an enlarged crop around their face that stays put while the face stays near its centre, so that
+mesh, too, follows the face from frame to frame instead of looking for it anew.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Mapping
 
+import numpy as np
+from celflow.generators.face_finder import face_in_box, missed_boxes
 from celflow.generators.face_mesh import Face, FaceMeshDetector
 
 LOOK_EVERY = 10  # frames: a third of a second at 30 FPS before a newcomer's face is drawn
+RECENTRE = 0.25  # a tracked face this share of its width off its crop's centre gets a new crop
 
 
 class FaceFollower:
@@ -27,6 +35,7 @@ class FaceFollower:
         self._room = 1
         self._frames = 0
         self._short = 0  # frames in a row with fewer faces than there is room for
+        self._own: dict[int, tuple[tuple[int, int, int, int], FaceMeshDetector]] = {}  # person → (crop box, mesh)
 
     @property
     def room(self) -> int:
@@ -38,7 +47,29 @@ class FaceFollower:
             self._meshes[room] = FaceMeshDetector(max_faces=room, video=True)
         return self._meshes[room]
 
-    def __call__(self, rgb: np.ndarray) -> list[Face]:
+    def __call__(self, rgb: np.ndarray, tracked: Mapping[int, tuple[float, ...]] | None = None) -> list[Face]:
+        """The faces of this frame: those the mesh follows, and those of `tracked` people (person → face box)
+        that it missed, each fitted by that person's own mesh."""
+        faces = self._follow(rgb)
+        tracked = tracked or {}
+        for person in self._own.keys() - tracked.keys():  # gone: their mesh goes too
+            self._own.pop(person)[1].close()
+        for person, box in tracked.items():
+            if len(faces) >= self.max_faces or not missed_boxes(faces, [box]):
+                continue
+            face = self._fit(rgb, person, tuple(round(v) for v in box))
+            faces += [face] if face is not None else []
+        return faces
+
+    def _fit(self, rgb: np.ndarray, person: int, box: tuple[int, int, int, int]) -> Face | None:
+        crop, mesh = self._own.get(person) or (box, FaceMeshDetector(max_faces=1, video=True))
+        shift = np.hypot((box[0] + box[2] - crop[0] - crop[2]) / 2, (box[1] + box[3] - crop[1] - crop[3]) / 2)
+        if shift > RECENTRE * (crop[2] - crop[0]):
+            crop = box
+        self._own[person] = (crop, mesh)
+        return face_in_box(mesh, rgb, box, around=crop)
+
+    def _follow(self, rgb: np.ndarray) -> list[Face]:
         self._frames += 1
         looking = self._frames % self.look_every == 0 and self._room < self.max_faces
         room = self._room + 1 if looking else self._room
@@ -49,6 +80,7 @@ class FaceFollower:
         return faces
 
     def close(self) -> None:
-        for mesh in self._meshes.values():
+        for mesh in [*self._meshes.values(), *(mesh for _, mesh in self._own.values())]:
             mesh.close()
         self._meshes.clear()
+        self._own.clear()

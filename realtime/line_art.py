@@ -4,12 +4,12 @@ mask of the frame, each face in the character its person wears (why: core/line_a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from celflow.core.line_art import LineArt
-from celflow.generators.face_finder import FaceFinder, face_in_box, missed_boxes
-from celflow.generators.face_mesh import Face, FaceMeshDetector
+from celflow.generators.face_finder import FaceFinder
+from celflow.generators.face_mesh import Face
 from celflow.generators.face_warp import character_landmarks, is_identity
 from celflow.generators.line_art import draw_line_art
 from celflow.generators.outline import draw_silhouette
@@ -29,7 +29,7 @@ class LineArtist:
     small in the frame (a group in front of a webcam), then the mesh fitted again around each face box it missed:
     for a still, the boxes of the teacher's full-range detector (generators/face_finder.py); for a video, the
     tracked people's face boxes the caller passes. `video`: calls are consecutive frames of one video, so the
-    mesh follows faces instead of finding them anew (realtime/face_follower.py).
+    meshes follow faces instead of finding them anew (realtime/face_follower.py).
     """
 
     def __init__(self, lines: Mapping[str, LineArt], video: bool, max_faces: int = 6) -> None:
@@ -37,9 +37,8 @@ class LineArtist:
         # both on; off only to measure what each gains (benchmarks/bench_student_line_art.py)
         self.despeckled = True
         self.own_mouths = True
-        self.max_faces = max_faces
-        self._mesh = FaceFollower(max_faces) if video else FaceFinder(max_faces=max_faces)
-        self._crop_mesh = FaceMeshDetector(max_faces=1) if video else None
+        self._follower = FaceFollower(max_faces) if video else None
+        self._finder = None if video else FaceFinder(max_faces=max_faces)
         self._segment = None
         if any(art.outline for art in self.lines.values()):
             from celflow.generators.person_mask import PersonSegmenter
@@ -47,18 +46,10 @@ class LineArtist:
             # video frames are landscape camera frames: mediapipe's landscape model is made for them, and faster
             self._segment = PersonSegmenter(landscape=video)
 
-    def faces(self, photo: np.ndarray, boxes: Sequence[Box] = ()) -> list[Face]:
-        """Every face in `photo` with its mesh: those the mesh finds, and those fitted around `boxes` it missed."""
-        if self._crop_mesh is None:
-            return self._mesh(photo).faces
-        faces = self._mesh(photo)
-        for box in boxes:
-            if len(faces) >= self.max_faces:
-                break
-            if missed_boxes(faces, [box]):
-                face = face_in_box(self._crop_mesh, photo, tuple(round(v) for v in box))
-                faces += [face] if face is not None else []
-        return faces
+    def faces(self, photo: np.ndarray, tracked: Mapping[int, Box] | None = None) -> list[Face]:
+        """Every face in `photo` with its mesh: those the mesh finds, and in a video those of the `tracked` people
+        (person → face box) it missed."""
+        return self._follower(photo, tracked) if self._follower is not None else self._finder(photo).faces
 
     def __call__(
         self,
@@ -67,15 +58,15 @@ class LineArtist:
         wearing: Wearer,
         outline: str | None,
         where: np.ndarray | None,
-        boxes: Sequence[Box] = (),
+        tracked: Mapping[int, Box] | None = None,
     ) -> np.ndarray:
         """`canvas` (the stylized `photo`) cleared of the network's specks, with the mouth in the person's own
-        colours and the line art of every face found in `photo` (`boxes`: the tracked face boxes of a video frame),
+        colours and the line art of every face found in `photo` (`tracked`: person → face box in a video frame),
         and the people's outline in the line art of character `outline` (None: no outline), only inside `where`
         (H×W bool; None: the whole frame)."""
         if self.despeckled:
             canvas = despeckle(canvas, where)
-        faces = self.faces(photo, boxes)
+        faces = self.faces(photo, tracked)
         by_character: dict[str, list[Face]] = {}
         for face in faces:
             character = wearing(face)
@@ -98,8 +89,6 @@ class LineArtist:
         return canvas
 
     def close(self) -> None:
-        self._mesh.close()
-        if self._crop_mesh is not None:
-            self._crop_mesh.close()
+        (self._follower or self._finder).close()
         if self._segment is not None:
             self._segment.close()

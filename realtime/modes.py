@@ -79,8 +79,8 @@ class FrameRenderer:
                 canvas = self._paste_person(canvas, rgb, track, faces, own)
         if self.line_art is not None and (tracks or self.mode != "person-only"):  # person-only: nobody stylized
             area = self._stylized_area(rgb, tracks)
-            boxes = [track.box for track in tracks]
-            canvas = self.line_art(rgb, canvas, self._wearer(tracks), self.default, area, boxes)
+            tracked = {track.track_id: track.box for track in tracks}
+            canvas = self.line_art(rgb, canvas, self._wearer(tracks), self.default, area, tracked)
         return canvas
 
     def _stylized_area(self, rgb: np.ndarray, tracks: Sequence[Track]) -> np.ndarray | None:

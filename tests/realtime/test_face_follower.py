@@ -2,7 +2,9 @@
 
 import numpy as np
 
+from celflow.realtime.detect import FaceDetector
 from celflow.realtime.face_follower import FaceFollower
+from celflow.realtime.scenes import crowd_scene
 
 
 def two_people(hopper, astronaut):
@@ -31,3 +33,29 @@ def test_a_newcomer_is_found_within_look_every_frames_and_a_leaver_gives_the_roo
         assert len(follower(one_person(hopper))) == 1
     assert follower.room == 1
     follower.close()
+
+
+def test_tracked_people_the_mesh_misses_are_followed_by_meshes_of_their_own():
+    """Three people side by side in a 640×480 frame: the mesh's short-range detector misses faces that small."""
+    detector = FaceDetector()
+    try:
+        shots = [shot.rgb for shot in crowd_scene(detector, 3, frames=8)]
+        tracked = [dict(enumerate((found.box for found in detector(rgb)), start=1)) for rgb in shots]
+    finally:
+        detector.close()
+    alone, helped = FaceFollower(max_faces=6), FaceFollower(max_faces=6)
+    try:
+        by_mesh = [len(alone(rgb)) for rgb in shots]
+        found = [helped(rgb, people) for rgb, people in zip(shots, tracked)]
+        after_two_left = helped(shots[-1], {1: tracked[-1][1]})
+    finally:
+        alone.close()
+        helped.close()
+
+    assert sum(len(people) for people in tracked) > sum(by_mesh)  # the scene shows what it guards
+    assert [len(faces) for faces in found] == [len(people) for people in tracked]
+    for faces, people in zip(found, tracked):  # every tracked face has a mesh face at its centre
+        for x0, y0, x1, y1 in people.values():
+            x, y = (x0 + x1) / 2, (y0 + y1) / 2
+            assert any(f.box[0] <= x <= f.box[2] and f.box[1] <= y <= f.box[3] for f in faces)
+    assert len(after_two_left) < 3

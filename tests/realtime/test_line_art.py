@@ -231,7 +231,8 @@ def test_every_tracked_face_of_a_group_gets_its_line_art(group_frame):
     art = LineArtist({"them": EYES_AND_STROKES}, video=True)
     try:
         missed = len(art.faces(frame))
-        drawn = art(frame, np.full_like(frame, GREY), lambda face: "them", outline=None, where=None, boxes=boxes)
+        tracked = dict(enumerate(boxes, start=1))
+        drawn = art(frame, np.full_like(frame, GREY), lambda face: "them", outline=None, where=None, tracked=tracked)
     finally:
         art.close()
 
