@@ -31,13 +31,11 @@ import numpy as np
 import psutil
 
 from celflow.core.defaults import STUDENT_ONNX_FILE
-from celflow.realtime.build import build_pipeline
+from celflow.realtime.build import ConvertOptions, build_pipeline, convert_file
 from celflow.realtime.capture import Capture
 from celflow.realtime.characters import CastMember
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.engine import run_loop
-from celflow.realtime.modes import open_renderer
-from celflow.realtime.offline import convert_video
 from celflow.realtime.records import Frame
 from celflow.realtime.scenes import crossing_scene, crowd_scene, real_background, real_portraits, score_tracking
 from celflow.realtime.sources import VideoSource
@@ -127,11 +125,10 @@ def in_fresh_process(
 
 def long_conversion(cast: list[CastMember], clip: Path, out: Path) -> tuple[int, float, float, float]:
     """(frames, frames/s, MB above the size before converting, MB of growth from the first tenth of the run
-    to its end) of `celflow convert`'s work on `clip` (full frame, with the line art), in a fresh process: what
-    a user's conversion holds."""
-    stylize = open_renderer(cast[:1], "full-frame", video=True)
+    to its end) of `celflow convert` on `clip` (full frame, with the line art), in a fresh process: what a user's
+    conversion holds."""
     with PeakMemory() as memory:
-        report = convert_video(clip, out, stylize, progress=False)
+        report = convert_file(clip, out, cast[:1], progress=False)
     early = memory.samples[: max(1, len(memory.samples) // 10)]
     return report.frames, report.fps, (memory.peak - memory.samples[0]) / 2**20, (memory.peak - max(early)) / 2**20
 
@@ -230,8 +227,8 @@ def main() -> None:
         hd_clip = write_clip(work / "hd.mp4", hd_scene(), repeat=max(1, args.hd_frames // 30))
         for max_side in (None, 960):
             for line_art in (True, False):
-                renderer = open_renderer(cast[:1], "full-frame", frame_max_side=max_side, line_art=line_art)
-                report = convert_video(hd_clip, work / "hd_out.mp4", renderer, progress=False)
+                options = ConvertOptions(frame_max_side=max_side, line_art=line_art)
+                report = convert_file(hd_clip, work / "hd_out.mp4", cast[:1], options, progress=False)
                 how = "at full size" if max_side is None else f"with --max-side {max_side}"
                 lines = "line art drawn" if line_art else "--no-line-art"
                 print(f"1920×1080 full-frame conversion {how}, {lines}: {report.frames} frames at {report.fps:.2f} "

@@ -34,11 +34,12 @@ def build_pipeline(
     strength: float = 1.0,
     line_art: bool = True,
 ) -> Pipeline:
-    """One stylizer per character, a tracker when people matter (any mode but full-frame, or `track`), the face
-    mesh and a person segmenter when `line_art` and a student carries line art."""
+    """One stylizer per character, a tracker when people matter (any mode but full-frame, `track`, or line art to
+    draw: the tracked faces are where it finds the faces its face mesh misses), the face mesh and a person
+    segmenter when `line_art` and a student carries line art."""
     renderer = open_renderer(characters, mode, max_side, frame_max_side, backend, line_art=line_art, video=True)
     tracker = None
-    if track or mode != "full-frame":
+    if track or mode != "full-frame" or renderer.line_art is not None:
         tracker = PersonTracker(FaceDetector(), detect_every=detect_every, frame_rate=frame_rate)
     assigner = CharacterAssigner(list(renderer.stylizers), assignment, explicit or {})
     smoother = TemporalSmoother(smoothing) if smoothing > 0 else None

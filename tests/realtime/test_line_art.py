@@ -11,6 +11,7 @@ from celflow.core.line_art import LineArt
 from celflow.generators.cel_eyes import SCLERA_RGB
 from celflow.generators.face_mesh import LIPS_OUTER, FaceMeshDetector
 from celflow.generators.person_mask import PersonSegmenter
+from celflow.realtime.build import FrameByFrame, build_pipeline
 from celflow.realtime.characters import CastMember
 from celflow.realtime.despeckle import despeckle
 from celflow.realtime.detect import FaceDetector
@@ -244,3 +245,15 @@ def test_every_face_of_a_group_photo_gets_its_line_art_as_the_teacher_finds_them
     frame, boxes = group_frame
     drawn = _drawn_on_grey(frame, EYES_AND_STROKES)
     assert _faces_drawn(boxes, drawn) == 3
+
+
+def test_a_converted_group_video_gets_line_art_on_every_face(lined, group_frame):
+    """`celflow convert` in full-frame mode tracks no one for itself: the line art still needs the tracked faces."""
+    frame, boxes = group_frame
+    cast = [lined["red"]]
+    with_lines = FrameByFrame(build_pipeline(cast, "full-frame", track=False, line_art=True), 30.0)
+    without = FrameByFrame(build_pipeline(cast, "full-frame", track=False, line_art=False), 30.0)
+    for _ in range(4):  # a person gets their number on the third sighting in a row
+        drawn, plain = with_lines(frame), without(frame)
+    changed = np.abs(drawn.astype(np.int16) - plain.astype(np.int16)).max(-1) > 20
+    assert sum(changed[round(y0) : round(y1), round(x0) : round(x1)].sum() > 200 for x0, y0, x1, y1 in boxes) == 3
