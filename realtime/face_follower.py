@@ -36,6 +36,7 @@ class FaceFollower:
         self._frames = 0
         self._short = 0  # frames in a row with fewer faces than there is room for
         self._own: dict[int, tuple[tuple[int, int, int, int], FaceMeshDetector]] = {}  # person → (crop box, mesh)
+        self._spare: list[FaceMeshDetector] = []  # meshes of people gone, for newcomers: a video's memory stays flat
 
     @property
     def room(self) -> int:
@@ -52,8 +53,8 @@ class FaceFollower:
         that it missed, each fitted by that person's own mesh."""
         faces = self._follow(rgb)
         tracked = tracked or {}
-        for person in self._own.keys() - tracked.keys():  # gone: their mesh goes too
-            self._own.pop(person)[1].close()
+        for person in self._own.keys() - tracked.keys():  # gone: their mesh waits for the next newcomer
+            self._spare.append(self._own.pop(person)[1])
         for person, box in tracked.items():
             if len(faces) >= self.max_faces or not missed_boxes(faces, [box]):
                 continue
@@ -62,7 +63,9 @@ class FaceFollower:
         return faces
 
     def _fit(self, rgb: np.ndarray, person: int, box: tuple[int, int, int, int]) -> Face | None:
-        crop, mesh = self._own.get(person) or (box, FaceMeshDetector(max_faces=1, video=True))
+        if person not in self._own:
+            self._own[person] = (box, self._spare.pop() if self._spare else FaceMeshDetector(max_faces=1, video=True))
+        crop, mesh = self._own[person]
         shift = np.hypot((box[0] + box[2] - crop[0] - crop[2]) / 2, (box[1] + box[3] - crop[1] - crop[3]) / 2)
         if shift > RECENTRE * (crop[2] - crop[0]):
             crop = box
@@ -80,7 +83,8 @@ class FaceFollower:
         return faces
 
     def close(self) -> None:
-        for mesh in [*self._meshes.values(), *(mesh for _, mesh in self._own.values())]:
+        for mesh in [*self._meshes.values(), *(mesh for _, mesh in self._own.values()), *self._spare]:
             mesh.close()
         self._meshes.clear()
         self._own.clear()
+        self._spare.clear()

@@ -59,3 +59,31 @@ def test_tracked_people_the_mesh_misses_are_followed_by_meshes_of_their_own():
             x, y = (x0 + x1) / 2, (y0 + y1) / 2
             assert any(f.box[0] <= x <= f.box[2] and f.box[1] <= y <= f.box[3] for f in faces)
     assert len(after_two_left) < 3
+
+
+def test_people_coming_and_going_reuse_the_meshes_of_those_gone(monkeypatch):
+    """Each new face mesh is a mediapipe graph whose memory is not all given back when closed: a long video with
+    people coming and going must not build one per newcomer."""
+    import celflow.realtime.face_follower as follower_module
+
+    made = []
+
+    class CountedMesh(follower_module.FaceMeshDetector):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(follower_module, "FaceMeshDetector", CountedMesh)
+    detector = FaceDetector()
+    try:
+        rgb = crowd_scene(detector, 3, frames=1)[0].rgb
+        boxes = [found.box for found in detector(rgb)]
+    finally:
+        detector.close()
+    follower = FaceFollower(max_faces=6)
+    try:
+        for frame in range(12):  # every frame, the same faces under new person numbers: people coming and going
+            follower(rgb, {100 * frame + n: box for n, box in enumerate(boxes)})
+    finally:
+        follower.close()
+    assert len(made) <= 2 * len(boxes)
