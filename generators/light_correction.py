@@ -2,14 +2,16 @@
 
 A warm lamp or a dim room must not be read as someone's skin colour, but a correction that is too eager
 turns a warm photo into the wrong skin. So both steps are conservative:
-- exposure only lifts a photo whose highlights sit clearly under white (nothing in it is near 255);
+- exposure only lifts a photo whose highlights sit clearly under white (nothing in it is near 255), and never
+  so far that the skin's own highlights would pass that level: a lit face in a dark room (a club, a stage) is
+  exposed for the face, and lifting it to the room's missing highlights would draw that person lighter;
 - white balance reads the light's colour from the photo's near-grey surfaces only, never from skin (a
   close-up of warm skin is not a warm light) nor from strongly coloured things (an orange suit, a red
   curtain), and removes only the part of that cast beyond CAST_TOLERANCE;
 - and the white balance may move the skin's ITA° by at most MAX_SKIN_SHIFT: a blue studio backdrop read as
   a cast otherwise paints a pale person tan. A stronger correction is scaled back (in log gains) until the
-  skin moves no further. The exposure lift is not capped: a photo one stop under moves the skin far more,
-  and lifting it is the point.
+  skin moves no further. The exposure lift is not held to that shift: a photo one stop under moves the skin
+  far more, and lifting it is the point.
 Both act in linear RGB, as a camera's gains do. Written out here: no maintained library offers a
 skin-excluding grey-pixel estimate; the iteration itself is the published one (Huo et al. 2006).
 """
@@ -47,16 +49,29 @@ def _with_gains(rgb: np.ndarray, gains: np.ndarray) -> np.ndarray:
     return np.stack([tables[rgb[..., c], c] for c in range(3)], axis=-1)
 
 
+def _highlights(linear: np.ndarray) -> float:
+    """sRGB level (of 1) of the brightest pixels among N×3 linear RGB, read at HIGHLIGHT_PERCENTILE."""
+    return float(np.percentile(linear.max(-1), HIGHLIGHT_PERCENTILE)) ** (1 / 2.2)
+
+
 def exposure_gain(linear: np.ndarray, skin: np.ndarray) -> float:
-    """Linear gain that brings a dim photo's highlights up to HIGHLIGHT_TARGET; 1.0 for a normal photo, and
-    for a close-up that is mostly skin (without other surfaces, dark skin and dim light look alike)."""
+    """Linear gain that brings a dim photo's highlights up to HIGHLIGHT_TARGET, but the skin's own highlights
+    no higher than that; 1.0 for a normal photo, and for a close-up that is mostly skin (without other
+    surfaces, dark skin and dim light look alike).
+
+    The skin's bound holds under any exposure, since a dimmer shot dims the skin's highlights with the rest: the
+    same scene one stop under is lifted by twice the gain, and so comes out as it does at its own exposure."""
     surroundings = skin < 0.5
     if surroundings.mean() < MIN_SURROUNDINGS:
         return 1.0
-    highlights = float(np.percentile(linear[surroundings].max(-1), HIGHLIGHT_PERCENTILE)) ** (1 / 2.2)
+    highlights = _highlights(linear[surroundings])
     if highlights >= UNDEREXPOSED or highlights <= 0:
         return 1.0
-    return float(min((HIGHLIGHT_TARGET / highlights) ** 2.2, MAX_LIFT))
+    gain = min((HIGHLIGHT_TARGET / highlights) ** 2.2, MAX_LIFT)
+    skin_pixels = linear[skin >= 0.5]
+    if len(skin_pixels) >= MIN_PIXELS:
+        gain = min(gain, (HIGHLIGHT_TARGET / max(_highlights(skin_pixels), 1e-3)) ** 2.2)
+    return float(max(gain, 1.0))
 
 
 def cast_gains(linear: np.ndarray, skin: np.ndarray) -> np.ndarray:

@@ -63,3 +63,38 @@ def test_a_coloured_backdrop_taken_for_a_cast_moves_the_skin_only_so_far():
     assert not np.array_equal(corrected, photo)  # the backdrop was read as a cast and partly removed
     face = np.s_[60:140, 70:130]
     assert abs(_ita(corrected[face]) - _ita(photo[face])) <= MAX_SKIN_SHIFT + 0.5
+
+
+@pytest.fixture(scope="module")
+def obama_in_a_dark_room(obama):
+    """President Obama's face as shot, the room around him two stops darker: a lit face in a club or on a stage."""
+    from celflow.generators.face_finder import FaceFinder
+    from celflow.generators.person_mask import PersonSegmenter
+    from celflow.generators.skin import skin_mask
+
+    finder, segment = FaceFinder(max_faces=1), PersonSegmenter()
+    try:
+        faces = finder(obama).faces
+        skin = skin_mask(obama, faces, segment(obama, faces))
+    finally:
+        finder.close()
+        segment.close()
+    dark_room = np.where(skin[..., None] >= 0.5, obama, _with_light(obama, (0.25, 0.25, 0.25)))
+    return dark_room, skin
+
+
+def test_a_lit_face_in_a_dark_room_is_not_lifted_past_its_own_highlights(obama_in_a_dark_room):
+    """Nothing in the room is near white, which alone reads as a dim photo; the face is exposed as it was, so
+    lifting the room's highlights to white would draw this man's skin lighter than it is."""
+    dark_room, skin = obama_in_a_dark_room
+    face = skin >= 0.5
+    corrected = correct_light(dark_room, skin)
+    assert abs(_ita(corrected[face]) - _ita(dark_room[face])) <= 4.0
+
+
+def test_the_dark_room_one_stop_under_comes_out_as_at_its_own_exposure(obama_in_a_dark_room):
+    dark_room, skin = obama_in_a_dark_room
+    face = skin >= 0.5
+    as_shot = correct_light(dark_room, skin)
+    under = correct_light(_with_light(dark_room, (0.5, 0.5, 0.5)), skin)
+    assert abs(_ita(under[face]) - _ita(as_shot[face])) <= 4.0
