@@ -62,13 +62,11 @@ class FaceFinder:
     """Holds a face mesh, a crop mesh and a full-range face detector; not thread-safe (mediapipe graphs)."""
 
     def __init__(self, max_faces: int = 4, min_confidence: float = 0.5) -> None:
-        from celflow.generators.mediapipe_import import import_mediapipe
-
-        mp = import_mediapipe()
+        from celflow.generators.mediapipe_import import import_solution
 
         self._mesh = FaceMeshDetector(max_faces=max_faces, min_confidence=min_confidence)
         self._crop_mesh = FaceMeshDetector(max_faces=1, min_confidence=min_confidence)
-        self._detector = mp.solutions.face_detection.FaceDetection(
+        self._detector = import_solution("face_detection").FaceDetection(
             model_selection=1, min_detection_confidence=min_confidence  # 1: the full-range model
         )
 

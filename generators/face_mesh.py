@@ -65,11 +65,9 @@ class FaceMeshDetector:
     """
 
     def __init__(self, max_faces: int = 4, min_confidence: float = 0.5, video: bool = False) -> None:
-        from celflow.generators.mediapipe_import import import_mediapipe
+        from celflow.generators.mediapipe_import import import_solution
 
-        mp = import_mediapipe()
-
-        self._mesh = mp.solutions.face_mesh.FaceMesh(
+        self._mesh = import_solution("face_mesh").FaceMesh(
             static_image_mode=not video,
             max_num_faces=max_faces,
             refine_landmarks=True,

@@ -1,21 +1,57 @@
-"""mediapipe, imported without the Python warning it raises on every graph run.
+"""mediapipe, imported without the Python warning it raises on every graph run, and without what it does not need.
 
 mediapipe 0.10.14's solutions read their outputs through protobuf's `SymbolDatabase.GetPrototype()`, which
 protobuf 4.25 marks deprecated with a UserWarning on each call. The call is mediapipe's, not celflow's, and the
 pin on protobuf < 5 keeps it working, so the warning says nothing a user can act on.
+
+`import mediapipe` also imports every legacy solution, the drawing helpers (and through them matplotlib.pyplot)
+and the tasks API: most of a second before the first frame, which `stylize`, `convert` and `live` cannot spare
+for three graphs. Python runs a package's `__init__` before any module inside it, so `import_solution` registers
+the two packages whose `__init__` pulls all that in, `mediapipe` and `mediapipe.python.solutions`, without
+running it, and imports just the solution asked for. `import_mediapipe` runs those `__init__`s when the whole
+API is wanted after all. Written here: mediapipe offers no lighter entry point to its legacy solutions.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
+import threading
 import warnings
 from types import ModuleType
 
 GET_PROTOTYPE_WARNING = r"SymbolDatabase\.GetPrototype\(\) is deprecated"
+HEAVY_PACKAGES = ("mediapipe", "mediapipe.python.solutions")  # their __init__s import the whole API
+_not_run: list[ModuleType] = []  # HEAVY_PACKAGES registered by import_solution whose __init__ has not run
+_lock = threading.Lock()  # worker threads open graphs at the same time
+
+
+def _quiet() -> None:
+    warnings.filterwarnings("ignore", message=GET_PROTOTYPE_WARNING, category=UserWarning)
+
+
+def import_solution(name: str) -> ModuleType:
+    """mediapipe's legacy solution `name` (`face_detection`, `face_mesh`, `selfie_segmentation`, …), with
+    GetPrototype's deprecation warning ignored from here on, and without importing the rest of mediapipe."""
+    _quiet()
+    with _lock:
+        if "mediapipe" not in sys.modules:
+            for package in HEAVY_PACKAGES:  # parents first: finding a package's spec imports its parents
+                module = importlib.util.module_from_spec(importlib.util.find_spec(package))
+                sys.modules[package] = module
+                _not_run.append(module)
+        return importlib.import_module(f"mediapipe.python.solutions.{name}")
 
 
 def import_mediapipe() -> ModuleType:
-    """The mediapipe module, with protobuf's GetPrototype deprecation warning ignored from here on."""
-    warnings.filterwarnings("ignore", message=GET_PROTOTYPE_WARNING, category=UserWarning)
-    import mediapipe
+    """The whole mediapipe module, with GetPrototype's deprecation warning ignored from here on."""
+    _quiet()
+    with _lock:
+        # the solutions' __init__ first, as `import mediapipe` itself runs it, before mediapipe's own ends
+        for module in reversed(_not_run):
+            module.__spec__.loader.exec_module(module)
+        _not_run.clear()
+        import mediapipe
 
     return mediapipe

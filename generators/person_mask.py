@@ -27,11 +27,9 @@ class PersonSegmenter:
     """Holds one mediapipe selfie-segmentation graph; not thread-safe, so give each worker thread its own."""
 
     def __init__(self, landscape: bool = False) -> None:
-        from celflow.generators.mediapipe_import import import_mediapipe
+        from celflow.generators.mediapipe_import import import_solution
 
-        mp = import_mediapipe()
-
-        self._segmenter = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=int(landscape))
+        self._segmenter = import_solution("selfie_segmentation").SelfieSegmentation(model_selection=int(landscape))
 
     def __call__(self, rgb: np.ndarray, faces: Sequence[Face] = ()) -> np.ndarray:
         """H×W float32 in [0, 1]: how likely each pixel belongs to a person.

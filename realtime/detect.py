@@ -11,11 +11,9 @@ class FaceDetector:
     """Holds one mediapipe face-detection graph (full range: faces up to ~5 m away); not thread-safe."""
 
     def __init__(self, min_confidence: float = 0.5) -> None:
-        from celflow.generators.mediapipe_import import import_mediapipe
+        from celflow.generators.mediapipe_import import import_solution
 
-        mp = import_mediapipe()
-
-        self._detector = mp.solutions.face_detection.FaceDetection(
+        self._detector = import_solution("face_detection").FaceDetection(
             model_selection=1, min_detection_confidence=min_confidence
         )
 
