@@ -11,6 +11,8 @@ import av
 import numpy as np
 import pytest
 from celflow.core.line_art import LineArt
+from celflow.realtime.detect import FaceDetector
+from celflow.realtime.scenes import crowd_scene
 
 RATE = 20
 FRAMES = 16
@@ -157,3 +159,15 @@ def save_rgb_frames(folder: Path, frames: list[np.ndarray]) -> list[Path]:
         paths.append(folder / f"{index:03d}.png")
         assert cv2.imwrite(str(paths[-1]), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
     return paths
+
+
+@pytest.fixture(scope="session")
+def group_frame() -> tuple[np.ndarray, list[tuple[float, float, float, float]]]:
+    """A 640×480 webcam frame of three real people side by side, with their tracked face boxes."""
+    detector = FaceDetector()
+    try:
+        frame = crowd_scene(detector, 3, frames=1)[0].rgb
+        boxes = [found.box for found in detector(frame)]
+    finally:
+        detector.close()
+    return frame, boxes

@@ -61,7 +61,7 @@ def test_tracked_people_the_mesh_misses_are_followed_by_meshes_of_their_own():
     assert len(after_two_left) < 3
 
 
-def test_people_coming_and_going_reuse_the_meshes_of_those_gone(monkeypatch):
+def test_people_coming_and_going_reuse_the_meshes_of_those_gone(monkeypatch, group_frame):
     """Each new face mesh is a mediapipe graph whose memory is not all given back when closed: a long video with
     people coming and going must not build one per newcomer."""
     import celflow.realtime.face_follower as follower_module
@@ -74,12 +74,7 @@ def test_people_coming_and_going_reuse_the_meshes_of_those_gone(monkeypatch):
             made.append(self)
 
     monkeypatch.setattr(follower_module, "FaceMeshDetector", CountedMesh)
-    detector = FaceDetector()
-    try:
-        rgb = crowd_scene(detector, 3, frames=1)[0].rgb
-        boxes = [found.box for found in detector(rgb)]
-    finally:
-        detector.close()
+    rgb, boxes = group_frame
     follower = FaceFollower(max_faces=6)
     try:
         for frame in range(12):  # every frame, the same faces under new person numbers: people coming and going

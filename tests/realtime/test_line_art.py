@@ -18,7 +18,6 @@ from celflow.realtime.detect import FaceDetector
 from celflow.realtime.line_art import LineArtist
 from celflow.realtime.modes import open_renderer
 from celflow.realtime.records import Track
-from celflow.realtime.scenes import crowd_scene
 
 import celflow
 
@@ -206,18 +205,6 @@ def test_the_mouth_follows_the_character_s_geometry(portrait):
     }
 
     assert areas[1.4] > 1.5 * areas[1.0] > 0  # lips 1.4× as wide and tall: about twice the area
-
-
-@pytest.fixture(scope="module")
-def group_frame() -> tuple[np.ndarray, list[tuple[float, float, float, float]]]:
-    """A 640×480 webcam frame of three real people side by side, with their tracked face boxes."""
-    detector = FaceDetector()
-    try:
-        frame = crowd_scene(detector, 3, frames=1)[0].rgb
-        boxes = [found.box for found in detector(frame)]
-    finally:
-        detector.close()
-    return frame, boxes
 
 
 def _faces_drawn(boxes, drawn: np.ndarray) -> int:
