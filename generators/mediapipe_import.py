@@ -5,8 +5,8 @@ protobuf 4.25 marks deprecated with a UserWarning on each call. The call is medi
 pin on protobuf < 5 keeps it working, so the warning says nothing a user can act on.
 
 `import mediapipe` also imports every legacy solution, the drawing helpers (and through them matplotlib.pyplot)
-and the tasks API: most of a second before the first frame, which `stylize`, `convert` and `live` cannot spare
-for three graphs. Python runs a package's `__init__` before any module inside it, so `import_solution` registers
+and the tasks API: a wait before the first frame that `stylize`, `convert` and `live` should not make for the
+three graphs they open. Python runs a package's `__init__` before any module inside it, so `import_solution` registers
 the two packages whose `__init__` pulls all that in, `mediapipe` and `mediapipe.python.solutions`, without
 running it, and imports just the solution asked for. `import_mediapipe` runs those `__init__`s when the whole
 API is wanted after all. Written here: mediapipe offers no lighter entry point to its legacy solutions.
@@ -38,7 +38,10 @@ def import_solution(name: str) -> ModuleType:
     with _lock:
         if "mediapipe" not in sys.modules:
             for package in HEAVY_PACKAGES:  # parents first: finding a package's spec imports its parents
-                module = importlib.util.module_from_spec(importlib.util.find_spec(package))
+                spec = importlib.util.find_spec(package)
+                if spec is None:
+                    raise ModuleNotFoundError(f"No module named {package!r}: install celflow's dependencies")
+                module = importlib.util.module_from_spec(spec)
                 sys.modules[package] = module
                 _not_run.append(module)
         return importlib.import_module(f"mediapipe.python.solutions.{name}")

@@ -32,8 +32,8 @@ def _fresh_python(code: str) -> str:
 
 
 def test_the_real_time_graphs_open_without_importing_the_rest_of_mediapipe():
-    """`import mediapipe` pulls in matplotlib.pyplot (through the drawing helpers) and the tasks API, most of a
-    second before the first frame; the face mesh, face detector and person mask need neither."""
+    """`import mediapipe` pulls in matplotlib.pyplot (through the drawing helpers) and the tasks API, a wait
+    before the first frame; the face mesh, face detector and person mask need neither."""
     loaded = _fresh_python(
         "import sys, numpy as np\n"
         "from celflow.generators.face_finder import FaceFinder\n"
