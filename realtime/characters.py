@@ -42,8 +42,8 @@ def find_student(location: Path) -> Path:
 def character_at(path: Path, name: str = "") -> CastMember:
     """The character whose student `path` names (see `find_student`), called `name` or after the file or folder."""
     shipped = base_student_folder(str(path)) if not path.exists() and len(path.parts) == 1 else None
-    if shipped is not None:  # a bare character name whose base student ships with celflow
-        return CastMember(name or str(path), shipped)
+    if shipped is not None:  # a bare character name whose base student ships with celflow, as ONNX beside it
+        return CastMember(name or str(path), find_student(shipped))
     if not path.exists():
         raise FileNotFoundError(
             f"{f'{name}=' if name else ''}{path}: no ONNX student at {path}; a character's student is made by "

@@ -12,7 +12,8 @@ Hopper and President Obama (celflow's samples) join the held-out ones, who are n
 It writes under --out: `photos/`, `pairs/`, `heldout_pairs/`, `student/` (weights, checkpoint: rerun to resume),
 `evaluation/` (`celflow evaluate`'s report and contact sheet on the held-out people) and the record
 `student/base_student.json` (data, steps, hardware, held-out figures). `--install` copies the weights, their
-config and the record to core/students/default/, where `celflow train` and the demo start from them.
+config and the record to core/students/default/, where `celflow train` and the demo start from them, and
+exports them there to `student.onnx`, which `stylize`, `convert` and `live` open for the character's name.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from celflow.cli.console import (
 from celflow.cli.prefect_defaults import quiet_local_server
 from celflow.cli.support import show_celflow_logs
 from celflow.core.base_students import BASE_STUDENTS
-from celflow.core.defaults import DEFAULT_CHARACTER
+from celflow.core.defaults import DEFAULT_CHARACTER, STUDENT_ONNX_FILE
 from pydantic import BaseModel, ConfigDict
 
 BASE_STUDENT_DIR = BASE_STUDENTS / DEFAULT_CHARACTER  # in the checkout this script runs from (editable install)
@@ -153,6 +154,7 @@ def main() -> int:
 def train_base_student(args: argparse.Namespace) -> int:
 
     from celflow.core.line_art import LINE_ART_FILE
+    from celflow.export.onnx_export import export_onnx
     from celflow.pipelines.evaluate import evaluate_flow
     from celflow.pipelines.generate import generate_flow
     from celflow.student.base import BASE_PRESET, BASE_RECORD_FILE
@@ -227,6 +229,8 @@ def train_base_student(args: argparse.Namespace) -> int:
         BASE_STUDENT_DIR.mkdir(parents=True, exist_ok=True)
         for name in (WEIGHTS_FILE, CONFIG_FILE, BASE_RECORD_FILE, LINE_ART_FILE):
             shutil.copyfile(out / "student" / name, BASE_STUDENT_DIR / name)
+        # the run-time commands open the shipped student through onnxruntime, which needs no torch
+        export_onnx(BASE_STUDENT_DIR, BASE_STUDENT_DIR / STUDENT_ONNX_FILE)
         print(f"installed → {BASE_STUDENT_DIR}")
     return 0
 

@@ -81,6 +81,6 @@ def test_a_bare_character_name_opens_the_base_student_shipped_with_celflow(tmp_p
 
     character = find_character("default")
 
-    assert character == CastMember("default", BASE_STUDENTS / "default")
+    assert character == CastMember("default", BASE_STUDENTS / "default" / "student.onnx")  # onnxruntime, not torch
     with pytest.raises(FileNotFoundError, match="no ONNX student"):
         find_character("nobody")

@@ -50,3 +50,20 @@ def test_a_chosen_start_and_rate_win(tmp_path: Path) -> None:
     config = fine_tuning(TrainConfig(), init_from=tmp_path, learning_rate=1e-3)
 
     assert config.init_from == tmp_path and config.learning_rate == 1e-3
+
+
+def test_the_shipped_onnx_student_is_the_shipped_weights(astronaut) -> None:
+    """`stylize`, `convert` and `live` open the shipped student through its ONNX file (no torch, the fastest
+    backend); it must draw exactly what the weights that `celflow train` starts from draw, line art included."""
+    from celflow.core.defaults import STUDENT_ONNX_FILE
+    from celflow.export.open_stylizer import read_student_line_art
+    from celflow.export.runtime import OnnxStylizer
+    from celflow.export.torch_stylizer import TorchStylizer
+
+    folder = BASE_STUDENTS / "default"
+    photo = astronaut[:256, 128:384]
+    drawn_by_onnx = OnnxStylizer(folder / STUDENT_ONNX_FILE)(photo)
+    drawn_by_weights = TorchStylizer(folder)(photo)
+
+    assert abs(drawn_by_onnx.astype(int) - drawn_by_weights.astype(int)).max() <= 1  # rounding to uint8 only
+    assert read_student_line_art(folder / STUDENT_ONNX_FILE) == read_student_line_art(folder)
