@@ -6,8 +6,9 @@ turns a warm photo into the wrong skin. So both steps are conservative:
   so far that the skin's own highlights would pass that level: a lit face in a dark room (a club, a stage) is
   exposed for the face, and lifting it to the room's missing highlights would draw that person lighter;
 - white balance reads the light's colour from the photo's near-grey surfaces only, never from skin (a
-  close-up of warm skin is not a warm light) nor from strongly coloured things (an orange suit, a red
-  curtain), and removes only the part of that cast beyond CAST_TOLERANCE;
+  close-up of warm skin is not a warm light) nor from coloured things (an orange suit, a red curtain, and
+  the paler ones that a loose test of "near grey" still lets in: a beige wall, a film's teal-and-orange grade,
+  a muted blue backdrop), and removes only the part of that cast beyond CAST_TOLERANCE;
 - and the white balance may move the skin's ITA° by at most MAX_SKIN_SHIFT: a blue studio backdrop read as
   a cast otherwise paints a pale person tan. A stronger correction is scaled back (in log gains) until the
   skin moves no further. The exposure lift is not held to that shift: a photo one stop under moves the skin
@@ -26,7 +27,7 @@ UNDEREXPOSED = 0.80  # highlights (of 1) under this: the photo is dim, lift them
 HIGHLIGHT_TARGET = 0.98
 MAX_LIFT = 3.0  # linear gain: never invent more than ~1.6 stops of light
 MIN_SURROUNDINGS = 0.6  # share of the photo that is not skin, for its light level to be read at all
-GREY_SATURATION = 0.3  # a pixel whose channels differ by less than this share of its brightness is near grey
+GREY_SATURATION = 0.2  # a pixel whose channels differ by less than this share of its brightness is near grey
 GREY_ITERATIONS = 4
 CAST_TOLERANCE = 0.08  # log-gain between channels a scene may carry without being called a cast
 USABLE = (0.02, 0.95)  # linear values outside this are noise or clipped: no evidence about the light

@@ -54,7 +54,7 @@ def _ita(rgb):
 def test_a_coloured_backdrop_taken_for_a_cast_moves_the_skin_only_so_far():
     """A muted blue studio backdrop fills most of the frame: read as a blue light, removing it would paint a
     light-skinned face tan. The correction stops where the skin has moved MAX_SKIN_SHIFT ITA°."""
-    photo = np.full((200, 200, 3), (170, 185, 215), np.uint8)
+    photo = np.full((200, 200, 3), (185, 195, 215), np.uint8)  # pale enough to pass for a grey wall
     photo[60:140, 70:130] = (222, 180, 165)  # light skin
     photo[:20, :20] = (255, 200, 0)  # a bright yellow prop: the photo is not dim
     skin = np.zeros((200, 200), np.float32)
@@ -63,6 +63,18 @@ def test_a_coloured_backdrop_taken_for_a_cast_moves_the_skin_only_so_far():
     assert not np.array_equal(corrected, photo)  # the backdrop was read as a cast and partly removed
     face = np.s_[60:140, 70:130]
     assert abs(_ita(corrected[face]) - _ita(photo[face])) <= MAX_SKIN_SHIFT + 0.5
+
+
+def test_a_beige_wall_is_not_taken_for_a_warm_light():
+    """A pale beige wall fills most of the frame beside a grey floor: only the floor is grey, so there is no cast
+    to remove (a looser test of "near grey" took the wall for a grey lit warm, and turned it and the skin cooler)."""
+    photo = np.full((200, 200, 3), (215, 195, 170), np.uint8)
+    photo[150:] = 128  # a grey floor
+    photo[40:130, 70:130] = (160, 110, 85)  # skin
+    photo[:15, :15] = 255  # something white: the photo is not dim
+    skin = np.zeros((200, 200), np.float32)
+    skin[40:130, 70:130] = 1
+    assert np.array_equal(correct_light(photo, skin), photo)
 
 
 @pytest.fixture(scope="module")
