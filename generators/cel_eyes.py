@@ -18,6 +18,7 @@ from celflow.generators.face_mesh import (
     RIGHT_IRIS,
     Face,
 )
+from celflow.generators.face_lines import face_line_px
 from celflow.generators.strokes import spline_through, stroke_coverage, taper
 
 SCLERA_RGB = np.array([246, 243, 236], np.float32)  # paper white, a touch warm
@@ -89,12 +90,13 @@ def draw_cel_eyes(
     stylised: np.ndarray, photo: np.ndarray, faces: list[Face], ink_rgb: np.ndarray, line_weight: float
 ) -> np.ndarray:
     """Every open eye of every face drawn webtoon-style onto the teacher's H×W×3 uint8 output; pixels away
-    from the eyes are returned unchanged. `line_weight` is in pixels at 512 px, like the teacher's ink."""
-    line_px = max(1.0, line_weight * max(photo.shape[:2]) / 512)
+    from the eyes are returned unchanged. `line_weight` is in pixels at 512 px, like the teacher's ink (thinner
+    on a small face: face_line_px)."""
     out = stylised.copy()
     ink = np.asarray(ink_rgb, np.float32)
     height, width = photo.shape[:2]
     for face in faces:
+        line_px = face_line_px(line_weight, photo.shape, face)
         for contour, iris in ((RIGHT_EYE, RIGHT_IRIS), (LEFT_EYE, LEFT_IRIS)):
             opening = face.points[list(contour)]
             if np.ptp(opening[:, 1]) < MIN_OPENING_PX:

@@ -21,6 +21,20 @@ LOWER_LIP_OUTER = (181, 84, 17, 314, 405)
 JAW = FACE_OVAL[FACE_OVAL.index(361) : FACE_OVAL.index(132) + 1]  # under the chin, from nose-base level
 NOSE_INK = 0.35  # the nose is drawn lighter than the other lines: a hint, as webtoons draw it
 HIDDEN_JAW = 0.03  # of the face's width: a jaw point this far inside the face's outline is behind the face
+FULL_WEIGHT_FACE = 0.25  # of the image's long side: a face this wide or wider gets the full line weight
+THINNEST = 0.5  # a smaller face's lines are thinned with its width, down to this share of the full weight
+
+
+def face_line_px(line_weight: float, image_shape: tuple[int, ...], face: Face) -> float:
+    """The widest stroke on this face, in pixels: `line_weight` (pixels at 512 px) at the image's size, thinned
+    for a face narrower than FULL_WEIGHT_FACE of the image, down to THINNEST of it.
+
+    A webtoon draws a distant face with finer lines than a close-up: the small faces of a group photo drawn with
+    a portrait's weight read as beards and masks, their jaw stroke as wide as their lips.
+    """
+    side = max(image_shape[:2])
+    full = line_weight * side / 512
+    return max(1.0, full * float(np.clip(face.width / (FULL_WEIGHT_FACE * side), THINNEST, 1.0)))
 
 
 def _stroke(points: np.ndarray, width: float, start: float, end: float) -> tuple[np.ndarray, np.ndarray]:
@@ -68,12 +82,13 @@ def draw_face_lines(
 ) -> np.ndarray:
     """Every face's nose, mouth, lower lip and jaw drawn onto the teacher's H×W×3 uint8 output.
 
-    `line_weight` is the widest stroke in pixels at 512 px, as for the teacher's other lines.
+    `line_weight` is the widest stroke in pixels at 512 px, as for the teacher's other lines (thinner on a
+    small face: face_line_px).
     """
-    line_px = max(1.0, line_weight * max(stylised.shape[:2]) / 512)
     out = stylised.copy()
     height, width = stylised.shape[:2]
     for face in faces:
+        line_px = face_line_px(line_weight, stylised.shape, face)
         strokes, nose = ink_strokes(face, line_px), [nose_stroke(face, line_px)]
         # drawn in the strokes' own box: the run time draws these on every frame, where whole-frame canvases
         # cost more than the strokes themselves
