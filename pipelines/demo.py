@@ -11,8 +11,9 @@ from pathlib import Path
 
 from celflow.core.atomic import write_text_atomic
 from celflow.core.character import load_character
-from celflow.core.defaults import DEFAULT_CHARACTER, STUDENT_ONNX_FILE
+from celflow.core.defaults import AUTO_BACKEND, DEFAULT_CHARACTER, STUDENT_ONNX_FILE
 from celflow.core.image_files import write_image
+from celflow.export.backends import choose_backend
 from celflow.pipelines.contact_sheet import contact_sheet
 from celflow.pipelines.convert import convert_flow
 from celflow.pipelines.demo_photos import (
@@ -26,6 +27,7 @@ from celflow.pipelines.generate import generate_flow
 from celflow.pipelines.heldout_report import HeldoutComparison, compare_with_teacher
 from celflow.pipelines.look_report import LookSummary
 from celflow.pipelines.train import train_flow
+from celflow.realtime.build import ConvertOptions
 from celflow.student.base import fine_tuning
 from celflow.student.train import TrainConfig
 from prefect import flow, task
@@ -138,8 +140,8 @@ def demo_photos_task(
 
 
 @task(name="compare-with-teacher")
-def compare_task(heldout_pairs: Path, onnx_path: Path) -> HeldoutComparison:
-    return compare_with_teacher(heldout_pairs, onnx_path, load_character(DEMO_CHARACTER))
+def compare_task(heldout_pairs: Path, onnx_path: Path, backend: str) -> HeldoutComparison:
+    return compare_with_teacher(heldout_pairs, onnx_path, load_character(DEMO_CHARACTER), backend)
 
 
 @flow(name="demo")
@@ -157,11 +159,16 @@ def demo_flow(out_dir: Path = Path("celflow-demo"), settings: DemoSettings = Dem
     trained = train_flow(out_dir / "pairs", out_dir / "student", training_config(settings), out_dir / "heldout_pairs")
     exported = export_flow(out_dir / "student", out_dir / STUDENT_ONNX_FILE)
     log.info("export: %s (max abs diff vs torch %.1e)", exported.onnx_path, exported.max_abs_diff)
-    comparison = compare_task(out_dir / "heldout_pairs", exported.onnx_path)
+    # chosen (and said) once: the comparison and the clip then run on it without saying it again
+    backend = choose_backend(AUTO_BACKEND, exported.onnx_path).value
+    comparison = compare_task(out_dir / "heldout_pairs", exported.onnx_path, backend)
     log.info("compare with the teacher: %d held-out photos of %s", comparison.pairs, people)
     sheet_path = out_dir / "contact_sheet.png"
     write_image(sheet_path, contact_sheet(comparison.rows[: settings.sheet_rows], ("photo", "teacher", "student")))
-    video = convert_flow(demo_clip_path(), out_dir / "demo_clip_webtoon.mp4", exported.onnx_path, settings.progress)
+    video = convert_flow(
+        demo_clip_path(), out_dir / "demo_clip_webtoon.mp4", exported.onnx_path, settings.progress,
+        ConvertOptions(backend=backend),
+    )
     summary = DemoSummary(
         pairs=len(manifest.pairs),
         rejected=len(manifest.rejected) + len(heldout.rejected),

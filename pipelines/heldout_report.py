@@ -13,6 +13,7 @@ from statistics import median
 
 import numpy as np
 from celflow.core.character import Character
+from celflow.core.defaults import AUTO_BACKEND
 from celflow.core.pair_folder import read_manifest
 from celflow.export.runtime import OnnxStylizer
 from celflow.generators.pair import PairMaker
@@ -52,12 +53,15 @@ def _timed(function, image: np.ndarray) -> tuple[np.ndarray, float]:
     return result, (time.perf_counter() - started) * 1000
 
 
-def compare_with_teacher(pairs_dir: Path, onnx_path: Path, character: Character) -> HeldoutComparison:
-    """Run the full teacher (face mesh, person mask, cel shading, warp) and the ONNX student on the same photos."""
+def compare_with_teacher(
+    pairs_dir: Path, onnx_path: Path, character: Character, backend: str = AUTO_BACKEND
+) -> HeldoutComparison:
+    """Run the full teacher (face mesh, person mask, cel shading, warp) and the ONNX student (on `backend`) on the
+    same photos."""
     pair_dirs = read_manifest(pairs_dir).pair_dirs(pairs_dir)
     if not pair_dirs:
         raise ValueError(f"{pairs_dir}: no held-out pairs to compare on")
-    student = open_photo_stylizer(Path(onnx_path))
+    student = open_photo_stylizer(Path(onnx_path), backend=backend)
     network = OnnxStylizer(onnx_path)
     teacher = PairMaker(character)
     scores, teacher_ms, student_ms, rows, line_f1, closer, alone, masks = [], [], [], [], [], 0, [], []

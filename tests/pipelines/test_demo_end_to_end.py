@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from celflow.realtime.video import probe_video, read_frames
 from celflow.student.train import TrainConfig
 
 
-def test_demo_runs_every_stage_and_writes_every_artefact(prefect_server, tmp_path):
+def test_demo_runs_every_stage_and_writes_every_artefact(prefect_server, tmp_path, caplog):
     out = tmp_path / "demo"
     settings = DemoSettings(
         variants_per_portrait=3,
@@ -24,7 +25,10 @@ def test_demo_runs_every_stage_and_writes_every_artefact(prefect_server, tmp_pat
         sheet_rows=2,
         progress=False,
     )
-    summary = demo_flow(out, settings)
+    with caplog.at_level(logging.INFO, logger="celflow.export.backends"):
+        summary = demo_flow(out, settings)
+    # the backend is chosen once and said once, though the comparison and the clip both open the student
+    assert sum(r.getMessage().startswith("backend auto: chose ") for r in caplog.records) == 1
 
     manifest = read_manifest(out / "pairs")
     assert summary.pairs == len(manifest.pairs) >= 6
