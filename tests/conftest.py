@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
-# Prefect reads its home when first imported: point it away from ~/.prefect before any test imports it.
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="celflow-prefect-"))
+# Prefect reads its home when first imported: point it away from ~/.prefect before any test imports it, to a
+# folder removed again when the tests end (a run must not leave its state behind in the system's temp folder).
+if "PREFECT_HOME" not in os.environ:
+    os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="celflow-prefect-")
+    atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 
 from pathlib import Path  # noqa: E402
 
