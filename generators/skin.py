@@ -27,7 +27,8 @@ from celflow.generators.palette import hex_to_rgb
 from celflow.generators.smoothstep import smoothstep
 
 FEATURES = (RIGHT_EYE, LEFT_EYE, RIGHT_BROW, LEFT_BROW, LIPS_OUTER)
-SKIN_SAMPLES = (RIGHT_CHEEK, LEFT_CHEEK, FOREHEAD)
+CHEEKS = (RIGHT_CHEEK, LEFT_CHEEK)
+SKIN_SAMPLES = (*CHEEKS, FOREHEAD)
 COLOUR_DISTANCE = 3.0  # Mahalanobis distance (σ) from the face skin's colour that still counts as skin
 SHADING_SLACK = 2.5  # lightness varies more than hue across skin (shadows): its σ is widened this much
 FACE_SLACK = 2.0  # inside the face oval, colours this many times further away still count
@@ -122,9 +123,10 @@ def paint_own_skin(
     """Paint the skin of `stylised` in each person's own skin colours from `smoothed` (the photo, smoothed by
     cel_shading.smoothed_photo), banded into cel tones.
 
-    Lightness is banded around the median lightness of each person's own cheeks and forehead (other skin
-    belongs to the nearest face), with a share of the face's smooth shading kept (the 3-D shape of a face carries its identity); colour is the
-    photo's own skin colour, smoothed; each person's mean colour then moves `tone.tint` of the way to the
+    Lightness is banded around the median lightness of each person's own cheeks (other skin belongs to the
+    nearest face), where skin tone is read, so a lit forehead never moves the cheeks a band; a share of the
+    face's smooth shading is kept (the 3-D shape of a face carries its identity). Colour is the photo's own
+    skin colour, smoothed; each person's mean colour then moves `tone.tint` of the way to the
     character's tone (its lightness too only with `tone.tint_lightness`). With `keep_detail` the teacher's own
     fine marks (a diffusion teacher's lines) stay on top. Pixels off the skin are unchanged.
     """
@@ -137,10 +139,10 @@ def paint_own_skin(
     people = nearest_face(lightness.shape, faces)
     own = [core & (people == index) for index in range(len(faces))]
     own = [mine if mine.sum() >= MIN_SAMPLES else core for mine in own]  # too little skin: the photo's
-    # bands are centred on each face's cheeks and forehead: the skin a reader looks at keeps its own lightness
+    # bands are centred on each face's cheeks: the skin a reader looks at keeps its own lightness
     centres = []
     for face, mine in zip(faces, own):
-        cheeks = face_regions(lightness.shape, [face], SKIN_SAMPLES) & core
+        cheeks = face_regions(lightness.shape, [face], CHEEKS) & core
         centres.append(np.median(lightness[cheeks if cheeks.sum() >= MIN_SAMPLES else mine]))
     step = np.array([np.clip(lightness[mine].std(), *BAND_STEP) for mine in own], np.float32)[people]
     banded = band_lightness(lightness, np.array(centres, np.float32)[people], step, tone.bands, scale)

@@ -108,3 +108,21 @@ def test_in_a_group_photo_each_person_keeps_their_own_tone(obama, astronaut):
         alone = np.zeros_like(skin)
         alone[half] = skin[half]
         assert abs(_cheek_ita(painted, alone) - _cheek_ita(group, alone)) <= 6.0
+
+
+@pytest.mark.parametrize("photo", ["hopper", "obama"])
+def test_a_face_lit_from_above_keeps_its_cheeks_tone(find_skin, photo, request):
+    """A bright forehead over cheeks in shade, painted in flat bands alone: the bands are centred on the cheeks,
+    where skin tone is read, so the cheeks do not jump a band lighter or darker with the forehead's light."""
+    from celflow.generators.face_mesh import FOREHEAD
+    from celflow.generators.skin_tone import cheek_colour
+
+    rgb = request.getfixturevalue(photo)
+    faces, skin = find_skin(rgb)
+    forehead = face_regions(rgb.shape[:2], faces, (FOREHEAD,))
+    lit = rgb.copy()
+    lit[forehead] = np.clip(((rgb[forehead] / 255.0) ** 2.2 * 2.0) ** (1 / 2.2) * 255, 0, 255).astype(np.uint8)
+    bands_alone = TONE.model_copy(update={"tint": 0.0, "shading_kept": 0.0})
+    painted = paint_own_skin(lit, smoothed_photo(lit), skin, faces, bands_alone)
+    points = faces[0].points
+    assert abs(cheek_colour(painted, points).ita - cheek_colour(lit, points).ita) <= 1.5
