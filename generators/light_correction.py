@@ -9,18 +9,24 @@ turns a warm photo into the wrong skin. So both steps are conservative:
   close-up of warm skin is not a warm light) nor from coloured things (an orange suit, a red curtain, and
   the paler ones that a loose test of "near grey" still lets in: a beige wall, a film's teal-and-orange grade,
   a muted blue backdrop), and removes only the part of that cast beyond CAST_TOLERANCE;
-- and the white balance may move the skin's ITA° by at most MAX_SKIN_SHIFT: a blue studio backdrop read as
-  a cast otherwise paints a pale person tan. A stronger correction is scaled back (in log gains) until the
-  skin moves no further. The exposure lift is not held to that shift: a photo one stop under moves the skin
-  far more, and lifting it is the point.
+- and the white balance may move the skin's ITA° by at most MAX_SKIN_SHIFT, the skin as a whole and each
+  face's cheeks on their own: a blue studio backdrop read as a cast otherwise paints a pale person tan, and in
+  a group photo a correction the lighter skin of the others allows can turn one person's dark skin grey. A
+  stronger correction is scaled back (in log gains) until no skin moves further. The exposure lift is not
+  held to that shift: a photo one stop under moves the skin far more, and lifting it is the point.
 Both act in linear RGB, as a camera's gains do. Written out here: no maintained library offers a
 skin-excluding grey-pixel estimate; the iteration itself is the published one (Huo et al. 2006).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
+
+from celflow.generators.face_mesh import Face
+from celflow.generators.skin_tone import MIN_CHEEK_PIXELS, cheek_mask
 
 HIGHLIGHT_PERCENTILE = 99.0
 UNDEREXPOSED = 0.80  # highlights (of 1) under this: the photo is dim, lift them to HIGHLIGHT_TARGET
@@ -100,21 +106,22 @@ def cast_gains(linear: np.ndarray, skin: np.ndarray) -> np.ndarray:
 
 
 def _ita(linear: np.ndarray) -> float:
-    """ITA° of the mean colour of N×3 linear RGB pixels (CIE Lab, D65)."""
-    srgb = (np.clip(linear.mean(0), 0, 1) ** (1 / 2.2)).astype(np.float32).reshape(1, 1, 3)
-    lightness, _, b = cv2.cvtColor(srgb, cv2.COLOR_RGB2Lab).reshape(3)
+    """ITA° of the median CIE Lab colour (D65) of N×3 linear RGB pixels, as skin_tone reads a face's: a mean in
+    linear light is pulled up by the skin's specular highlights."""
+    srgb = (np.clip(linear, 0, 1) ** (1 / 2.2)).astype(np.float32).reshape(1, -1, 3)
+    lightness, _, b = np.median(cv2.cvtColor(srgb, cv2.COLOR_RGB2Lab)[0], axis=0)
     return float(np.degrees(np.arctan2(lightness - 50, b)))
 
 
-def within_skin_shift(gains: np.ndarray, skin_linear: np.ndarray) -> np.ndarray:
-    """`gains`, scaled back in log space as little as needed for the skin's ITA° to move by at most
-    MAX_SKIN_SHIFT (bisection on the share of the correction kept)."""
-    if len(skin_linear) < MIN_PIXELS or np.allclose(gains, 1.0):
+def within_skin_shift(gains: np.ndarray, skins: Sequence[np.ndarray]) -> np.ndarray:
+    """`gains`, scaled back in log space as little as needed for the ITA° of each of `skins` (N×3 linear RGB
+    pixels each) to move by at most MAX_SKIN_SHIFT (bisection on the share of the correction kept)."""
+    if not skins or np.allclose(gains, 1.0):
         return gains
-    before = _ita(skin_linear)
+    before = [_ita(skin) for skin in skins]
 
     def shift(share: float) -> float:
-        return abs(_ita(np.clip(skin_linear * gains**share, 0, 1)) - before)
+        return max(abs(_ita(np.clip(skin * gains**share, 0, 1)) - ita) for skin, ita in zip(skins, before))
 
     if shift(1.0) <= MAX_SKIN_SHIFT:
         return gains
@@ -125,15 +132,29 @@ def within_skin_shift(gains: np.ndarray, skin_linear: np.ndarray) -> np.ndarray:
     return (gains**low).astype(np.float32)
 
 
-def correct_light(rgb: np.ndarray, skin: np.ndarray) -> np.ndarray:
-    """H×W×3 uint8 RGB with a dim exposure lifted and a strong colour cast removed, as far as the skin's ITA°
-    may move; the same photo when neither.
+def skin_pixels(rgb: np.ndarray, skin: np.ndarray, faces: Sequence[Face]) -> list[np.ndarray]:
+    """Linear RGB pixels of the skin as a whole (on every ESTIMATE_STRIDE-th pixel) and of each face's cheeks (all
+    of them: a small face has few; the mesh's cheeks are skin, while the colour-fitted mask may keep only their
+    lit part), leaving out sets too small to read a colour from."""
+    sample = np.s_[::ESTIMATE_STRIDE, ::ESTIMATE_STRIDE]
+    whole = _to_linear(rgb[sample])[skin[sample] > 0.5]
+    skins = [whole] if len(whole) >= MIN_PIXELS else []
+    for face in faces:
+        cheeks = _to_linear(rgb[cheek_mask(skin.shape, face.points)])
+        if len(cheeks) >= MIN_CHEEK_PIXELS:
+            skins.append(cheeks)
+    return skins
+
+
+def correct_light(rgb: np.ndarray, skin: np.ndarray, faces: Sequence[Face] = ()) -> np.ndarray:
+    """H×W×3 uint8 RGB with a dim exposure lifted and a strong colour cast removed, as far as the ITA° of the
+    skin and of each of `faces`' cheeks may move; the same photo when neither.
 
     The light is estimated on every ESTIMATE_STRIDE-th pixel: a light's colour and level need no more.
     """
     sample = np.s_[::ESTIMATE_STRIDE, ::ESTIMATE_STRIDE]
     linear, sampled_skin = _to_linear(rgb[sample]), skin[sample]
-    gains = within_skin_shift(cast_gains(linear, sampled_skin), linear[sampled_skin > 0.5])
+    gains = within_skin_shift(cast_gains(linear, sampled_skin), skin_pixels(rgb, skin, faces))
     gains = gains * exposure_gain(linear, sampled_skin)
     if np.allclose(gains, 1.0):
         return rgb.copy()

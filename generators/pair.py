@@ -154,7 +154,7 @@ class PairMaker:
             raise PairRejected(MASK_COVERAGE, f"person mask covers {coverage:.1%}, allowed {low:.0%}–{high:.0%}")
         with _stage(timings, "skin"):
             skin = skin_mask(photo, everyone, mask)
-            lit = correct_light(photo, skin)
+            lit = correct_light(photo, skin, everyone)
         style = character.teacher
         procedural = style.kind == "procedural"
         with _stage(timings, "teacher"):

@@ -110,3 +110,42 @@ def test_the_dark_room_one_stop_under_comes_out_as_at_its_own_exposure(obama_in_
     as_shot = correct_light(dark_room, skin)
     under = correct_light(_with_light(dark_room, (0.5, 0.5, 0.5)), skin)
     assert abs(_ita(under[face]) - _ita(as_shot[face])) <= 4.0
+
+
+@pytest.fixture(scope="module")
+def hopper_mesh(hopper):
+    from celflow.generators.face_mesh import FaceMeshDetector
+
+    detector = FaceMeshDetector(max_faces=1)
+    yield detector(hopper)[0]
+    detector.close()
+
+
+def _face_in(box, mesh):
+    """A real face mesh (Grace Hopper's) scaled to fill `box` (x0, y0, x1, y1): where a face's cheeks lie."""
+    from celflow.generators.face_mesh import Face
+
+    low, high = mesh.points.min(0), mesh.points.max(0)
+    x0, y0, x1, y1 = box
+    return Face(points=((mesh.points - low) / (high - low) * [x1 - x0, y1 - y0] + [x0, y0]).astype(np.float32))
+
+
+def test_in_a_group_photo_each_persons_skin_moves_only_so_far(hopper_mesh):
+    """A blue backdrop read as a cast, a light-skinned and a dark-skinned person before it: the correction the
+    light skin allows would take almost all yellow out of the dark skin, whose colour is close to neutral, and
+    draw it grey. Each face's cheeks bound it on their own."""
+    from celflow.generators.skin_tone import cheek_colour
+
+    photo = np.full((200, 320, 3), (185, 195, 215), np.uint8)
+    photo[:15, :15] = 255  # something white: the photo is not dim
+    photo[30:170, 20:150] = (222, 180, 165)  # light skin, near the camera
+    photo[70:140, 210:270] = (90, 82, 79)  # dark skin of little chroma, further back
+    skin = np.zeros(photo.shape[:2], np.float32)
+    skin[30:170, 20:150] = skin[70:140, 210:270] = 1
+    faces = [_face_in((20, 30, 150, 170), hopper_mesh), _face_in((210, 70, 270, 140), hopper_mesh)]
+
+    def shifts(corrected):
+        return [abs(cheek_colour(corrected, f.points).ita - cheek_colour(photo, f.points).ita) for f in faces]
+
+    assert max(shifts(correct_light(photo, skin))) > MAX_SKIN_SHIFT + 2  # the skin as a whole does not bound it
+    assert max(shifts(correct_light(photo, skin, faces))) <= MAX_SKIN_SHIFT + 0.5
