@@ -6,6 +6,7 @@ inside the command functions so `celflow --help` is instant.
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Annotated
 
@@ -42,11 +43,18 @@ app = typer.Typer(
 @app.callback()
 def console_options(
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Also print Prefect's line per task and flow state on the terminal.")
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Also print Prefect's line per task and flow state, and celflow's details, on the terminal.",
+        ),
     ] = False,
 ) -> None:
     """What the terminal shows while a command runs; see celflow.cli.console."""
     quiet_prefect_console(verbose)
+    # celflow's details (why a backend was skipped) with -v; without, the commands set INFO
+    logging.getLogger("celflow").setLevel(logging.DEBUG if verbose else logging.NOTSET)
     hide_user_error_tracebacks()
 
 

@@ -32,16 +32,17 @@ def quiet_prefect_console(verbose: bool) -> None:
 
 @contextmanager
 def log_to_file(path: Path) -> Iterator[Path]:
-    """Append every INFO-and-above line of celflow and Prefect to `path` while the block runs.
+    """Append every INFO-and-above line of celflow and Prefect to `path` while the block runs (celflow's DEBUG
+    lines too after `-v`).
 
-    Prefect's own logging settings give its loggers INFO; celflow's logger is set to INFO here.
+    Prefect's own logging settings give its loggers INFO; celflow's logger is set to INFO here unless `-v` set it.
     """
     from prefect.logging.formatters import PrefectFormatter
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setLevel(logging.INFO)
+    handler.setLevel(logging.DEBUG)
     handler.setFormatter(
         PrefectFormatter(
             LOG_FORMAT,
@@ -54,7 +55,8 @@ def log_to_file(path: Path) -> Iterator[Path]:
     loggers = [logging.getLogger()] + ([] if celflow.propagate else [celflow])  # see own_terminal
     for logger in loggers:
         logger.addHandler(handler)
-    celflow.setLevel(logging.INFO)
+    if celflow.level == logging.NOTSET:  # `-v` set DEBUG, which the file keeps too
+        celflow.setLevel(logging.INFO)
     try:
         yield path
     finally:

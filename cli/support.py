@@ -45,13 +45,15 @@ class _CurrentStderr(logging.StreamHandler):
 
 
 def show_celflow_logs() -> None:
-    """celflow's own INFO lines (e.g. which backend `auto` chose) on stderr; other libraries stay quiet."""
+    """celflow's own INFO lines (e.g. which backend `auto` chose) on stderr, its DEBUG lines too after `-v`;
+    other libraries stay quiet."""
     logger = logging.getLogger("celflow")
     if not any(isinstance(handler, _CurrentStderr) for handler in logger.handlers):
         handler = _CurrentStderr()
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    if logger.level == logging.NOTSET:  # `-v` set DEBUG
+        logger.setLevel(logging.INFO)
 
 
 def fail(error: Exception) -> NoReturn:

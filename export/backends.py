@@ -95,8 +95,8 @@ def availability(backend: Backend, onnx_path: Path | None = None) -> Availabilit
 
 
 def choose_backend(requested: Backend | str = AUTO_BACKEND, onnx_path: Path | None = None) -> Backend:
-    """`auto` → the first available of AUTO_ORDER for `onnx_path` (when given), logged in one line with every
-    skipped backend's reason; else check `requested`."""
+    """`auto` → the first available of AUTO_ORDER for `onnx_path` (when given), logged in one short line naming
+    the backends skipped (their reasons at debug level: `-v`); else check `requested`."""
     if requested != AUTO_BACKEND:
         backend = Backend(requested)
         found = availability(backend, onnx_path)
@@ -110,8 +110,10 @@ def choose_backend(requested: Backend | str = AUTO_BACKEND, onnx_path: Path | No
         if found.available:
             chosen, because = backend, found.reason
             break
-        skipped.append(f"{backend.value}: {found.reason}")
-    log.info("backend auto: chose %s (%s)%s", chosen.value, because, "".join(f"; skipped {s}" for s in skipped))
+        skipped.append(backend.value)
+        log.debug("backend auto: skipped %s: %s", backend.value, found.reason)
+    log.info("backend auto: chose %s%s", chosen.value, f" (skipped {', '.join(skipped)}: -v says why)" if skipped else "")
+    log.debug("backend auto: %s: %s", chosen.value, because)
     return chosen
 
 

@@ -40,12 +40,12 @@ def test_auto_picks_the_first_available_backend_in_speed_order(caplog: pytest.Lo
 
 @needs_no_gpu
 def test_without_a_gpu_auto_falls_back_to_the_cpu_and_logs_each_reason(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="celflow.export.backends"):
+    with caplog.at_level(logging.DEBUG, logger="celflow.export.backends"):  # the reasons: `-v`
         assert choose_backend("auto") is Backend.CPU
 
     for skipped in (Backend.TENSORRT, Backend.TENSORRT_EP, Backend.CUDA_EP):
         reason = availability(skipped).reason
-        assert reason and f"; skipped {skipped.value}: {reason}" in caplog.text
+        assert reason and f"skipped {skipped.value}: {reason}" in caplog.text
     assert available_backends() == [Backend.CPU, Backend.TORCH]
 
 
@@ -102,12 +102,12 @@ def test_a_graph_tensorrt_builds_is_left_to_the_machine(backend: Backend, export
 
 
 def test_auto_skips_tensorrt_for_the_cpu_int8_variant_and_says_why(int8: VariantReport, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="celflow.export.backends"):
+    with caplog.at_level(logging.DEBUG, logger="celflow.export.backends"):  # the reasons: `-v`
         chosen = choose_backend("auto", int8.onnx_path)
 
     assert chosen not in TENSORRT_BACKENDS
     for backend in TENSORRT_BACKENDS:
-        assert f"; skipped {backend.value}: {availability(backend, int8.onnx_path).reason}" in caplog.text
+        assert f"skipped {backend.value}: {availability(backend, int8.onnx_path).reason}" in caplog.text
 
 
 def test_asking_tensorrt_for_the_cpu_int8_variant_is_a_one_line_error(int8: VariantReport) -> None:
@@ -127,7 +127,12 @@ def test_without_gpu_libraries_auto_does_not_read_the_graph(exported: ExportRepo
     assert imported == str(any(TENSORRT_RUNS_HERE.values()))
 
 
-def test_auto_says_its_choice_and_what_it_skipped_in_one_line(caplog: pytest.LogCaptureFixture) -> None:
+def test_auto_says_its_choice_and_what_it_skipped_in_one_short_line(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="celflow.export.backends"):
-        choose_backend("auto")
+        chosen = choose_backend("auto")
     assert len(caplog.records) == 1 and caplog.records[0].getMessage().startswith("backend auto: chose ")
+    line = caplog.records[0].getMessage()
+    assert len(line) <= 100, line  # a console line, not a paragraph
+    skipped = AUTO_ORDER[: AUTO_ORDER.index(chosen)]
+    assert all(backend.value in line for backend in skipped)
+

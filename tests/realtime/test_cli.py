@@ -7,7 +7,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from celflow.cli import app
-from celflow.export.backends import Backend, availability
+from celflow.export.backends import AUTO_ORDER, Backend, availability, choose_backend
 from celflow.realtime.video import read_frames
 
 from .conftest import CODEC_ERROR, mean_error, redness, write_clip
@@ -47,6 +47,11 @@ def test_live_says_which_backend_it_chose_and_refuses_one_that_is_not_here(cross
     chosen = run(*common, "--backend", "auto")
     assert chosen.exit_code == 0, chosen.output
     assert "backend auto: chose " in chosen.output
+    skipped = AUTO_ORDER[: AUTO_ORDER.index(choose_backend("auto"))]
+    assert not any(f"skipped {backend.value}: " in chosen.output for backend in skipped)  # the reasons: with -v
+    verbose = run("-v", *common, "--backend", "auto")
+    assert verbose.exit_code == 0, verbose.output
+    assert all(f"skipped {backend.value}: {availability(backend).reason}" in verbose.output for backend in skipped)
 
     if availability(Backend.TENSORRT).available:
         return  # a TensorRT machine: nothing is missing to refuse
