@@ -26,10 +26,11 @@ BAND_EDGE = 10.0  # lightness units (of 255) over which one tone blends into the
 
 
 def smooth_preserving_edges(rgb: np.ndarray, passes: int, scale: float) -> np.ndarray:
-    """Repeated bilateral filtering: flattens skin and cloth texture but keeps contours sharp."""
+    """Repeated bilateral filtering: flattens skin and cloth texture but keeps contours sharp. The window grows
+    with `scale` as the spatial sigma does: OpenCV's filter reaches only as far as its window."""
     smooth = rgb
     for _ in range(passes):
-        smooth = cv2.bilateralFilter(smooth, d=9, sigmaColor=30, sigmaSpace=7 * scale)
+        smooth = cv2.bilateralFilter(smooth, d=int(9 * scale) | 1, sigmaColor=30, sigmaSpace=7 * scale)
     return smooth
 
 

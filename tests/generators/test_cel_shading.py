@@ -65,3 +65,18 @@ def test_fixed_tone_cuts_give_darker_photos_darker_tones(hopper):
     params = load_character().teacher
     lightness = lambda rgb: cv2.cvtColor(cel_shade(rgb, params), cv2.COLOR_RGB2LAB)[..., 0].mean()  # noqa: E731
     assert lightness((hopper * 0.5).astype(np.uint8)) < lightness(hopper) - 20
+
+
+def test_a_photo_twice_the_size_is_smoothed_as_flat(astronaut, hopper):
+    """The edge-preserving smoothing reaches as far, relative to the photo, at 1024 px as at 512 px: a larger
+    photo is not drawn with more of its texture left."""
+    from celflow.generators.cel_shading import smooth_preserving_edges
+    from celflow.generators.drawing_metrics import flat_share
+
+    everywhere = np.ones((512, 512), np.float32)
+    for photo in (astronaut, cv2.resize(hopper, (512, 512), interpolation=cv2.INTER_AREA)):
+        big = cv2.resize(photo, (1024, 1024), interpolation=cv2.INTER_CUBIC)
+        at_512 = flat_share(smooth_preserving_edges(photo, 3, 1.0), everywhere)
+        smoothed_big = smooth_preserving_edges(big, 3, 2.0)
+        at_1024 = flat_share(cv2.resize(smoothed_big, (512, 512), interpolation=cv2.INTER_AREA), everywhere)
+        assert at_1024 >= at_512 - 0.03
