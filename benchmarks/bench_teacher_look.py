@@ -182,12 +182,16 @@ def main() -> None:
         if args.no_casts or len(pairs) != 1:
             continue
         neutral = output_itas(maker, photo)
+        shifts = []
         for cast, gains in CASTS.items():
             cast_itas = output_itas(maker, with_cast(photo, gains))
             if neutral is None or cast_itas is None or len(cast_itas) != len(neutral):
                 print(f"{name:<22}  {cast}: no pair")
                 continue
             cast_errors[cast] += [(abs(a - b), name) for a, b in zip(cast_itas, neutral)]
+            shifts.append(f"{cast} " + " ".join(f"{a - b:+.1f}" for a, b in zip(cast_itas, neutral)))
+        if shifts:
+            print(f"{name:<22}  under a cast, output ITA minus the neutral output's: {', '.join(shifts)}")
     maker.close()
 
     print()
