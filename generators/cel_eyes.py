@@ -19,6 +19,7 @@ from celflow.generators.face_mesh import (
     Face,
 )
 from celflow.generators.face_lines import face_line_px
+from celflow.generators.skin_tone import cheek_mask
 from celflow.generators.strokes import spline_through, stroke_coverage, taper
 
 SCLERA_RGB = np.array([246, 243, 236], np.float32)  # paper white, a touch warm
@@ -31,6 +32,7 @@ LOWER_LID_WIDTH = 0.6
 LOWER_LID_INK = 0.5
 MIN_OPENING_PX = 2.0  # a lid opening lower than this is a closed eye: left as the teacher drew it
 SUBPIXEL_BITS = 3  # landmarks are fractional: draw at 1/8 pixel so small eyes keep their shape
+HIDDEN_EYES = 0.3  # both eyes' brightest tenth darker than this share of the cheeks' lightness: no eye white shows
 
 
 def _coverage(shape: tuple[int, int], draw) -> np.ndarray:
@@ -86,16 +88,40 @@ def draw_eye(
     return _blend(_blend(drawn, ink, lower_lid * LOWER_LID_INK), ink, upper_lid)
 
 
+def eyes_hidden(photo: np.ndarray, face: Face) -> bool:
+    """True when neither eye opening shows any white: dark glasses, or eyes squeezed shut in a laugh. The mesh
+    still places eyes there, and webtoon eyes drawn on them would sit on the lenses or prise the lids open, so
+    such a face keeps its own eyes. Read on the face's box only (this runs on every video frame)."""
+    x0, y0 = np.maximum(np.floor(face.points.min(0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(face.points.max(0)).astype(int) + 1, photo.shape[1::-1])
+    if x1 <= x0 or y1 <= y0:
+        return False
+    lightness = cv2.cvtColor(photo[y0:y1, x0:x1].astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[..., 0]
+    points = face.points - np.array([x0, y0], np.float32)
+    cheeks = cheek_mask(lightness.shape, points)
+    brightest = []
+    for contour in (RIGHT_EYE, LEFT_EYE):
+        opening = np.zeros(lightness.shape, np.uint8)
+        cv2.fillPoly(opening, [np.round(points[list(contour)]).astype(np.int32)], 1)
+        if opening.any():
+            brightest.append(np.percentile(lightness[opening > 0], 90))
+    if not brightest or not cheeks.any():
+        return False
+    return max(brightest) < HIDDEN_EYES * float(np.median(lightness[cheeks]))
+
+
 def draw_cel_eyes(
     stylised: np.ndarray, photo: np.ndarray, faces: list[Face], ink_rgb: np.ndarray, line_weight: float
 ) -> np.ndarray:
-    """Every open eye of every face drawn webtoon-style onto the teacher's H×W×3 uint8 output; pixels away
-    from the eyes are returned unchanged. `line_weight` is in pixels at 512 px, like the teacher's ink (thinner
-    on a small face: face_line_px)."""
+    """Every open eye of every face drawn webtoon-style onto the teacher's H×W×3 uint8 output, but not the eyes
+    of a face whose eyes `photo` does not show (eyes_hidden); pixels away from the eyes are returned unchanged.
+    `line_weight` is in pixels at 512 px, like the teacher's ink (thinner on a small face: face_line_px)."""
     out = stylised.copy()
     ink = np.asarray(ink_rgb, np.float32)
     height, width = photo.shape[:2]
     for face in faces:
+        if eyes_hidden(photo, face):
+            continue
         line_px = face_line_px(line_weight, photo.shape, face)
         for contour, iris in ((RIGHT_EYE, RIGHT_IRIS), (LEFT_EYE, LEFT_IRIS)):
             opening = face.points[list(contour)]

@@ -76,3 +76,18 @@ def test_a_closed_eye_is_left_as_the_teacher_drew_it(drawn, portrait):
         points[list(contour), 1] = points[list(contour), 1].mean()  # lids shut: no opening
     closed = Face(points=points)
     assert np.array_equal(draw_cel_eyes(shaded, portrait, [closed], ink_colour(STYLE), STYLE.line_weight), shaded)
+
+
+def test_eyes_behind_dark_glasses_are_left_as_the_photo_shows_them(portrait, drawn):
+    """Dark lenses over both eyes: the mesh still places eyes there, but webtoon eyes drawn on the lenses read as
+    eyes painted on sunglasses, so a face whose eyes show no white keeps what the teacher drew."""
+    shaded, faces, with_eyes = drawn
+    glasses = portrait.copy()
+    for contour in (RIGHT_EYE, LEFT_EYE):
+        points = faces[0].points[list(contour)]
+        centre = points.mean(0)
+        lens = np.round(centre + (points - centre) * 1.6).astype(np.int32)  # a lens larger than the eye
+        cv2.fillPoly(glasses, [lens], (18, 18, 22))
+
+    assert not np.array_equal(with_eyes, shaded)  # open eyes are drawn
+    assert np.array_equal(draw_cel_eyes(shaded, glasses, faces, ink_colour(STYLE), STYLE.line_weight), shaded)
