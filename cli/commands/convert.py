@@ -17,11 +17,14 @@ from celflow.cli.support import (
     show_celflow_logs,
     user_errors,
 )
-from celflow.core.defaults import AUTO_BACKEND
+from celflow.core.defaults import AUTO_BACKEND, DEFAULT_CHARACTER
 
 MAX_SIDE_HELP = "Stylize whole frames scaled down to this long side, then scale back (speed at 1080p)."
 ASSIGN_HELP = "Characters by the person number the overlay shows (from 1), e.g. 1=anna,2=ben; others round-robin."
-CHARACTERS_HELP = "Characters: NAME=student.onnx or model folders, comma-separated (the first also draws the background)."
+CHARACTERS_HELP = (
+    "Characters: NAME=student.onnx or model folders, comma-separated (the first also draws the background); "
+    f"without --model or --characters: {DEFAULT_CHARACTER}, the base student shipped with celflow."
+)
 
 
 def convert(
@@ -55,8 +58,8 @@ def convert(
 
     try:
         probe_video(src)  # an unreadable input is said in one line now, not as a failed flow run
-        if (model is None) == (characters is None):
-            raise ValueError("give either --model or --characters")
+        if model is not None and characters is not None:
+            raise ValueError("give --model or --characters, not both")
         if mode not in MODES:
             raise ValueError(f"--mode {mode}: expected one of {', '.join(MODES)}")
         check_strength(strength)
@@ -64,7 +67,7 @@ def convert(
             require_file(model, "ONNX model")
             cast = [CastMember(model.stem, model)]
         else:
-            cast = parse_characters(characters)
+            cast = parse_characters(characters or DEFAULT_CHARACTER)
         explicit = parse_track_map(assign, [c.name for c in cast])
         from celflow.realtime.build import ConvertOptions, convert_file
 

@@ -15,7 +15,7 @@ from celflow.cli.support import (
     show_celflow_logs,
     user_errors,
 )
-from celflow.core.defaults import AUTO_BACKEND
+from celflow.core.defaults import AUTO_BACKEND, DEFAULT_CHARACTER
 
 if TYPE_CHECKING:
     from celflow.realtime.microphone import Microphone
@@ -45,7 +45,7 @@ def open_microphone(choice: str | None, camera: bool) -> Microphone | None:
 
 def live(
     source: Annotated[str, typer.Option("--source", help="Webcam index (0), video file, rtsp:// or http:// URL, or image folder.")],
-    characters: Annotated[str, typer.Option("--characters", help=CHARACTERS_HELP)],
+    characters: Annotated[str, typer.Option("--characters", help=CHARACTERS_HELP)] = DEFAULT_CHARACTER,
     mode: Annotated[str, typer.Option(help="full-frame, per-person or person-only.")] = "per-person",
     assign: Annotated[str, typer.Option(help=ASSIGN_HELP)] = "",
     one_for_all: Annotated[bool, typer.Option(help="Every person gets the first character.")] = False,

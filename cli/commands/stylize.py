@@ -14,7 +14,7 @@ from celflow.cli.support import (
     show_celflow_logs,
     user_errors,
 )
-from celflow.core.defaults import AUTO_BACKEND
+from celflow.core.defaults import AUTO_BACKEND, DEFAULT_CHARACTER
 
 EXAMPLES = """Examples:
 
@@ -40,7 +40,8 @@ def stylize(
         typer.Option(
             "--character",
             "-c",
-            help="A character's student: a `celflow distill` or `celflow demo` output folder, or NAME=PATH.",
+            help="A character's student: a `celflow distill` or `celflow demo` output folder, or NAME=PATH; "
+            f"without --model or --character: {DEFAULT_CHARACTER}, the base student shipped with celflow.",
         ),
     ] = None,
     strength: StrengthOption = 1.0,
@@ -62,8 +63,8 @@ def stylize(
     from celflow.realtime.still import open_photo_stylizer
 
     try:
-        if (model is None) == (character is None):
-            raise ValueError("give either --model or --character")
+        if model is not None and character is not None:
+            raise ValueError("give --model or --character, not both")
         if out.exists() and not out.is_dir():
             raise ValueError(f"--out {out}: is a file, not a folder")
         if max_side is not None and max_side < 1:
@@ -72,7 +73,8 @@ def stylize(
         if not plan.photos:
             suffixes = ", ".join(sorted(IMAGE_SUFFIXES))
             raise FileNotFoundError(f"{' '.join(inputs)}: no photos ({suffixes}) found outside the output folder")
-        stylizer = open_photo_stylizer(model if model is not None else character, strength, mode, backend, line_art)
+        chosen = model if model is not None else character or DEFAULT_CHARACTER
+        stylizer = open_photo_stylizer(chosen, strength, mode, backend, line_art)
     except user_errors() as error:
         fail(error)
     try:

@@ -89,9 +89,9 @@ def test_convert_per_person_with_two_characters(prefect_server, crossing, charac
     assert redness(last[:40]) > 60
 
 
-def test_convert_needs_exactly_one_of_model_and_characters(aac_clip, characters, tmp_path):
-    result = run("convert", aac_clip, tmp_path / "out.mp4")
-    assert result.exit_code == 1 and "give either --model or --characters" in result.output
+def test_convert_takes_at_most_one_of_model_and_characters(aac_clip, characters, tmp_path):
+    result = run("convert", aac_clip, tmp_path / "out.mp4", "--model", characters["red"], "--characters", "default")
+    assert result.exit_code == 1 and "give --model or --characters, not both" in result.output
 
 
 def test_convert_strength_zero_gives_back_the_video_and_a_half_is_a_lighter_stylisation(

@@ -87,10 +87,10 @@ def test_strength_and_the_model_choice_are_checked_first(characters, hopper, tmp
     photo = str(save_rgb(tmp_path / "a.jpg", hopper))
     common = ["stylize", photo, "-o", str(tmp_path / "out")]
 
-    neither = CliRunner().invoke(app, common)
+    both = CliRunner().invoke(app, [*common, "--model", str(characters["red"]), "--character", "default"])
     too_strong = CliRunner().invoke(app, [*common, "--model", str(characters["red"]), "--strength", "2"])
 
-    assert neither.exit_code == 1 and "celflow: error: give either --model or --character" in neither.output
+    assert both.exit_code == 1 and "celflow: error: give --model or --character, not both" in both.output
     assert too_strong.exit_code == 1 and "celflow: error: --strength 2.0: must be between 0" in too_strong.output
     assert not (tmp_path / "out").exists()
 
@@ -101,3 +101,13 @@ def test_help_teaches_with_examples():
     assert result.exit_code == 0
     assert "celflow stylize portrait.jpg -o webtoon/ --model celflow-demo/student.onnx" in result.output
     assert "the exit code is 1 only when nothing was converted" in result.output
+
+
+def test_without_a_model_or_a_character_the_shipped_base_student_draws(hopper, tmp_path):
+    """A first try needs no trained student: `celflow stylize photo.jpg -o out/` uses the shipped `default`."""
+    photo = save_rgb(tmp_path / "a.jpg", hopper)
+
+    result = CliRunner().invoke(app, ["stylize", str(photo), "-o", str(tmp_path / "out")])
+
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "a.png").is_file()
