@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from celflow.core.defaults import AUTO_BACKEND
+from celflow.core.defaults import AUTO_BACKEND, DEFAULT_CHARACTER
 
 if TYPE_CHECKING:
     from celflow.realtime.still import PhotoStylizer
@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 
 
 def load(
-    model_or_character: str | Path,
+    model_or_character: str | Path = DEFAULT_CHARACTER,
     strength: float = 1.0,
     mode: str = "full-frame",
     backend: str = AUTO_BACKEND,
@@ -28,9 +28,10 @@ def load(
     """A trained student as one object: `stylizer(rgb)` takes an H×W×3 uint8 RGB array and returns its webtoon.
 
     `model_or_character` is what `celflow stylize --model` or `--character` takes (an ONNX file, a student
-    folder, a `celflow distill` or `celflow demo` output folder, or NAME=PATH). `strength` (0: the photo, 1: the
-    student's picture) may be changed on the object between calls; `mode` is full-frame or person-only;
-    `line_art` draws the teacher's eyes, face strokes and outline over the picture (False: the student alone).
+    folder, a `celflow distill` or `celflow demo` output folder, or NAME=PATH; by default the base student shipped
+    with celflow). `strength` (0: the photo, 1: the student's picture) may be changed on the object between
+    calls; `mode` is full-frame or person-only; `line_art` draws the teacher's eyes, face strokes and outline
+    over the picture (False: the student alone).
     """
     from celflow.realtime.still import open_photo_stylizer
 

@@ -81,3 +81,14 @@ def test_a_bad_mode_or_strength_is_refused_before_the_student_is_opened(characte
         celflow.load(characters["red"], mode="cartoon")
     with pytest.raises(ValueError, match="--strength -0.1: must be between 0"):
         celflow.load(characters["red"], strength=-0.1)
+
+
+def test_load_without_a_name_opens_the_shipped_base_student(hopper):
+    """`celflow.load()` works on a fresh install: the base student shipped with celflow, as `default` names it."""
+    unnamed, named = celflow.load(line_art=False), celflow.load("default", line_art=False)
+    try:
+        assert np.array_equal(unnamed(hopper), named(hopper))
+        assert not np.array_equal(unnamed(hopper), hopper)
+    finally:
+        unnamed.close()
+        named.close()
