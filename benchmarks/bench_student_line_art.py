@@ -1,13 +1,14 @@
-"""What the student cannot copy from the teacher, drawn at run time: its eyes, mouth, face strokes and outline.
+"""What the student cannot copy from the teacher, drawn at run time: its eyes, mouth, face strokes, outline and
+face warp.
 
 Scores a student on held-out pairs as the network alone and as `celflow stylize` runs it (the network, its
 specks cleared, its mouth in the person's own colours, then the line art the student carries, drawn from a
-static-image face mesh and a person mask of the photo), beside the teacher and beside the same without clearing
-the specks or drawing the mouth; then times the whole student step on 640×480 frames of a camera panning across
-each held-out photo, as `live` runs it (the face mesh following faces from frame to frame), network alone and
-with the line art interleaved, and the line art's parts (specks cleared, face mesh, person mask, mouth, eyes and
-strokes, outline) one by one, beside a face mesh with room for six faces (mediapipe's detector then runs on
-every frame).
+static-image face mesh and a person mask of the photo, then its faces warped to the character), beside the
+teacher and beside the same without clearing the specks, drawing the mouth or warping the faces; then times the
+whole student step on 640×480 frames of a camera panning across each held-out photo, as `live` runs it (the face
+mesh following faces from frame to frame), network alone and with the line art interleaved, and the line art's
+parts (specks cleared, face mesh, person mask, mouth, eyes and strokes, outline, face warp) one by one, beside a
+face mesh with room for six faces (mediapipe's detector then runs on every frame).
 
 Run: .venv/bin/python benchmarks/bench_student_line_art.py MODEL HELDOUT_PAIRS
 e.g. the shipped base student on the demo's held-out people: core/students/default celflow-demo/heldout_pairs
@@ -25,6 +26,7 @@ from celflow.core.character import FaceGeometry
 from celflow.core.pair_folder import read_manifest
 from celflow.export.open_stylizer import read_student_line_art
 from celflow.generators.face_mesh import FaceMeshDetector
+from celflow.generators.face_warp import WarpOutOfRange, warp_face_to_character
 from celflow.generators.line_art import draw_line_art
 from celflow.generators.outline import draw_silhouette
 from celflow.generators.person_mask import PersonSegmenter
@@ -59,18 +61,22 @@ def quality(model: str, pairs: Path) -> None:
     lines = read_student_line_art(find_character(model).model)
     geometry = lines.geometry if lines else FaceGeometry()
 
-    def with_line_art(despeckled: bool, own_mouths: bool):
+    def with_line_art(despeckled: bool, own_mouths: bool, faces_warped: bool):
         stylizer = open_photo_stylizer(model)
         if stylizer.renderer.line_art is not None:
             stylizer.renderer.line_art.despeckled = despeckled
             stylizer.renderer.line_art.own_mouths = own_mouths
+            stylizer.renderer.line_art.faces_warped = faces_warped
         return stylizer
 
     runs = {
         "network alone": open_photo_stylizer(model, line_art=False),
-        "network + line art, specks kept, the network's mouth": with_line_art(False, False),
-        "… specks cleared first (realtime/despeckle.py)": with_line_art(True, False),
-        "… and the mouth in the person's own colours (realtime/own_mouth.py): as shipped": with_line_art(True, True),
+        "network + line art, specks kept, the network's mouth": with_line_art(False, False, False),
+        "… specks cleared first (realtime/despeckle.py)": with_line_art(True, False, False),
+        "… and the mouth in the person's own colours (realtime/own_mouth.py)": with_line_art(True, True, False),
+        "… and the faces warped to the character (a student of aligned drawings): as shipped": with_line_art(
+            True, True, True
+        ),
     }
     outputs: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {"teacher": [], **{name: [] for name in runs}}
     targets = []
@@ -106,7 +112,7 @@ def speed(model: str, pairs: Path) -> None:
     times: dict[str, list[float]] = {name: [] for name in renderers}
     parts: dict[str, list[float]] = {
         "specks cleared": [], "face mesh": [], "person mask": [], "mouth in own colours": [],
-        "eyes and face strokes": [], "outline": [],
+        "eyes and face strokes": [], "outline": [], "face warp": [],
     }
     roomy: list[float] = []
     for pair_dir in read_manifest(pairs).pair_dirs(pairs):
@@ -130,6 +136,12 @@ def speed(model: str, pairs: Path) -> None:
                 drawn = draw_line_art(drawn, frame, faces, art)
                 steps.append(time.perf_counter())
                 draw_silhouette(drawn, person, np.asarray(art.ink, np.float32), art.line_weight, art.line_darkness)
+                steps.append(time.perf_counter())
+                if art.warp_at_run_time:
+                    try:
+                        warp_face_to_character(drawn, faces, art.geometry)
+                    except WarpOutOfRange:
+                        pass  # timed all the same: the run time tries every frame
                 steps.append(time.perf_counter())
                 started = time.perf_counter()
                 roomy_mesh(frame)

@@ -5,8 +5,10 @@ A small convolutional student sees a few dozen pixels around each output pixel; 
 its webtoon eyes and its nose, mouth and jaw strokes from the whole 478-point face mesh, and the person's outline
 from a segmentation of the whole person. The student learns such lines only as soft smudges, so the run time
 draws them itself from a face mesh and a person mask of each frame, in the ink, weight and face geometry the
-teacher drew with. The record travels from the pairs' manifest to the trained student's folder and into its
-ONNX file's metadata.
+teacher drew with. The character's face warp goes the same way: a network that sees a few dozen pixels cannot
+learn to move a jaw or widen an eye, so it learns the drawing aligned with the photo and the run time warps the
+faces of its picture from the same face mesh (the character's proportions then change without retraining). The
+record travels from the pairs' manifest to the trained student's folder and into its ONNX file's metadata.
 """
 from __future__ import annotations
 
@@ -30,7 +32,11 @@ class LineArt(BaseModel):
     line_darkness: float = Field(ge=0.0, le=1.0)
     draw_eyes: bool = True
     outline: bool = False  # the person's silhouette, from the person mask
-    geometry: FaceGeometry = FaceGeometry()  # the teacher warps its lines with the face: drawn where they land
+    geometry: FaceGeometry = FaceGeometry()  # the character's face proportions
+    # True: the student learnt pixel-aligned drawings (the pairs' drawing.png), so the run time draws the lines on
+    # the faces as found and then warps each face to `geometry`, as the teacher does. False (students trained on
+    # warped targets): the network drew the geometry itself, and the lines are drawn where the warp puts them.
+    warp_at_run_time: bool = False
 
 
 def parse_line_art(text: str, source: str) -> LineArt:

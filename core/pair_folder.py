@@ -1,7 +1,8 @@
 """The pairs folder on disk, the one format that generate writes and train and evaluate read.
 
-One folder per pair (input, target, person mask and its record), written atomically so a killed run never
-leaves half a pair, and a manifest that indexes them.
+One folder per pair (input, target, person mask and its record; and the drawing before the face warp when the
+warp moved anything), written atomically so a killed run never leaves half a pair, and a manifest that indexes
+them.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from pydantic import BaseModel, ConfigDict
 PAIR_RECORD_FILE = "record.json"
 MANIFEST_FILE = "manifest.json"
 INPUT_FILE = "input.png"
-TARGET_FILE = "target.png"
+TARGET_FILE = "target.png"  # the teacher's picture as the user sees it: faces warped to the character
+DRAWING_FILE = "drawing.png"  # the same before the face warp, aligned with the photo: what a student learns
 MASK_FILE = "mask.png"
 
 
@@ -89,10 +91,12 @@ def write_manifest(pairs_dir: Path, manifest: Manifest) -> Path:
 
 
 class PairImages(Protocol):
-    """What a pair folder stores besides its record: H×W×3 uint8 RGB photo and target, H×W uint8 person mask."""
+    """What a pair folder stores besides its record: H×W×3 uint8 RGB photo, target and drawing before the face warp
+    (None: the target is the drawing), H×W uint8 person mask."""
 
     photo: np.ndarray
     target: np.ndarray
+    drawing: np.ndarray | None
     person_mask: np.ndarray
 
 
@@ -126,10 +130,12 @@ def finished_records(
 
 
 def write_pair(pairs_dir: Path, record: PairRecord, pair: PairImages) -> None:
-    """Write input, target, mask and record into a temporary folder, then rename it into place."""
+    """Write input, target (and drawing), mask and record into a temporary folder, then rename it into place."""
     with atomic_directory(Path(pairs_dir) / record.pair_id) as folder:
         write_image(folder / INPUT_FILE, pair.photo)
         write_image(folder / TARGET_FILE, pair.target)
+        if pair.drawing is not None:
+            write_image(folder / DRAWING_FILE, pair.drawing)
         write_image(folder / MASK_FILE, pair.person_mask)
         (folder / PAIR_RECORD_FILE).write_text(record.model_dump_json(indent=2), encoding="utf-8")
 
@@ -142,13 +148,16 @@ def remove_stale_temporaries(pairs_dir: Path) -> int:
     return len(stale)
 
 
-def read_pair(pair_dir: Path) -> tuple[np.ndarray, np.ndarray]:
-    """The photo and its teacher stylisation; they must be the same size to be compared pixel by pixel."""
+def read_pair(pair_dir: Path, learnt: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The photo and its teacher stylisation, which must be the same size to be compared pixel by pixel: the
+    target as the user sees it, or with `learnt` what a student learns (the drawing before the face warp, where
+    the pair has one)."""
+    name = DRAWING_FILE if learnt and (Path(pair_dir) / DRAWING_FILE).is_file() else TARGET_FILE
     photo = read_rgb(Path(pair_dir) / INPUT_FILE)
-    target = read_rgb(Path(pair_dir) / TARGET_FILE)
+    target = read_rgb(Path(pair_dir) / name)
     if photo.shape != target.shape:
         raise ValueError(
-            f"{Path(pair_dir) / TARGET_FILE}: size {target.shape[:2]} differs from {INPUT_FILE} {photo.shape[:2]}"
+            f"{Path(pair_dir) / name}: size {target.shape[:2]} differs from {INPUT_FILE} {photo.shape[:2]}"
         )
     return photo, target
 

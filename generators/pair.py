@@ -20,7 +20,7 @@ from celflow.generators.cel_shading import ink_colour, smoothed_photo
 from celflow.generators.face_features import keep_own_features
 from celflow.generators.face_finder import FaceFinder, FacesInPhoto
 from celflow.generators.face_mesh import FACE_OVAL, Face
-from celflow.generators.face_warp import WarpOutOfRange, warp_face_to_character
+from celflow.generators.face_warp import WarpOutOfRange, is_identity, warp_face_to_character
 from celflow.generators.light_correction import correct_light
 from celflow.generators.line_art import draw_line_art, line_art_of
 from celflow.generators.outline import draw_silhouette
@@ -61,6 +61,10 @@ class Pair:
     skin_mask: np.ndarray | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
     unwarped_faces: tuple[Face, ...] = ()  # under min_face_px: in their own colours, neither warped nor lined
+    # The procedural teacher's picture before the face warp, aligned pixel for pixel with the photo: what a student
+    # learns, its faces warped at run time (core/line_art.py); None when the warp moves nothing or the teacher
+    # draws no line art (a diffusion teacher's student learns the warped target).
+    drawing: np.ndarray | None = None
 
     @property
     def person_coverage(self) -> float:
@@ -196,6 +200,7 @@ class PairMaker:
         whole = Pair(
             photo=photo,
             target=target,
+            drawing=stylised if procedural and not is_identity(character.geometry) else None,
             person_mask=_as_uint8(mask),
             faces=tuple(faces),
             teacher_ms=sum(timings.values()),
@@ -225,6 +230,7 @@ def crop_person(pair: Pair, face: Face) -> Pair:
     return Pair(
         photo=pair.photo[window].copy(),
         target=pair.target[window].copy(),
+        drawing=pair.drawing[window].copy() if pair.drawing is not None else None,
         person_mask=pair.person_mask[window].copy(),
         faces=(Face(points=face.points - corner),),
         teacher_ms=pair.teacher_ms,

@@ -86,7 +86,7 @@ class DemoSummary(BaseModel):
     psnr_vs_teacher: float
     line_f1_vs_teacher: float
     closer_to_teacher: int  # held-out photos whose student output is more like the teacher's than like the photo
-    network_ssim_vs_teacher: float  # the student network alone, without the line art drawn at run time
+    network_ssim_vs_teacher: float  # the network alone (no line art, no warp) vs the drawing it learns
     network_line_f1_vs_teacher: float
     look_teacher: LookSummary | None
     look_student: LookSummary | None
@@ -112,11 +112,13 @@ class DemoSummary(BaseModel):
                 f"{self.line_f1_vs_teacher:.3f} ({self.heldout_pairs} photos of {' and '.join(self.heldout_people)}, "
                 "people never trained on) |",
                 f"| student closer to the teacher than to the photo | {self.closer_to_teacher} of {self.heldout_pairs} |",
-                f"| the network alone, without the line art: SSIM / line F1 | {self.network_ssim_vs_teacher:.3f} / "
+                f"| the network alone (no line art, no face warp) vs the drawing before the warp: SSIM / line F1 | "
+                f"{self.network_ssim_vs_teacher:.3f} / "
                 f"{self.network_line_f1_vs_teacher:.3f} |",
                 *[f"| {label} | {value} |" for who, look in self.looks() for label, value in look.rows(who)],
                 f"| teacher ms/frame | {self.teacher_ms_per_frame:.1f} |",
-                f"| student ms/frame (ONNX on CPU, face mesh, person mask, line art) | {self.student_ms_per_frame:.1f} "
+                "| student ms/frame (ONNX on CPU, face mesh, person mask, line art, face warp) | "
+                f"{self.student_ms_per_frame:.1f} "
                 f"({self.speedup:.1f}× faster) |",
                 f"| ONNX vs torch max abs diff | {self.onnx_max_abs_diff:.1e} |",
                 f"| video | {self.video_frames} frames at {self.video_fps:.1f} frames/s |",

@@ -1,7 +1,8 @@
 """How the exported student compares with its teacher on held-out photos: quality, speed, and a contact sheet.
 
 The student is scored as `celflow stylize` runs it: the network, then the line art drawn from a face mesh and
-a person mask (see core/line_art.py); the network alone is scored beside it, so the two parts can be told apart.
+a person mask and the faces warped to the character (see core/line_art.py); the network alone is scored beside
+it against what it learns (the drawing before the face warp), so the two parts can be told apart.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from statistics import median
 import numpy as np
 from celflow.core.character import Character
 from celflow.core.defaults import AUTO_BACKEND
-from celflow.core.pair_folder import read_manifest
+from celflow.core.pair_folder import read_manifest, read_pair
 from celflow.export.runtime import OnnxStylizer
 from celflow.generators.pair import PairMaker
 from celflow.pipelines.look_report import (
@@ -37,7 +38,7 @@ class HeldoutComparison:
     rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
     line_f1: float
     closer_to_teacher: int  # photos whose student output is more like the teacher's drawing than like the photo
-    network_ssim: float  # the network alone, without the line art
+    network_ssim: float  # the network alone, without the line art and the warp, vs the drawing it learns
     network_line_f1: float
     look_teacher: LookSummary | None
     look_student: LookSummary | None
@@ -77,7 +78,8 @@ def compare_with_teacher(
             line_f1.append(edge_f1(stylised, target))
             closer += ssim(stylised, target) > ssim(stylised, photo)
             drawn_by_network = network(photo)
-            alone.append((ssim(drawn_by_network, target), edge_f1(drawn_by_network, target)))
+            learnt = read_pair(pair_dir, learnt=True)[1]
+            alone.append((ssim(drawn_by_network, learnt), edge_f1(drawn_by_network, learnt)))
             rows.append((photo, target, stylised))
             masks.append(mask)
     finally:

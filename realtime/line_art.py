@@ -1,22 +1,26 @@
 """Line art at run time: the teacher's webtoon eyes, face strokes and person outline, and the mouth in the
 person's own colours, drawn over the student's picture (its specks cleared first) from a face mesh and a person
-mask of the frame, each face in the character its person wears (why: core/line_art.py)."""
+mask of the frame, then each face warped to its character's proportions, each face in the character its person
+wears (why: core/line_art.py)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 
 import numpy as np
 from celflow.core.line_art import LineArt
 from celflow.generators.face_finder import FaceFinder
 from celflow.generators.face_mesh import Face
-from celflow.generators.face_warp import character_landmarks, is_identity
+from celflow.generators.face_warp import WarpOutOfRange, character_landmarks, is_identity, warp_face_to_character
 from celflow.generators.line_art import draw_line_art
 from celflow.generators.outline import draw_silhouette
 from celflow.realtime.despeckle import despeckle
 from celflow.realtime.face_follower import FaceFollower
 from celflow.realtime.own_mouth import draw_own_mouths
 from celflow.realtime.records import Box
+
+log = logging.getLogger(__name__)
 
 Wearer = Callable[[Face], "str | None"]  # a face → the character drawing it, or None where nobody is stylized
 
@@ -34,9 +38,10 @@ class LineArtist:
 
     def __init__(self, lines: Mapping[str, LineArt], video: bool, max_faces: int = 6) -> None:
         self.lines = dict(lines)
-        # both on; off only to measure what each gains (benchmarks/bench_student_line_art.py)
+        # all on; off only to measure what each gains (benchmarks/bench_student_line_art.py)
         self.despeckled = True
         self.own_mouths = True
+        self.faces_warped = True
         self._follower = FaceFollower(max_faces) if video else None
         self._finder = None if video else FaceFinder(max_faces=max_faces)
         self._segment = None
@@ -63,7 +68,8 @@ class LineArtist:
         """`canvas` (the stylized `photo`) cleared of the network's specks, with the mouth in the person's own
         colours and the line art of every face found in `photo` (`tracked`: person → face box in a video frame),
         and the people's outline in the line art of character `outline` (None: no outline), only inside `where`
-        (H×W bool; None: the whole frame)."""
+        (H×W bool; None: the whole frame); then, for a student that learnt drawings aligned with the photo, each
+        face warped to its character's proportions, as the teacher warps its picture last."""
         if self.despeckled:
             canvas = despeckle(canvas, where)
         faces = self.faces(photo, tracked)
@@ -75,7 +81,7 @@ class LineArtist:
         for character, found in by_character.items():
             lines = self.lines[character]
             worn = found
-            if not is_identity(lines.geometry):  # the student learnt faces warped to the character: lines follow
+            if not lines.warp_at_run_time and not is_identity(lines.geometry):  # the network drew the warp itself
                 worn = [Face(character_landmarks(face, lines.geometry).astype(np.float32)) for face in found]
             if self.own_mouths:
                 canvas = draw_own_mouths(canvas, photo, found, worn)
@@ -86,9 +92,23 @@ class LineArtist:
             if where is not None:
                 person = np.where(where, person, 0.0).astype(np.float32)
             canvas = draw_silhouette(canvas, person, np.asarray(art.ink, np.float32), art.line_weight, art.line_darkness)
+        for character, found in by_character.items():
+            lines = self.lines[character]
+            if lines.warp_at_run_time and self.faces_warped:
+                canvas = _warped(canvas, found, lines)
         return canvas
 
     def close(self) -> None:
         (self._follower or self._finder).close()
         if self._segment is not None:
             self._segment.close()
+
+
+def _warped(canvas: np.ndarray, faces: list[Face], lines: LineArt) -> np.ndarray:
+    """`canvas` with `faces` warped to the character's proportions; as it was where the warp would fold the picture
+    (the teacher rejects such a photo; a frame is drawn unwarped rather than dropped)."""
+    try:
+        return warp_face_to_character(canvas, faces, lines.geometry)
+    except WarpOutOfRange as error:
+        log.debug("faces left unwarped in this frame: %s", error)
+        return canvas

@@ -62,7 +62,7 @@ class PairDataset(Dataset):
     def _decode(self, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if index in self._decoded:
             return self._decoded[index]
-        photo, target = read_pair(self.pair_dirs[index])
+        photo, target = read_pair(self.pair_dirs[index], learnt=True)  # aligned with the photo
         decoded = (photo, target, read_mask(self.pair_dirs[index], photo.shape[:2]))
         size = sum(array.nbytes for array in decoded)
         if size <= self._room:

@@ -33,7 +33,8 @@ class PairScores(BaseModel):
 
 
 class EvaluationReport(BaseModel):
-    """Means over `pairs` pairs of PSNR (dB), SSIM, MS-SSIM and line F1 vs target.png; alpha IoU vs mask.png."""
+    """Means over `pairs` pairs of PSNR (dB), SSIM, MS-SSIM and line F1 of the network's picture vs what it learns
+    (drawing.png where the pair has one, else target.png); alpha IoU vs mask.png."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -52,8 +53,9 @@ class EvaluationReport(BaseModel):
 
 
 def score_pair(model: StudentUNet, pair_dir: Path) -> tuple[PairScores, np.ndarray]:
-    """Stylise one pair's whole photo (padded to the stride, cropped back); its scores and the stylisation."""
-    photo, target = read_pair(pair_dir)
+    """Stylise one pair's whole photo (padded to the stride, cropped back); its scores against what the network
+    learns (the drawing before the face warp, which the run time applies) and the stylisation."""
+    photo, target = read_pair(pair_dir, learnt=True)
     alpha_iou = None
     if model.config.alpha_head:
         stylized, matte = stylize_and_matte_with_student(model, photo)

@@ -111,19 +111,6 @@ def write_heldout_photos(photos_dir: Path, out_dir: Path) -> int:
     return len(sources)
 
 
-def appearance_pack(out_dir: Path) -> Path:
-    """The default character with its face geometry left as it is: the base student learns appearance only, on
-    pixel-aligned pairs; a character's geometry comes with the pairs its own fine-tuning is made from."""
-    import yaml
-    from celflow.core.character import load_character
-
-    pack = load_character(DEFAULT_CHARACTER).model_dump(mode="json", exclude={"geometry"})
-    path = out_dir / "character" / "character.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump({**pack, "name": "default-appearance"}, sort_keys=False))
-    return path
-
-
 def hardware() -> str:
     if torch.cuda.is_available():
         return f"{torch.cuda.get_device_name(0)}, {os.cpu_count()} CPU cores"
@@ -177,7 +164,8 @@ def train_base_student(args: argparse.Namespace) -> int:
     heldout_count = write_heldout_photos(args.photos, out / "photos" / "heldout")
     log.info("photos: %d training (%d people), %d held out (%d people) in %.0f s", train_count,
                  len(train_people), heldout_count, len(heldout_people), time.monotonic() - started)
-    pack = str(appearance_pack(out))
+    # the default pack, face geometry and all: its pairs keep the drawing before the warp, which the student learns
+    pack = DEFAULT_CHARACTER
     pairs = generate_flow(out / "photos" / "train", out / "pairs", character=pack, max_side=args.side)
     heldout = generate_flow(out / "photos" / "heldout", out / "heldout_pairs", character=pack, max_side=512)
 

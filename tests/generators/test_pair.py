@@ -74,7 +74,7 @@ def test_person_only_option_keeps_the_real_background_far_from_the_face(astronau
     assert np.abs(pair.target[background].astype(int) - astronaut[background]).max() <= 1  # mask of a few 0.1 %
 
 
-def test_group_photo_gives_one_pair_per_person_crop_with_every_face_warped(group_photo):
+def test_group_photo_gives_one_pair_per_person_crop_with_every_face_warped_and_its_drawing_kept(group_photo):
     big_eyes = PairMaker(_character(geometry=FaceGeometry(eye_scale=1.3)))
     pairs = big_eyes(group_photo)
     big_eyes.close()
@@ -90,6 +90,9 @@ def test_group_photo_gives_one_pair_per_person_crop_with_every_face_warped(group
             (cx, cy), width = pair.faces[0].eye_centre_and_width(contour)
             window = np.s_[int(cy - width) : int(cy + width), int(cx - width) : int(cx + width)]
             assert np.abs(pair.target[window].astype(int) - plain.target[window]).mean() > 5
+        # what a student learns: the same drawing before the warp, aligned with the photo (the run time warps)
+        assert np.array_equal(pair.drawing, plain.target)
+        assert plain.drawing is None  # a warp that moves nothing keeps no second picture
     centres = [pair.faces[0].points[:, 0].mean() + pair.crop[0] for pair in pairs]
     assert abs(centres[0] - centres[1]) > 100  # two different people
 

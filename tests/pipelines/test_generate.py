@@ -16,11 +16,13 @@ import pytest
 from celflow.cli import app
 from celflow.core.character import load_character
 from celflow.core.pair_folder import (
+    DRAWING_FILE,
     INPUT_FILE,
     MASK_FILE,
     PAIR_RECORD_FILE,
     TARGET_FILE,
     read_manifest,
+    read_pair,
 )
 from celflow.generators.line_art import line_art_of
 from celflow.pipelines.caching import CACHE_FOLDER
@@ -28,7 +30,8 @@ from typer.testing import CliRunner
 
 from tests.conftest import save_rgb
 
-PAIR_FILES = {INPUT_FILE, TARGET_FILE, MASK_FILE, PAIR_RECORD_FILE}
+# the default character's face geometry moves faces: each pair also keeps the drawing before the warp
+PAIR_FILES = {INPUT_FILE, TARGET_FILE, DRAWING_FILE, MASK_FILE, PAIR_RECORD_FILE}
 
 
 @pytest.fixture
@@ -54,8 +57,8 @@ def test_messy_folder_gives_pairs_for_usable_photos_and_reasons_for_the_rest(pre
     assert result.exit_code == 0, result.output
     manifest = read_manifest(pairs)
     assert sorted(r.source.split("/")[-1] for r in manifest.pairs) == ["hopper.jpg", "hopper_grey.png"]
-    # what the teacher drew from the face mesh travels with the pairs, to be drawn again at run time
-    assert manifest.line_art == line_art_of(load_character("default"))
+    # what the teacher drew from the face mesh, and its face warp, travel with the pairs, to be applied at run time
+    assert manifest.line_art == line_art_of(load_character("default")) and manifest.line_art.warp_at_run_time
     reasons = {r.source.split("/")[-1]: r.reason for r in manifest.rejected}
     # the cameraman's face is tiny or not found at all: a quality rejection either way, not a failure
     assert reasons.pop("camera.png") in {"no face", "face too small"}
@@ -64,6 +67,8 @@ def test_messy_folder_gives_pairs_for_usable_photos_and_reasons_for_the_rest(pre
         assert {p.name for p in pair_dir.iterdir()} == PAIR_FILES
         target = cv2.imread(str(pair_dir / TARGET_FILE))
         assert target.shape == (256, 256, 3)
+        photo, learnt = read_pair(pair_dir, learnt=True)  # the drawing a student learns, aligned with the photo
+        assert learnt.shape == photo.shape and not np.array_equal(learnt, target[..., ::-1])
     assert "rejected" in result.output and "truncated.jpg" in result.output
     summary = json.loads((pairs / "summary.json").read_text())
     assert summary["rejected_by_reason"]["unreadable photo"] == 2 and summary["failed"] == 2 and summary["pairs"] == 2

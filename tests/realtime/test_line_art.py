@@ -9,7 +9,7 @@ import pytest
 from celflow.core.character import FaceGeometry
 from celflow.core.line_art import LineArt
 from celflow.generators.cel_eyes import SCLERA_RGB
-from celflow.generators.face_mesh import LIPS_OUTER, FaceMeshDetector
+from celflow.generators.face_mesh import LEFT_EYE, LIPS_OUTER, FaceMeshDetector
 from celflow.generators.person_mask import PersonSegmenter
 from celflow.realtime.build import FrameByFrame, build_pipeline
 from celflow.realtime.characters import CastMember
@@ -133,6 +133,35 @@ def test_the_lines_follow_the_character_s_face_geometry(portrait):
     }
 
     assert areas[1.4] > 1.5 * areas[1.0] > 0  # eyes 1.4× as wide and tall: about twice the white
+
+
+def _eye_width(rgb: np.ndarray) -> float:
+    """The face mesh's width of the left eye, in pixels."""
+    mesh = FaceMeshDetector(max_faces=1)
+    try:
+        (face,) = mesh(rgb)
+    finally:
+        mesh.close()
+    return face.eye_centre_and_width(LEFT_EYE)[1]
+
+
+def test_a_student_that_learnt_aligned_drawings_has_its_faces_warped_at_run_time(portrait):
+    """The network cannot move a jaw or widen an eye: it learns the drawing aligned with the photo, and the run time
+    warps the whole picture around each face to the character's proportions, as the teacher does last."""
+    geometry = FaceGeometry(eye_scale=1.3)
+    drawn = {}
+    for warped in (False, True):
+        lines = STROKES_ONLY.model_copy(update={"geometry": geometry, "warp_at_run_time": warped})
+        art = LineArtist({"them": lines}, video=False)
+        try:
+            drawn[warped] = art(portrait, portrait.copy(), lambda face: "them", outline=None, where=None)
+        finally:
+            art.close()
+
+    assert _eye_width(drawn[False]) < 1.05 * _eye_width(portrait)  # only the lines moved
+    assert _eye_width(drawn[True]) > 1.1 * _eye_width(portrait)  # the picture's own eyes grew with them
+    corner = np.s_[:40, :40]  # far from the face nothing moves
+    assert np.array_equal(drawn[True][corner], drawn[False][corner])
 
 
 def _specked(shape) -> np.ndarray:

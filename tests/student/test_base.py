@@ -67,3 +67,16 @@ def test_the_shipped_onnx_student_is_the_shipped_weights(astronaut) -> None:
 
     assert abs(drawn_by_onnx.astype(int) - drawn_by_weights.astype(int)).max() <= 1  # rounding to uint8 only
     assert read_student_line_art(folder / STUDENT_ONNX_FILE) == read_student_line_art(folder)
+
+
+def test_the_shipped_student_draws_the_default_character_s_face_geometry() -> None:
+    """It learnt drawings aligned with the photo, so the run time warps its faces to the default pack's proportions,
+    as the default teacher's own pictures show them."""
+    from celflow.core.character import load_character
+    from celflow.core.line_art import read_line_art
+    from celflow.generators.line_art import line_art_of
+
+    shipped = read_line_art(BASE_STUDENTS / "default")
+
+    assert shipped == line_art_of(load_character("default"))
+    assert shipped.warp_at_run_time and shipped.geometry == load_character("default").geometry

@@ -5,11 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 import torch
 
 from celflow.core.frames import batch_to_rgb
-from celflow.core.pair_folder import read_manifest
+from celflow.core.pair_folder import DRAWING_FILE, TARGET_FILE, read_manifest
 from celflow.student.dataset import PairDataset, sample_batch, split_pair_ids
 from tests.student.conftest import bright_mask
 
@@ -26,6 +28,21 @@ def test_augmentation_moves_photo_and_target_together(inverted_pairs_dir: Path, 
     photo, target, _ = pairs[seed % len(pairs)]
 
     # target = 255 − photo survives only if both sides got the same crop, scale, flip and rotation
+    assert (photo + target - 1.0).abs().max() <= 1.5 / 255
+
+
+def test_a_pair_s_drawing_before_the_face_warp_is_what_is_learnt(inverted_pairs_dir: Path, tmp_path: Path) -> None:
+    """The network learns the drawing aligned with the photo; the run time warps faces to the character."""
+    pairs_dir = tmp_path / "pairs"
+    shutil.copytree(inverted_pairs_dir, pairs_dir)
+    for pair_dir in read_manifest(pairs_dir).pair_dirs(pairs_dir):
+        aligned = cv2.imread(str(pair_dir / TARGET_FILE))
+        cv2.imwrite(str(pair_dir / DRAWING_FILE), aligned)
+        cv2.imwrite(str(pair_dir / TARGET_FILE), np.roll(aligned, 9, axis=1))  # as warped: moved against the photo
+    pairs = dataset(pairs_dir, augment=False)
+
+    photo, target, _ = pairs[1]
+
     assert (photo + target - 1.0).abs().max() <= 1.5 / 255
 
 
