@@ -29,7 +29,8 @@ from celflow.generators.smoothstep import smoothstep
 RING = 1.7  # fixed points on rings here and at WARP_REACH, in units of the face's half-size around its centre
 WARP_REACH = 2.1  # between the rings the (already tiny) field fades to exactly zero
 RING_POINTS = 48
-GRID_STEP = 8  # the spline is evaluated every few pixels and interpolated: it is smooth at that scale
+GRID_STEP = 8  # px: the spline is evaluated every few pixels and interpolated: it is smooth at that scale,
+GRID_NODES = 12  # and no finer than this many nodes across half a face (a big face in a frame costs no more)
 EYE_REGION = 0.75  # eye and lids are scaled rigidly within this multiple of the eye's width; brows in the blend
 
 
@@ -110,38 +111,58 @@ def _face_displacement(face: Face, geometry: FaceGeometry, shape: tuple[int, int
     height, width = shape
     x0, y0 = np.clip(np.floor(corners.min(0)).astype(int), 0, [width - 1, height - 1])
     x1, y1 = np.clip(np.ceil(corners.max(0)).astype(int) + 1, 1, [width, height])
-    gy, gx = np.mgrid[y0 : y1 + GRID_STEP : GRID_STEP, x0 : x1 + GRID_STEP : GRID_STEP].astype(np.float64)
+    step = max(GRID_STEP, int(half_size.max() / GRID_NODES))
+    gy, gx = np.mgrid[y0 : y1 + step : step, x0 : x1 + step : step].astype(np.float64)
     grid = np.c_[gx.ravel(), gy.ravel()]
     local = (grid - centre) @ axes.T
     ellipse = np.linalg.norm(local / half_size, axis=1)
     fade = 1.0 - smoothstep((ellipse - RING) / (WARP_REACH - RING))
-    shift = spline(grid) * fade[:, None]
+    shift = np.zeros_like(grid)
+    reached = fade > 0  # the spline is evaluated only where it moves anything: the box's corners stay put
+    shift[reached] = spline(grid[reached]) * fade[reached, None]
     coarse = shift.reshape(*gx.shape, 2).astype(np.float32)
-    # Bilinear between grid nodes: node k sits exactly on pixel x0 + k·GRID_STEP.
-    at_y, at_x = np.mgrid[0 : y1 - y0, 0 : x1 - x0].astype(np.float32) / GRID_STEP
+    # Bilinear between grid nodes: node k sits exactly on pixel x0 + k·step.
+    at_x, at_y = np.meshgrid(np.arange(x1 - x0, dtype=np.float32) / step, np.arange(y1 - y0, dtype=np.float32) / step)
     full = cv2.remap(coarse, at_x, at_y, interpolation=cv2.INTER_LINEAR)
     return x0, y0, full[..., 0], full[..., 1]
+
+
+def _warp_window(shape: tuple[int, int], faces: list[Face], geometry: FaceGeometry):
+    """(x0, y0, map_x, map_y): the sampling positions over the smallest box that holds every face's reach; the
+    field is exactly the identity outside it, so only this box is checked and resampled."""
+    pieces = [_face_displacement(face, geometry, shape) for face in faces]
+    x0, y0 = min(p[0] for p in pieces), min(p[1] for p in pieces)
+    x1, y1 = max(p[0] + p[2].shape[1] for p in pieces), max(p[1] + p[2].shape[0] for p in pieces)
+    xs, ys = np.meshgrid(np.arange(x0, x1, dtype=np.float32), np.arange(y0, y1, dtype=np.float32))
+    for left, top, dx, dy in pieces:
+        xs[top - y0 : top - y0 + dx.shape[0], left - x0 : left - x0 + dx.shape[1]] += dx
+        ys[top - y0 : top - y0 + dy.shape[0], left - x0 : left - x0 + dy.shape[1]] += dy
+    return x0, y0, xs, ys
 
 
 def character_warp_field(shape: tuple[int, int], faces: list[Face], geometry: FaceGeometry):
     """(map_x, map_y) float32 sampling positions for cv2.remap; exactly the identity away from every face."""
     height, width = shape
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-    for face in faces:
-        x0, y0, dx, dy = _face_displacement(face, geometry, shape)
-        xs[y0 : y0 + dx.shape[0], x0 : x0 + dx.shape[1]] += dx
-        ys[y0 : y0 + dy.shape[0], x0 : x0 + dy.shape[1]] += dy
+    if faces:
+        x0, y0, map_x, map_y = _warp_window(shape, faces, geometry)
+        xs[y0 : y0 + map_x.shape[0], x0 : x0 + map_x.shape[1]] = map_x
+        ys[y0 : y0 + map_y.shape[0], x0 : x0 + map_y.shape[1]] = map_y
     return xs, ys
 
 
-def fold_free_and_within(map_x: np.ndarray, map_y: np.ndarray, faces: list[Face], max_shift: float) -> None:
-    """Raise WarpOutOfRange if the field folds (Jacobian ≤ 0) or moves a pixel more than max_shift × face width."""
+def fold_free_and_within(
+    map_x: np.ndarray, map_y: np.ndarray, faces: list[Face], max_shift: float, origin: tuple[int, int] = (0, 0)
+) -> None:
+    """Raise WarpOutOfRange if the field folds (Jacobian ≤ 0) or moves a pixel more than max_shift × face width;
+    `origin`: the image position (x, y) of the maps' first pixel."""
     dxdy, dxdx = np.gradient(map_x)
     dydy, dydx = np.gradient(map_y)
     jacobian = float((dxdx * dydy - dxdy * dydx).min())
     if jacobian <= 0.0:
         raise WarpOutOfRange(f"the warp folds the image (smallest Jacobian determinant {jacobian:.3f})")
-    ys, xs = np.mgrid[0 : map_x.shape[0], 0 : map_x.shape[1]]
+    xs = np.arange(origin[0], origin[0] + map_x.shape[1], dtype=np.float32)
+    ys = np.arange(origin[1], origin[1] + map_x.shape[0], dtype=np.float32)[:, None]
     shift = float(np.hypot(map_x - xs, map_y - ys).max())
     limit = max_shift * min(face.width for face in faces)
     if shift > limit:
@@ -158,9 +179,14 @@ def warp_face_to_character(
     """Apply the character's face geometry to every face in an H×W×3 uint8 image; exact no-op for identity.
 
     Raises WarpOutOfRange when the field would fold or shift further than max_shift × the narrowest face.
+    Only the box the faces' warp reaches is resampled (a frame at run time is mostly not face).
     """
     if not faces or is_identity(geometry):
         return rgb.copy()
-    map_x, map_y = character_warp_field(rgb.shape[:2], faces, geometry)
-    fold_free_and_within(map_x, map_y, faces, max_shift)
-    return cv2.remap(rgb, map_x, map_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+    x0, y0, map_x, map_y = _warp_window(rgb.shape[:2], faces, geometry)
+    fold_free_and_within(map_x, map_y, faces, max_shift, origin=(x0, y0))
+    warped = rgb.copy()
+    warped[y0 : y0 + map_x.shape[0], x0 : x0 + map_x.shape[1]] = cv2.remap(
+        rgb, map_x, map_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101
+    )
+    return warped
