@@ -10,6 +10,8 @@ image see the new proportions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 from scipy.interpolate import RBFInterpolator
@@ -173,20 +175,46 @@ def is_identity(geometry: FaceGeometry) -> bool:
     return geometry == FaceGeometry()
 
 
+@dataclass(frozen=True)
+class FaceWarp:
+    """Where each pixel of the box (x0, y0, width, height of the maps) samples from to give some faces the
+    character's proportions; the same warp applies to any picture of that size (at run time, the student's picture
+    and the photo it is mixed with at a lower strength)."""
+
+    x0: int
+    y0: int
+    map_x: np.ndarray
+    map_y: np.ndarray
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        warped = rgb.copy()
+        warped[self.y0 : self.y0 + self.map_x.shape[0], self.x0 : self.x0 + self.map_x.shape[1]] = cv2.remap(
+            rgb, self.map_x, self.map_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101
+        )
+        return warped
+
+
+def character_warp(
+    shape: tuple[int, int], faces: list[Face], geometry: FaceGeometry, max_shift: float = 1.0
+) -> FaceWarp | None:
+    """The warp giving every face of a picture of `shape` the character's geometry; None when it moves nothing.
+
+    Raises WarpOutOfRange when the field would fold or shift further than max_shift × the narrowest face.
+    Only the box the faces' warp reaches is checked and resampled (a frame at run time is mostly not face).
+    """
+    if not faces or is_identity(geometry):
+        return None
+    x0, y0, map_x, map_y = _warp_window(shape, faces, geometry)
+    fold_free_and_within(map_x, map_y, faces, max_shift, origin=(x0, y0))
+    return FaceWarp(int(x0), int(y0), map_x, map_y)
+
+
 def warp_face_to_character(
     rgb: np.ndarray, faces: list[Face], geometry: FaceGeometry, max_shift: float = 1.0
 ) -> np.ndarray:
     """Apply the character's face geometry to every face in an H×W×3 uint8 image; exact no-op for identity.
 
     Raises WarpOutOfRange when the field would fold or shift further than max_shift × the narrowest face.
-    Only the box the faces' warp reaches is resampled (a frame at run time is mostly not face).
     """
-    if not faces or is_identity(geometry):
-        return rgb.copy()
-    x0, y0, map_x, map_y = _warp_window(rgb.shape[:2], faces, geometry)
-    fold_free_and_within(map_x, map_y, faces, max_shift, origin=(x0, y0))
-    warped = rgb.copy()
-    warped[y0 : y0 + map_x.shape[0], x0 : x0 + map_x.shape[1]] = cv2.remap(
-        rgb, map_x, map_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101
-    )
-    return warped
+    warp = character_warp(rgb.shape[:2], faces, geometry, max_shift)
+    return rgb.copy() if warp is None else warp(rgb)

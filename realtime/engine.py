@@ -15,7 +15,7 @@ from celflow.realtime.overlay import draw_overlay
 from celflow.realtime.records import Frame, StylizedFrame, Track
 from celflow.realtime.sinks import Sink
 from celflow.realtime.smoothing import TemporalSmoother
-from celflow.realtime.strength import apply_strength, check_strength
+from celflow.realtime.strength import check_strength
 from celflow.realtime.tracking import PersonTracker
 
 
@@ -50,7 +50,7 @@ class Pipeline:
         rgb = self.renderer(frame.rgb, tracks)
         if self.smoother is not None:
             rgb = self.smoother(frame.rgb, rgb)
-        rgb = apply_strength(frame.rgb, rgb, self.strength)
+        rgb = self.renderer.at_strength(frame.rgb, rgb, self.strength)
         return StylizedFrame(frame, rgb, tracks, time.perf_counter())
 
     def next_character(self) -> str:

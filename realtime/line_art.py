@@ -12,7 +12,7 @@ import numpy as np
 from celflow.core.line_art import LineArt
 from celflow.generators.face_finder import FaceFinder
 from celflow.generators.face_mesh import Face
-from celflow.generators.face_warp import WarpOutOfRange, character_landmarks, is_identity, warp_face_to_character
+from celflow.generators.face_warp import FaceWarp, WarpOutOfRange, character_landmarks, character_warp, is_identity
 from celflow.generators.line_art import draw_line_art
 from celflow.generators.outline import draw_silhouette
 from celflow.realtime.despeckle import despeckle
@@ -42,6 +42,7 @@ class LineArtist:
         self.despeckled = True
         self.own_mouths = True
         self.faces_warped = True
+        self.warps: list[FaceWarp] = []  # the last call's face warps, to give the photo the same proportions
         self._follower = FaceFollower(max_faces) if video else None
         self._finder = None if video else FaceFinder(max_faces=max_faces)
         self._segment = None
@@ -70,6 +71,7 @@ class LineArtist:
         and the people's outline in the line art of character `outline` (None: no outline), only inside `where`
         (H×W bool; None: the whole frame); then, for a student that learnt drawings aligned with the photo, each
         face warped to its character's proportions, as the teacher warps its picture last."""
+        self.warps = []
         if self.despeckled:
             canvas = despeckle(canvas, where)
         faces = self.faces(photo, tracked)
@@ -95,7 +97,10 @@ class LineArtist:
         for character, found in by_character.items():
             lines = self.lines[character]
             if lines.warp_at_run_time and self.faces_warped:
-                canvas = _warped(canvas, found, lines)
+                warp = _warp(canvas.shape[:2], found, lines)
+                if warp is not None:
+                    canvas = warp(canvas)
+                    self.warps.append(warp)
         return canvas
 
     def close(self) -> None:
@@ -104,11 +109,11 @@ class LineArtist:
             self._segment.close()
 
 
-def _warped(canvas: np.ndarray, faces: list[Face], lines: LineArt) -> np.ndarray:
-    """`canvas` with `faces` warped to the character's proportions; as it was where the warp would fold the picture
+def _warp(shape: tuple[int, int], faces: list[Face], lines: LineArt) -> FaceWarp | None:
+    """The warp giving `faces` the character's proportions; None where it moves nothing or would fold the picture
     (the teacher rejects such a photo; a frame is drawn unwarped rather than dropped)."""
     try:
-        return warp_face_to_character(canvas, faces, lines.geometry)
+        return character_warp(shape, faces, lines.geometry)
     except WarpOutOfRange as error:
         log.debug("faces left unwarped in this frame: %s", error)
-        return canvas
+        return None

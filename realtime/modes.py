@@ -11,6 +11,7 @@ from celflow.export.open_stylizer import open_stylizer, read_student_line_art
 from celflow.export.runtime import AlphaStylizer
 from celflow.export.stylizer import PhotoToWebtoon
 from celflow.generators.face_mesh import NOSE_TIP, Face
+from celflow.generators.face_warp import FaceWarp
 from celflow.realtime.characters import CastMember
 from celflow.realtime.compose import (
     edge_fade,
@@ -22,6 +23,7 @@ from celflow.realtime.compose import (
 from celflow.realtime.detect import person_box
 from celflow.realtime.line_art import LineArtist, Wearer
 from celflow.realtime.records import Box, Track
+from celflow.realtime.strength import apply_strength
 
 Mode = Literal["full-frame", "per-person", "person-only"]
 MODES: tuple[Mode, ...] = ("full-frame", "per-person", "person-only")
@@ -66,6 +68,7 @@ class FrameRenderer:
         self._max_side = max_side
         self._frame_max_side = frame_max_side
         self.line_art = line_art
+        self._warps: list[FaceWarp] = []
 
     def __call__(self, rgb: np.ndarray, tracks: Sequence[Track] = ()) -> np.ndarray:
         if self.mode == "full-frame":
@@ -77,11 +80,26 @@ class FrameRenderer:
                 if self.mode == "per-person" and track.character == self.default:
                     continue  # the background pass already drew the first character's people
                 canvas = self._paste_person(canvas, rgb, track, faces, own)
+        self._warps = []
         if self.line_art is not None and (tracks or self.mode != "person-only"):  # person-only: nobody stylized
             area = self._stylized_area(rgb, tracks)
             tracked = {track.track_id: track.box for track in tracks}
             canvas = self.line_art(rgb, canvas, self._wearer(tracks), self.default, area, tracked)
+            self._warps = self.line_art.warps
         return canvas
+
+    def in_proportion(self, photo: np.ndarray) -> np.ndarray:
+        """`photo` with the faces warped as the last call warped the student's picture (the character's face
+        proportions), so that a strength under 1 mixes two pictures of the same faces: no double eyes, no second
+        jaw."""
+        for warp in self._warps:
+            photo = warp(photo)
+        return photo
+
+    def at_strength(self, photo: np.ndarray, picture: np.ndarray, strength: float) -> np.ndarray:
+        """`picture` (the last call's, perhaps smoothed) at `strength` over `photo` (realtime/strength.py); in
+        between 0 and 1, over the photo in the character's proportions."""
+        return apply_strength(self.in_proportion(photo) if 0.0 < strength < 1.0 else photo, picture, strength)
 
     def _stylized_area(self, rgb: np.ndarray, tracks: Sequence[Track]) -> np.ndarray | None:
         """Where the picture is stylized (None: everywhere): in person-only mode, the tracked people's boxes."""

@@ -15,7 +15,7 @@ from celflow.realtime.characters import character_at, find_character
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.modes import MODES, FrameRenderer, Mode, open_renderer
 from celflow.realtime.records import Track
-from celflow.realtime.strength import apply_strength, check_strength
+from celflow.realtime.strength import check_strength
 
 # People are stylized in crops of at most this many pixels a side: the size of the training pairs, which is
 # what the student draws best (live runs smaller crops for speed).
@@ -39,10 +39,16 @@ class PhotoStylizer:
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
         """H×W×3 uint8 RGB photo → its H×W×3 uint8 RGB webtoon at `strength`."""
+        picture = self.draw(rgb)
+        return self.renderer.at_strength(rgb, picture, self.strength)
+
+    def draw(self, rgb: np.ndarray) -> np.ndarray:
+        """H×W×3 uint8 RGB photo → the student's picture at strength 1; `renderer.in_proportion` then gives the photo
+        the same face proportions, for mixing the two at other strengths (the studio's slider)."""
         check_rgb(rgb)
         faces = self._detect(rgb) if self._detect is not None else []
         people = tuple(Track(number, face.box, self.character) for number, face in enumerate(faces, start=1))
-        return apply_strength(rgb, self.renderer(rgb, people), self.strength)
+        return self.renderer(rgb, people)
 
     def close(self) -> None:
         if self._detect is not None:

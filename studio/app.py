@@ -127,7 +127,8 @@ def create_app(root: Path, backend: str = AUTO_BACKEND) -> FastAPI:
 
         def stylize() -> dict[str, object]:
             photo = photo_from_upload(data, name, max_side)
-            still = Still(photo, students.stylize(chosen, photo), name, chosen.name)
+            picture, in_proportion = students.draw(chosen, photo)
+            still = Still(photo, picture, name, chosen.name, in_proportion)
             return {"id": stills.add(still), "width": photo.shape[1], "height": photo.shape[0]}
 
         return await run_in_threadpool(stylize)

@@ -24,9 +24,13 @@ class Still:
     student_picture: np.ndarray  # the student's drawing at strength 1
     source: str  # the uploaded file's name
     student: str
+    photo_in_proportion: np.ndarray | None = None  # the photo with the picture's face proportions (None: the photo)
 
     def at(self, strength: float) -> np.ndarray:
-        return apply_strength(self.photo, self.student_picture, strength)
+        """The picture at `strength`: in between 0 and 1 mixed with the photo in the character's proportions, so
+        both show the same faces (as `celflow.load(...)` draws it)."""
+        shaped = self.photo if self.photo_in_proportion is None or strength == 0.0 else self.photo_in_proportion
+        return apply_strength(shaped, self.student_picture, strength)
 
 
 class Stills:

@@ -35,6 +35,14 @@ class OpenStudents:
             stylizer.strength = strength
             return stylizer(rgb)
 
+    def draw(self, student: Student, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the student's picture at strength 1, the photo with the same face proportions): the two that the
+        strength slider mixes."""
+        stylizer, lock = self._get(student)
+        with lock:
+            picture = stylizer.draw(rgb)
+            return picture, stylizer.renderer.in_proportion(rgb)
+
     def close(self) -> None:
         with self._opening:
             for stylizer, _ in self._open.values():

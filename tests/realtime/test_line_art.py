@@ -18,6 +18,7 @@ from celflow.realtime.detect import FaceDetector
 from celflow.realtime.line_art import LineArtist
 from celflow.realtime.modes import open_renderer
 from celflow.realtime.records import Track
+from celflow.realtime.strength import apply_strength
 
 import celflow
 
@@ -162,6 +163,22 @@ def test_a_student_that_learnt_aligned_drawings_has_its_faces_warped_at_run_time
     assert _eye_width(drawn[True]) > 1.1 * _eye_width(portrait)  # the picture's own eyes grew with them
     corner = np.s_[:40, :40]  # far from the face nothing moves
     assert np.array_equal(drawn[True][corner], drawn[False][corner])
+
+
+def test_under_full_strength_the_photo_is_mixed_in_the_character_s_proportions(tmp_path, portrait):
+    """Mixed with the photo as shot, a warped picture shows two pairs of eyes and two jaws: the photo takes the same
+    warp first, so the mix shows the faces once."""
+    lines = STROKES_ONLY.model_copy(update={"geometry": FaceGeometry(eye_scale=1.3), "warp_at_run_time": True})
+    stylizer = celflow.load(tinted_student_onnx(tmp_path, (0.3, 0.0, -0.3), lines), strength=0.5)
+    try:
+        half = stylizer(portrait)
+        picture, in_proportion = stylizer.draw(portrait), stylizer.renderer.in_proportion(portrait)
+    finally:
+        stylizer.close()
+
+    assert _eye_width(in_proportion) > 1.1 * _eye_width(portrait)  # the photo's own eyes, grown as in the picture
+    assert np.array_equal(in_proportion[:40, :40], portrait[:40, :40])  # and nothing moved far from the face
+    assert np.array_equal(half, apply_strength(in_proportion, picture, 0.5))
 
 
 def _specked(shape) -> np.ndarray:

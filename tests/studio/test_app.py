@@ -10,6 +10,8 @@ import zipfile
 import cv2
 import numpy as np
 import pytest
+from celflow.core.character import FaceGeometry
+from celflow.core.line_art import LineArt
 from celflow.generators.photo import decode_photo
 from celflow.realtime.video import probe_video, read_frames
 from fastapi.testclient import TestClient
@@ -18,7 +20,7 @@ import celflow
 from celflow.studio.app import create_app
 from celflow.studio.students_open import OpenStudents
 from tests.conftest import SAMPLES
-from tests.realtime.conftest import redness
+from tests.realtime.conftest import TINTS, redness, tinted_student_onnx
 
 PHOTO = (SAMPLES / "grace_hopper.jpg").read_bytes()
 
@@ -54,10 +56,30 @@ def test_the_strength_slider_reblends_the_students_picture(client, red_student):
     assert np.array_equal(image(client.get(f"/api/stills/{still['id']}/result.png?strength=0.3")), expected)
 
 
+def test_the_slider_mixes_a_picture_in_the_character_s_proportions_as_the_python_api_does(tmp_path):
+    """A student whose faces are warped at run time: the slider's photo takes the same warp (no double eyes)."""
+    lines = LineArt(ink=(40, 25, 25), line_weight=1.6, line_darkness=0.9, geometry=FaceGeometry(eye_scale=1.3),
+                    warp_at_run_time=True)
+    run = tmp_path / "root" / "runs" / "big-eyes"
+    run.mkdir(parents=True)
+    model = tinted_student_onnx(run, TINTS["red"], lines)
+    photo = decode_photo(PHOTO)
+    stylizer = celflow.load(model, strength=0.3)
+    try:
+        expected = stylizer(photo)
+    finally:
+        stylizer.close()
+    with TestClient(create_app(tmp_path / "root")) as client:
+        still = client.post("/api/stills?student=big-eyes&name=grace_hopper.jpg", content=PHOTO).json()
+
+        assert np.array_equal(image(client.get(f"/api/stills/{still['id']}/result.png?strength=0.3")), expected)
+        assert np.array_equal(image(client.get(f"/api/stills/{still['id']}/result.png?strength=0")), photo)
+
+
 def test_moving_the_slider_does_not_run_the_student_again(studio_root, monkeypatch):
     runs = []
-    stylize = OpenStudents.stylize
-    monkeypatch.setattr(OpenStudents, "stylize", lambda self, *args: runs.append(args) or stylize(self, *args))
+    draw = OpenStudents.draw
+    monkeypatch.setattr(OpenStudents, "draw", lambda self, *args: runs.append(args) or draw(self, *args))
     with TestClient(create_app(studio_root)) as client:
         still = client.post("/api/stills?student=red&name=grace_hopper.jpg", content=PHOTO).json()
         for strength in (0.2, 0.5, 0.9):
