@@ -1,19 +1,11 @@
 """The face's line art: the jaw is drawn only where it is the face's outline; a small face gets finer lines."""
 
 import numpy as np
-import pytest
 
 from celflow.generators.face_lines import FULL_WEIGHT_FACE, JAW, draw_face_lines, visible_jaw
-from celflow.generators.face_mesh import CHIN, Face, FaceMeshDetector
+from celflow.generators.face_mesh import CHIN, Face
 
 INK = np.array([40, 30, 30], np.float32)
-
-
-@pytest.fixture(scope="module")
-def hopper_face(hopper) -> Face:
-    detector = FaceMeshDetector(max_faces=1)
-    yield detector(hopper)[0]
-    detector.close()
 
 
 def turned(face: Face) -> Face:

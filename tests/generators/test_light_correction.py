@@ -112,15 +112,6 @@ def test_the_dark_room_one_stop_under_comes_out_as_at_its_own_exposure(obama_in_
     assert abs(_ita(under[face]) - _ita(as_shot[face])) <= 4.0
 
 
-@pytest.fixture(scope="module")
-def hopper_mesh(hopper):
-    from celflow.generators.face_mesh import FaceMeshDetector
-
-    detector = FaceMeshDetector(max_faces=1)
-    yield detector(hopper)[0]
-    detector.close()
-
-
 def _face_in(box, mesh):
     """A real face mesh (Grace Hopper's) scaled to fill `box` (x0, y0, x1, y1): where a face's cheeks lie."""
     from celflow.generators.face_mesh import Face
@@ -130,7 +121,7 @@ def _face_in(box, mesh):
     return Face(points=((mesh.points - low) / (high - low) * [x1 - x0, y1 - y0] + [x0, y0]).astype(np.float32))
 
 
-def test_in_a_group_photo_each_persons_skin_moves_only_so_far(hopper_mesh):
+def test_in_a_group_photo_each_persons_skin_moves_only_so_far(hopper_face):
     """A blue backdrop read as a cast, a light-skinned and a dark-skinned person before it: the correction the
     light skin allows would take almost all yellow out of the dark skin, whose colour is close to neutral, and
     draw it grey. Each face's cheeks bound it on their own."""
@@ -142,7 +133,7 @@ def test_in_a_group_photo_each_persons_skin_moves_only_so_far(hopper_mesh):
     photo[70:140, 210:270] = (90, 82, 79)  # dark skin of little chroma, further back
     skin = np.zeros(photo.shape[:2], np.float32)
     skin[30:170, 20:150] = skin[70:140, 210:270] = 1
-    faces = [_face_in((20, 30, 150, 170), hopper_mesh), _face_in((210, 70, 270, 140), hopper_mesh)]
+    faces = [_face_in((20, 30, 150, 170), hopper_face), _face_in((210, 70, 270, 140), hopper_face)]
 
     def shifts(corrected):
         return [abs(cheek_colour(corrected, f.points).ita - cheek_colour(photo, f.points).ita) for f in faces]

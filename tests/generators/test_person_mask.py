@@ -3,15 +3,8 @@
 import numpy as np
 import pytest
 
-from celflow.generators.face_mesh import FACE_OVAL, FaceMeshDetector
+from celflow.generators.face_mesh import FACE_OVAL
 from celflow.generators.person_mask import with_faces
-
-
-@pytest.fixture(scope="module")
-def hopper_face(hopper):
-    detector = FaceMeshDetector(max_faces=1)
-    yield detector(hopper)[0]
-    detector.close()
 
 
 def test_a_face_the_segmenter_missed_joins_the_mask(hopper, hopper_face):
