@@ -98,8 +98,9 @@ class FrameRenderer:
 
     def at_strength(self, photo: np.ndarray, picture: np.ndarray, strength: float) -> np.ndarray:
         """`picture` (the last call's, perhaps smoothed) at `strength` over `photo` (realtime/strength.py); in
-        between 0 and 1, over the photo in the character's proportions."""
-        return apply_strength(self.in_proportion(photo) if 0.0 < strength < 1.0 else photo, picture, strength)
+        between 0 and 1, over the photo in the character's proportions (warped only then: at 1 it is not used)."""
+        shaped = self.in_proportion(photo) if 0.0 < strength < 1.0 else None
+        return apply_strength(photo, picture, strength, shaped)
 
     def _stylized_area(self, rgb: np.ndarray, tracks: Sequence[Track]) -> np.ndarray | None:
         """Where the picture is stylized (None: everywhere): in person-only mode, the tracked people's boxes."""

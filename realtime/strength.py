@@ -43,12 +43,15 @@ def drawn_ink_lines(photo_lab: np.ndarray, stylized_lab: np.ndarray) -> np.ndarr
     return _ramp(around - stylized_l, *INK_DROP_L) * _ramp(thin, *INK_THINNESS_L)
 
 
-def apply_strength(photo: np.ndarray, stylized: np.ndarray, strength: float) -> np.ndarray:
+def apply_strength(
+    photo: np.ndarray, stylized: np.ndarray, strength: float, photo_in_proportion: np.ndarray | None = None
+) -> np.ndarray:
     """H×W×3 uint8 RGB between `photo` (strength 0) and `stylized` (strength 1), both returned as they are.
 
     Every pixel moves towards the stylised one by `strength` in Lab; ink-line pixels move by
     strength / LINES_FULL_FROM (capped at 1), so the lines reach full darkness early. Each pixel's
-    distance from the photo grows with the strength.
+    distance from the photo grows with the strength. In between, the mix starts from `photo_in_proportion` when
+    given: the photo with its faces warped as the stylised picture's were, so both show the same faces.
     """
     strength = float(check_strength(strength))  # a numpy float64 would turn the float32 pictures into float64
     if photo.shape != stylized.shape:
@@ -57,6 +60,8 @@ def apply_strength(photo: np.ndarray, stylized: np.ndarray, strength: float) -> 
         return photo
     if strength == 1.0:
         return stylized
+    if photo_in_proportion is not None:
+        photo = photo_in_proportion
     photo_lab, stylized_lab = _lab(photo), _lab(stylized)
     lines = drawn_ink_lines(photo_lab, stylized_lab) * min(1.0, strength / LINES_FULL_FROM)
     weight = np.maximum(strength, lines)[..., None]

@@ -24,13 +24,10 @@ class Still:
     student_picture: np.ndarray  # the student's drawing at strength 1
     source: str  # the uploaded file's name
     student: str
-    photo_in_proportion: np.ndarray | None = None  # the photo with the picture's face proportions (None: the photo)
+    photo_in_proportion: np.ndarray  # the photo with the picture's face proportions, which in-between strengths mix
 
     def at(self, strength: float) -> np.ndarray:
-        """The picture at `strength`: in between 0 and 1 mixed with the photo in the character's proportions, so
-        both show the same faces (as `celflow.load(...)` draws it)."""
-        shaped = self.photo if self.photo_in_proportion is None or strength == 0.0 else self.photo_in_proportion
-        return apply_strength(shaped, self.student_picture, strength)
+        return apply_strength(self.photo, self.student_picture, strength, self.photo_in_proportion)
 
 
 class Stills:
