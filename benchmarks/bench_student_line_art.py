@@ -87,8 +87,11 @@ def quality(model: str, pairs: Path) -> None:
         for name, run in runs.items():
             outputs[name].append((photo, run(photo), mask))
     print(f"\n{len(targets)} held-out pairs of {pairs}; student {model}\n")
-    print("| vs the teacher | SSIM | line F1 | closer to teacher than photo | same person | identity distance | ink in strokes ≥ 20 px | flat share |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "| vs the teacher | SSIM | line F1 | closer to teacher than photo | same person | identity distance | "
+        "skin \\|ΔITA°\\| vs photo, median / worst | ink in strokes ≥ 20 px | flat share |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, triples in outputs.items():
         look = summarise_look(triples, geometry)
         scores = [(ssim(out, t), edge_f1(out, t), ssim(out, t) > ssim(out, p)) for (p, out, _), t in zip(triples, targets)]
@@ -96,6 +99,7 @@ def quality(model: str, pairs: Path) -> None:
         print(
             f"| {name} | {ssims.mean():.3f} | {f1s.mean():.3f} | {int(closer.sum())} of {len(closer)} | "
             f"{look.same_person} of {look.frontal_faces} | {look.identity_distance_median:.3f} | "
+            f"{look.delta_ita_median:.1f} / {look.delta_ita_worst:.1f} | "
             f"{look.stroke_share_median:.2f} | {look.flat_share_median:.2f} |"
         )
 
