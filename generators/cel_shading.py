@@ -17,7 +17,7 @@ from celflow.generators.smoothstep import smoothstep
 from celflow.generators.strokes import long_strokes
 
 REFERENCE_SIDE = 512
-SHADOW_LIFT = 0.18  # webtoon shadows are light: lift every tone this share of the way to white
+SHADOW_LIFT = 0.18  # webtoon shadows are light: a mid tone is lifted this share of the way to white
 LAB_BIN = 4  # nearest palette colours are looked up per 4×4×4 Lab bin: a table, not a search per pixel
 MIN_STROKE_PX = 20  # at 512 px
 OWN_COLOUR_PASSES = 2
@@ -44,11 +44,14 @@ def quantise_lightness(lightness: np.ndarray, tones: int, scale: float) -> np.nd
     """Flat lightness bands at fixed cuts, with edges a pixel or two wide.
 
     Fixed cuts keep every output pixel a function of its own neighbourhood (a student seeing a crop can learn
-    it); exposure is evened out before, where the skin is mapped onto the character's tone.
+    it); exposure is evened out before, where the skin is mapped onto the character's tone. Each band's level
+    is lifted towards white in proportion to how far it sits from black too: shadows on a shirt come out
+    light, as webtoons draw them, while black hair and a black suit stay dark instead of turning grey.
     """
     guide = cv2.GaussianBlur(lightness, (0, 0), 1.5 * scale)
     edges = np.linspace(0.0, 255.0, tones + 1)
-    levels = (edges[:-1] + edges[1:]) / 2 * (1 - SHADOW_LIFT) + 255 * SHADOW_LIFT
+    levels = (edges[:-1] + edges[1:]) / 2
+    levels = levels + 2 * SHADOW_LIFT * levels * (255 - levels) / 255
     flat = np.full_like(guide, levels[0])
     for cut, step in zip(edges[1:-1], np.diff(levels)):
         flat += step * smoothstep((guide - cut) / BAND_EDGE + 0.5)

@@ -2,9 +2,10 @@
 
 A warm lamp or a dim room must not be read as someone's skin colour, but a correction that is too eager
 turns a warm photo into the wrong skin. So both steps are conservative:
-- exposure only lifts a photo whose highlights sit clearly under white (nothing in it is near 255), and never
-  so far that the skin's own highlights would pass that level: a lit face in a dark room (a club, a stage) is
-  exposed for the face, and lifting it to the room's missing highlights would draw that person lighter;
+- exposure only lifts a photo whose highlights sit clearly under white (nothing in it is near 255) and whose
+  skin's highlights do too, and never so far that the skin's own highlights would pass that level: a lit face
+  in a dark room (a club, a stage, a party) is exposed for the face, and lifting it to the room's missing
+  highlights would draw that person lighter;
 - white balance reads the light's colour from the photo's near-grey surfaces only, never from skin (a
   close-up of warm skin is not a warm light) nor from coloured things (an orange suit, a red curtain, and
   the paler ones that a loose test of "near grey" still lets in: a beige wall, a film's teal-and-orange grade,
@@ -29,7 +30,7 @@ from celflow.generators.face_mesh import Face
 from celflow.generators.skin_tone import MIN_CHEEK_PIXELS, cheek_mask
 
 HIGHLIGHT_PERCENTILE = 99.0
-UNDEREXPOSED = 0.80  # highlights (of 1) under this: the photo is dim, lift them to HIGHLIGHT_TARGET
+UNDEREXPOSED = 0.80  # surroundings and skin with highlights (of 1) under this: the photo is dim, lift it
 HIGHLIGHT_TARGET = 0.98
 MAX_LIFT = 3.0  # linear gain: never invent more than ~1.6 stops of light
 MIN_SURROUNDINGS = 0.6  # share of the photo that is not skin, for its light level to be read at all
@@ -63,7 +64,8 @@ def _highlights(linear: np.ndarray) -> float:
 
 def exposure_gain(linear: np.ndarray, skin: np.ndarray) -> float:
     """Linear gain that brings a dim photo's highlights up to HIGHLIGHT_TARGET, but the skin's own highlights
-    no higher than that; 1.0 for a normal photo, and for a close-up that is mostly skin (without other
+    no higher than that; 1.0 for a normal photo, for one whose skin's highlights reach UNDEREXPOSED (the faces
+    are lit: only the room around them is dark), and for a close-up that is mostly skin (without other
     surfaces, dark skin and dim light look alike).
 
     The skin's bound holds under any exposure, since a dimmer shot dims the skin's highlights with the rest: the
@@ -77,7 +79,10 @@ def exposure_gain(linear: np.ndarray, skin: np.ndarray) -> float:
     gain = min((HIGHLIGHT_TARGET / highlights) ** 2.2, MAX_LIFT)
     skin_pixels = linear[skin >= 0.5]
     if len(skin_pixels) >= MIN_PIXELS:
-        gain = min(gain, (HIGHLIGHT_TARGET / max(_highlights(skin_pixels), 1e-3)) ** 2.2)
+        skin_highlights = _highlights(skin_pixels)
+        if skin_highlights >= UNDEREXPOSED:
+            return 1.0
+        gain = min(gain, (HIGHLIGHT_TARGET / max(skin_highlights, 1e-3)) ** 2.2)
     return float(max(gain, 1.0))
 
 

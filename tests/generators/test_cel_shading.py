@@ -80,3 +80,17 @@ def test_a_photo_twice_the_size_is_smoothed_as_flat(astronaut, hopper):
         smoothed_big = smooth_preserving_edges(big, 3, 2.0)
         at_1024 = flat_share(cv2.resize(smoothed_big, (512, 512), interpolation=cv2.INTER_AREA), everywhere)
         assert at_1024 >= at_512 - 0.03
+
+
+def test_black_stays_dark_while_shadows_come_out_light():
+    """Webtoon shadows are light, but black hair or a black suit drawn mid-grey no longer reads as black."""
+    params = load_character().teacher
+    photo = np.zeros((120, 180, 3), np.uint8)
+    photo[:, :60] = 20  # black cloth
+    photo[:, 60:120] = 110  # a mid-grey shirt in shadow
+    photo[:, 120:] = 230  # a white wall
+    lightness = cv2.cvtColor(cel_shade(photo, params), cv2.COLOR_RGB2LAB)[..., 0].astype(float) * 100 / 255
+    black, shadow, white = (lightness[40:80, x0 + 15 : x0 + 45].mean() for x0 in (0, 60, 120))
+    assert black < 25  # as dark as black hair is drawn
+    assert shadow > 50  # a mid tone is lifted
+    assert white > 85

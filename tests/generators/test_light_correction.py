@@ -104,6 +104,17 @@ def test_a_lit_face_in_a_dark_room_is_not_lifted_past_its_own_highlights(obama_i
     assert abs(_ita(corrected[face]) - _ita(dark_room[face])) <= 4.0
 
 
+def test_a_face_lit_a_little_under_white_in_a_dark_room_is_not_lifted(obama_in_a_dark_room):
+    """A party photo: the room dark, the faces lit a third of a stop under the level a face lit for itself
+    reaches. Its highlights are those of a lit face, so nothing says the photo is dim; lifting them to white
+    drew people lighter than they are."""
+    dark_room, skin = obama_in_a_dark_room
+    face = skin >= 0.5
+    party = np.where(face[..., None], _with_light(dark_room, (0.8, 0.8, 0.8)), dark_room)
+    corrected = correct_light(party, skin)
+    assert abs(_ita(corrected[face]) - _ita(party[face])) <= 2.0
+
+
 def test_the_dark_room_one_stop_under_comes_out_as_at_its_own_exposure(obama_in_a_dark_room):
     dark_room, skin = obama_in_a_dark_room
     face = skin >= 0.5
