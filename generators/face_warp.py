@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy.interpolate import RBFInterpolator
-
 from celflow.core.character import FaceGeometry
 from celflow.generators.face_mesh import (
     CHIN,
@@ -27,6 +25,7 @@ from celflow.generators.face_mesh import (
     Face,
 )
 from celflow.generators.smoothstep import smoothstep
+from scipy.interpolate import RBFInterpolator
 
 RING = 1.7  # fixed points on rings here and at WARP_REACH, in units of the face's half-size around its centre
 WARP_REACH = 2.1  # between the rings the (already tiny) field fades to exactly zero
@@ -97,42 +96,108 @@ def character_landmarks(face: Face, geometry: FaceGeometry) -> np.ndarray:
     return centre + moved @ axes
 
 
-def _face_displacement(face: Face, geometry: FaceGeometry, shape: tuple[int, int]):
-    """(x0, y0, dx, dy): the backward displacement of one face over its bounding region of the image."""
+@dataclass(frozen=True)
+class FaceField:
+    """One face's backward displacement in the face's own frame (centre at 0, x from its right eye to its left,
+    in units of its larger half-size), sampled on a grid of `step` from `origin` in both directions.
+
+    A thin-plate spline commutes with moving, turning and uniformly scaling the points it is fitted on, so this
+    is the same field wherever the face sits in a picture, at any size or angle: a video reuses it for as long
+    as the face keeps its expression (realtime/face_warps.py) instead of fitting it anew every frame."""
+
+    targets: np.ndarray  # 478×2: where the landmarks went, in the face's own frame
+    offsets: np.ndarray  # 478×2: the field there (back to where each landmark was found)
+    slopes: np.ndarray  # 478×2×2: the field's Jacobian there, d offset / d position
+    origin: float
+    step: float
+    shift: np.ndarray  # rows × columns × 2 float32, in the face's own units and axes
+
+
+def _landmark_moves(face: Face, geometry: FaceGeometry) -> tuple[float, np.ndarray, np.ndarray]:
+    """(unit, targets, offsets) in the face's own frame: where each landmark goes on the character's face, and
+    the backward offset that brings it there (back to the landmark as found)."""
+    centre, axes, unit, sources = own_frame(face)
+    targets = (character_landmarks(face, geometry) - centre) @ axes.T / unit
+    return unit, targets, sources - targets
+
+
+def field_error_px(field: FaceField, face: Face, geometry: FaceGeometry) -> float:
+    """How far (pixels) `field`, moved onto `face`, leaves the face's landmarks from where `geometry` puts them:
+    nothing for the face it was fitted on, or that face moved, turned or scaled. Read to first order from the
+    field's slopes at the landmarks: a landmark that moved a few pixels within the face finds the field there
+    changed by its slope times the move (evaluating the spline itself at every landmark costs as much again)."""
+    unit, targets, offsets = _landmark_moves(face, geometry)
+    predicted = field.offsets + np.einsum("nij,nj->ni", field.slopes, targets - field.targets)
+    return float(np.linalg.norm(predicted - offsets, axis=1).max() * unit)
+
+
+def own_frame(face: Face) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+    """(centre, axes, unit, landmarks): the face's frame with one unit (its larger half-size) on both axes, and
+    its 478 landmarks in that frame."""
     centre, axes, half_size = face_frame(face)
+    unit = float(half_size.max())
+    return centre, axes, unit, (face.points.astype(np.float64) - centre) @ axes.T / unit
+
+
+def face_field(face: Face, geometry: FaceGeometry) -> FaceField:
+    """The displacement that gives `face` the character's geometry, in the face's own frame: a thin-plate spline
+    through the mesh's landmarks and their new places, pinned to zero on rings around the face, faded to nothing
+    between the rings; evaluated on a grid of GRID_NODES per half-face (at least GRID_STEP px apart)."""
+    unit, targets, offsets = _landmark_moves(face, geometry)
+    half_size = face_frame(face)[2] / unit
     angles = np.linspace(0, 2 * np.pi, RING_POINTS, endpoint=False)
     circle = np.c_[np.cos(angles), np.sin(angles)]
-    ring = centre + np.vstack([RING * half_size * circle, WARP_REACH * half_size * circle]) @ axes
-    targets = np.vstack([character_landmarks(face, geometry), ring])
-    sources = np.vstack([face.points, ring])
+    ring = np.vstack([RING * half_size * circle, WARP_REACH * half_size * circle])
     try:  # output position → how far away to sample
-        spline = RBFInterpolator(targets, sources - targets, kernel="thin_plate_spline")
+        spline = RBFInterpolator(
+            np.vstack([targets, ring]), np.vstack([offsets, np.zeros_like(ring)]), kernel="thin_plate_spline"
+        )
     except np.linalg.LinAlgError as error:
         raise WarpOutOfRange(f"thin-plate spline through the face mesh failed: {error}") from error
+    step = max(1 / GRID_NODES, GRID_STEP / unit)
+    nodes = np.arange(-WARP_REACH, WARP_REACH + step, step)
+    gx, gy = np.meshgrid(nodes, nodes)
+    grid = np.c_[gx.ravel(), gy.ravel()]
+    fade = 1.0 - smoothstep((np.linalg.norm(grid / half_size, axis=1) - RING) / (WARP_REACH - RING))
+    shift = np.zeros_like(grid)
+    reached = fade > 0  # the spline is evaluated only where it moves anything: the grid's corners stay put
+    shift[reached] = spline(grid[reached]) * fade[reached, None]
+    shift = shift.reshape(*gx.shape, 2)
+    # d shift_x / dx, d shift_x / dy, d shift_y / dx, d shift_y / dy on the grid, read at each landmark
+    slopes = np.dstack([np.gradient(shift[..., c], step, axis=a) for c in (0, 1) for a in (1, 0)]).astype(np.float32)
+    at = ((targets - nodes[0]) / step).astype(np.float32)[None]
+    at_landmarks = cv2.remap(slopes, at[..., 0], at[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return FaceField(
+        targets, offsets, at_landmarks.reshape(-1, 2, 2).astype(np.float64), float(nodes[0]), float(step),
+        shift.astype(np.float32),
+    )
+
+
+def _face_displacement(face: Face, field: FaceField, shape: tuple[int, int]):
+    """(x0, y0, dx, dy): the backward displacement of one face over its bounding region of the image, `field`
+    moved, turned and scaled onto the face."""
+    centre, axes, half_size = face_frame(face)
+    unit = float(half_size.max())
     corners = centre + (WARP_REACH * half_size * np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]])) @ axes
     height, width = shape
     x0, y0 = np.clip(np.floor(corners.min(0)).astype(int), 0, [width - 1, height - 1])
     x1, y1 = np.clip(np.ceil(corners.max(0)).astype(int) + 1, 1, [width, height])
-    step = max(GRID_STEP, int(half_size.max() / GRID_NODES))
+    step = max(GRID_STEP, int(unit / GRID_NODES))
     gy, gx = np.mgrid[y0 : y1 + step : step, x0 : x1 + step : step].astype(np.float64)
-    grid = np.c_[gx.ravel(), gy.ravel()]
-    local = (grid - centre) @ axes.T
-    ellipse = np.linalg.norm(local / half_size, axis=1)
-    fade = 1.0 - smoothstep((ellipse - RING) / (WARP_REACH - RING))
-    shift = np.zeros_like(grid)
-    reached = fade > 0  # the spline is evaluated only where it moves anything: the box's corners stay put
-    shift[reached] = spline(grid[reached]) * fade[reached, None]
-    coarse = shift.reshape(*gx.shape, 2).astype(np.float32)
+    at = ((np.c_[gx.ravel(), gy.ravel()] - centre) @ axes.T / unit - field.origin) / field.step
+    at = at.reshape(*gx.shape, 2).astype(np.float32)
+    local = cv2.remap(field.shift, at[..., 0], at[..., 1], cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT)
+    coarse = (local.reshape(-1, 2).astype(np.float64) * unit @ axes).reshape(local.shape).astype(np.float32)
     # Bilinear between grid nodes: node k sits exactly on pixel x0 + k·step.
     at_x, at_y = np.meshgrid(np.arange(x1 - x0, dtype=np.float32) / step, np.arange(y1 - y0, dtype=np.float32) / step)
     full = cv2.remap(coarse, at_x, at_y, interpolation=cv2.INTER_LINEAR)
     return x0, y0, full[..., 0], full[..., 1]
 
 
-def _warp_window(shape: tuple[int, int], faces: list[Face], geometry: FaceGeometry):
+def _warp_window(shape: tuple[int, int], faces: list[Face], fields: list[FaceField]):
     """(x0, y0, map_x, map_y): the sampling positions over the smallest box that holds every face's reach; the
     field is exactly the identity outside it, so only this box is checked and resampled."""
-    pieces = [_face_displacement(face, geometry, shape) for face in faces]
+    pieces = [_face_displacement(face, field, shape) for face, field in zip(faces, fields)]
     x0, y0 = min(p[0] for p in pieces), min(p[1] for p in pieces)
     x1, y1 = max(p[0] + p[2].shape[1] for p in pieces), max(p[1] + p[2].shape[0] for p in pieces)
     xs, ys = np.meshgrid(np.arange(x0, x1, dtype=np.float32), np.arange(y0, y1, dtype=np.float32))
@@ -147,7 +212,7 @@ def character_warp_field(shape: tuple[int, int], faces: list[Face], geometry: Fa
     height, width = shape
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     if faces:
-        x0, y0, map_x, map_y = _warp_window(shape, faces, geometry)
+        x0, y0, map_x, map_y = _warp_window(shape, faces, [face_field(face, geometry) for face in faces])
         xs[y0 : y0 + map_x.shape[0], x0 : x0 + map_x.shape[1]] = map_x
         ys[y0 : y0 + map_y.shape[0], x0 : x0 + map_y.shape[1]] = map_y
     return xs, ys
@@ -195,16 +260,22 @@ class FaceWarp:
 
 
 def character_warp(
-    shape: tuple[int, int], faces: list[Face], geometry: FaceGeometry, max_shift: float = 1.0
+    shape: tuple[int, int],
+    faces: list[Face],
+    geometry: FaceGeometry,
+    max_shift: float = 1.0,
+    fields: list[FaceField] | None = None,
 ) -> FaceWarp | None:
     """The warp giving every face of a picture of `shape` the character's geometry; None when it moves nothing.
 
+    `fields`: each face's field when known (fitted on an earlier frame, see FaceField); else fitted here.
     Raises WarpOutOfRange when the field would fold or shift further than max_shift × the narrowest face.
     Only the box the faces' warp reaches is checked and resampled (a frame at run time is mostly not face).
     """
     if not faces or is_identity(geometry):
         return None
-    x0, y0, map_x, map_y = _warp_window(shape, faces, geometry)
+    fields = fields if fields is not None else [face_field(face, geometry) for face in faces]
+    x0, y0, map_x, map_y = _warp_window(shape, faces, fields)
     fold_free_and_within(map_x, map_y, faces, max_shift, origin=(x0, y0))
     return FaceWarp(int(x0), int(y0), map_x, map_y)
 

@@ -12,11 +12,17 @@ import numpy as np
 from celflow.core.line_art import LineArt
 from celflow.generators.face_finder import FaceFinder
 from celflow.generators.face_mesh import Face
-from celflow.generators.face_warp import FaceWarp, WarpOutOfRange, character_landmarks, character_warp, is_identity
+from celflow.generators.face_warp import (
+    FaceWarp,
+    WarpOutOfRange,
+    character_landmarks,
+    is_identity,
+)
 from celflow.generators.line_art import draw_line_art
 from celflow.generators.outline import draw_silhouette
 from celflow.realtime.despeckle import despeckle
 from celflow.realtime.face_follower import FaceFollower
+from celflow.realtime.face_warps import FaceWarps
 from celflow.realtime.own_mouth import draw_own_mouths
 from celflow.realtime.records import Box
 
@@ -43,6 +49,7 @@ class LineArtist:
         self.own_mouths = True
         self.faces_warped = True
         self.warps: list[FaceWarp] = []  # the last call's face warps, to give the photo the same proportions
+        self._warpers = {name: FaceWarps(art.geometry) for name, art in self.lines.items() if art.warp_at_run_time}
         self._follower = FaceFollower(max_faces) if video else None
         self._finder = None if video else FaceFinder(max_faces=max_faces)
         self._segment = None
@@ -97,7 +104,7 @@ class LineArtist:
         for character, found in by_character.items():
             lines = self.lines[character]
             if lines.warp_at_run_time and self.faces_warped:
-                warp = _warp(canvas.shape[:2], found, lines)
+                warp = _warp(self._warpers[character], canvas.shape[:2], found)
                 if warp is not None:
                     canvas = warp(canvas)
                     self.warps.append(warp)
@@ -109,11 +116,11 @@ class LineArtist:
             self._segment.close()
 
 
-def _warp(shape: tuple[int, int], faces: list[Face], lines: LineArt) -> FaceWarp | None:
+def _warp(warps: FaceWarps, shape: tuple[int, int], faces: list[Face]) -> FaceWarp | None:
     """The warp giving `faces` the character's proportions; None where it moves nothing or would fold the picture
     (the teacher rejects such a photo; a frame is drawn unwarped rather than dropped)."""
     try:
-        return character_warp(shape, faces, lines.geometry)
+        return warps(shape, faces)
     except WarpOutOfRange as error:
         log.debug("faces left unwarped in this frame: %s", error)
         return None

@@ -48,6 +48,16 @@ def hopper() -> np.ndarray:
     return cv2.cvtColor(cv2.imread(str(SAMPLES / "grace_hopper.jpg")), cv2.COLOR_BGR2RGB)
 
 
+@pytest.fixture(scope="session")
+def hopper_face(hopper):
+    """Grace Hopper's face mesh (478 points), as the teacher finds it."""
+    from celflow.generators.face_mesh import FaceMeshDetector
+
+    detector = FaceMeshDetector(max_faces=1)
+    yield detector(hopper)[0]
+    detector.close()
+
+
 def save_rgb(path: Path, rgb: np.ndarray) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     assert cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))

@@ -1,4 +1,4 @@
-"""Fixtures for the generator tests: a group photo made of real portraits, and a real face mesh."""
+"""Fixtures for the generator tests: a group photo made of real portraits."""
 
 from __future__ import annotations
 
@@ -21,13 +21,3 @@ def wide_group_photo(hopper, astronaut) -> np.ndarray:
     """The two whole 512² portraits side by side (512×1024): the astronaut's face is too small in this frame
     for the face mesh's own short-range detector, so finding it needs the full-range detector."""
     return np.ascontiguousarray(np.hstack([hopper, astronaut]))
-
-
-@pytest.fixture(scope="session")
-def hopper_face(hopper):
-    """Grace Hopper's face mesh (478 points), as the teacher finds it."""
-    from celflow.generators.face_mesh import FaceMeshDetector
-
-    detector = FaceMeshDetector(max_faces=1)
-    yield detector(hopper)[0]
-    detector.close()
