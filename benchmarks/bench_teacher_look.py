@@ -70,8 +70,12 @@ def real_photos(folders: list[Path], side: int = MAX_SIDE) -> dict[str, np.ndarr
     return photos
 
 
-def output_itas(maker: PairMaker, photo: np.ndarray) -> list[float] | None:
-    """ITA° of each face's cheeks on the teacher's output for this photo (None when it gives no whole pair)."""
+FaceITA = tuple[np.ndarray, float]  # a face's centre in the photo, and the ITA° of its cheeks
+
+
+def output_itas(maker: PairMaker, photo: np.ndarray) -> list[FaceITA] | None:
+    """Centre and ITA° of each face's cheeks on the teacher's output for this photo (None when it gives no whole
+    pair)."""
     try:
         pairs = maker(photo)
     except PairRejected:
@@ -80,7 +84,13 @@ def output_itas(maker: PairMaker, photo: np.ndarray) -> list[float] | None:
     if pair is None:
         return None
     geometry = maker.character.geometry
-    return [cheek_colour(pair.target, output_face_points(f, geometry)).ita for f in pair.faces]
+    return [(f.points.mean(0), cheek_colour(pair.target, output_face_points(f, geometry)).ita) for f in pair.faces]
+
+
+def same_faces(neutral: list[FaceITA], cast: list[FaceITA]) -> list[tuple[float, float]]:
+    """(neutral ITA, cast ITA) of each face, matched by position: under other light the detector may list the
+    faces of a group photo in another order."""
+    return [(ita, min(cast, key=lambda other: float(np.linalg.norm(other[0] - centre)))[1]) for centre, ita in neutral]
 
 
 def head_and_shoulders(pair) -> tuple[slice, slice]:
@@ -188,8 +198,9 @@ def main() -> None:
             if neutral is None or cast_itas is None or len(cast_itas) != len(neutral):
                 print(f"{name:<22}  {cast}: no pair")
                 continue
-            cast_errors[cast] += [(abs(a - b), name) for a, b in zip(cast_itas, neutral)]
-            shifts.append(f"{cast} " + " ".join(f"{a - b:+.1f}" for a, b in zip(cast_itas, neutral)))
+            matched = same_faces(neutral, cast_itas)
+            cast_errors[cast] += [(abs(b - a), name) for a, b in matched]
+            shifts.append(f"{cast} " + " ".join(f"{b - a:+.1f}" for a, b in matched))
         if shifts:
             print(f"{name:<22}  under a cast, output ITA minus the neutral output's: {', '.join(shifts)}")
     maker.close()

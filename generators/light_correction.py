@@ -5,7 +5,8 @@ turns a warm photo into the wrong skin. So both steps are conservative:
 - exposure only lifts a photo whose highlights sit clearly under white (nothing in it is near 255) and whose
   skin's highlights do too, and never so far that the skin's own highlights would pass that level: a lit face
   in a dark room (a club, a stage, a party) is exposed for the face, and lifting it to the room's missing
-  highlights would draw that person lighter;
+  highlights would draw that person lighter; the lift fades in over DIM_BAND under that level, so that a
+  little less light (a cool light lowers a face's red highlights) never switches on a lift of a stop and more;
 - white balance reads the light's colour from the photo's near-grey surfaces only, never from skin (a
   close-up of warm skin is not a warm light) nor from coloured things (an orange suit, a red curtain, and
   the paler ones that a loose test of "near grey" still lets in: a beige wall, a film's teal-and-orange grade,
@@ -31,6 +32,7 @@ from celflow.generators.skin_tone import MIN_CHEEK_PIXELS, cheek_mask
 
 HIGHLIGHT_PERCENTILE = 99.0
 UNDEREXPOSED = 0.80  # surroundings and skin with highlights (of 1) under this: the photo is dim, lift it
+DIM_BAND = 0.06  # the lift grows from none to full as highlights fall this far under UNDEREXPOSED
 HIGHLIGHT_TARGET = 0.98
 MAX_LIFT = 3.0  # linear gain: never invent more than ~1.6 stops of light
 MIN_SURROUNDINGS = 0.6  # share of the photo that is not skin, for its light level to be read at all
@@ -62,11 +64,17 @@ def _highlights(linear: np.ndarray) -> float:
     return float(np.percentile(linear.max(-1), HIGHLIGHT_PERCENTILE)) ** (1 / 2.2)
 
 
+def _dimness(highlights: float) -> float:
+    """0 for highlights at UNDEREXPOSED or over, 1 for highlights DIM_BAND under it, linear between: the share
+    of the lift a photo gets, so that a little less light never switches on a lift of a stop and a half."""
+    return float(np.clip((UNDEREXPOSED - highlights) / DIM_BAND, 0.0, 1.0))
+
+
 def exposure_gain(linear: np.ndarray, skin: np.ndarray) -> float:
     """Linear gain that brings a dim photo's highlights up to HIGHLIGHT_TARGET, but the skin's own highlights
     no higher than that; 1.0 for a normal photo, for one whose skin's highlights reach UNDEREXPOSED (the faces
     are lit: only the room around them is dark), and for a close-up that is mostly skin (without other
-    surfaces, dark skin and dim light look alike).
+    surfaces, dark skin and dim light look alike). Between, over DIM_BAND, the lift fades in (in log gain).
 
     The skin's bound holds under any exposure, since a dimmer shot dims the skin's highlights with the rest: the
     same scene one stop under is lifted by twice the gain, and so comes out as it does at its own exposure."""
@@ -77,13 +85,13 @@ def exposure_gain(linear: np.ndarray, skin: np.ndarray) -> float:
     if highlights >= UNDEREXPOSED or highlights <= 0:
         return 1.0
     gain = min((HIGHLIGHT_TARGET / highlights) ** 2.2, MAX_LIFT)
+    share = _dimness(highlights)
     skin_pixels = linear[skin >= 0.5]
     if len(skin_pixels) >= MIN_PIXELS:
         skin_highlights = _highlights(skin_pixels)
-        if skin_highlights >= UNDEREXPOSED:
-            return 1.0
         gain = min(gain, (HIGHLIGHT_TARGET / max(skin_highlights, 1e-3)) ** 2.2)
-    return float(max(gain, 1.0))
+        share = min(share, _dimness(skin_highlights))
+    return float(max(gain, 1.0) ** share)
 
 
 def cast_gains(linear: np.ndarray, skin: np.ndarray) -> np.ndarray:

@@ -151,3 +151,23 @@ def test_in_a_group_photo_each_persons_skin_moves_only_so_far(hopper_face):
 
     assert max(shifts(correct_light(photo, skin))) > MAX_SKIN_SHIFT + 2  # the skin as a whole does not bound it
     assert max(shifts(correct_light(photo, skin, faces))) <= MAX_SKIN_SHIFT + 0.5
+
+
+def _skin_lightness(level):
+    """A dim grey room (nothing in it near white) with a face whose highlights (its red channel) sit at `level`
+    of white; the CIE L* of that face after the light correction, and before it."""
+    photo = np.full((200, 200, 3), 110, np.uint8)
+    photo[50:150, 60:140] = np.round(np.array([1.0, 0.78, 0.66]) * level * 255).astype(np.uint8)
+    skin = np.zeros((200, 200), np.float32)
+    skin[50:150, 60:140] = 1
+    face = skin >= 0.5
+    return rgb2lab(correct_light(photo, skin)[face][None])[..., 0].mean(), rgb2lab(photo[face][None])[..., 0].mean()
+
+
+def test_a_small_change_of_light_makes_a_small_change_in_the_face():
+    """Faces lit a little over and a little under the level that says "this photo is dim": a cool light lowers
+    the red highlights of a face by that much. The output's lightness may differ by little more than the
+    photo's does (a switch at that level lifted one face by a stop and a half and left the other)."""
+    over, over_photo = _skin_lightness(0.82)
+    under, under_photo = _skin_lightness(0.78)
+    assert abs(over - under) <= 2 * abs(over_photo - under_photo)
