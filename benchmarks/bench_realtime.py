@@ -8,7 +8,8 @@ people cross; peak resident memory; full-frame conversion speed of a 1920×1080 
 sound duration of converting a long clip (default 10 minutes). The student is the one that draws: the base
 student shipped with celflow (`--student` for another folder), exported to ONNX with the line art it carries,
 and every live and conversion figure is measured with that line art drawn and, beside it, with
-`--no-line-art`. Each live run happens in a fresh process that loads only what `celflow live` loads (no torch),
+`--no-line-art`, and with the loop's two stages overlapped on two threads (as shipped) beside today's loop on one
+thread. Each live run happens in a fresh process that loads only what `celflow live` loads (no torch),
 so its peak resident memory is what a user's live session holds. All figures come from real runs; nothing is
 assumed.
 """
@@ -31,15 +32,17 @@ import numpy as np
 import psutil
 
 from celflow.core.defaults import STUDENT_ONNX_FILE
-from celflow.realtime.build import ConvertOptions, build_pipeline, convert_file
+from celflow.realtime.build import ConvertOptions, FrameByFrame, build_pipeline, convert_file
 from celflow.realtime.capture import Capture
 from celflow.realtime.characters import CastMember
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.engine import run_loop
+from celflow.realtime.offline import ConvertReport, convert_video
 from celflow.realtime.records import Frame
 from celflow.realtime.scenes import crossing_scene, crowd_scene, real_background, real_portraits, score_tracking
 from celflow.realtime.sources import VideoSource
 from celflow.realtime.tracking import PersonTracker
+from celflow.realtime.video import probe_video
 
 BASE_STUDENT = Path(__file__).resolve().parent.parent / "core" / "students" / "default"
 CAMERA_FPS = 30.0
@@ -104,23 +107,27 @@ def drawing_student(student: Path, onnx_path: Path) -> Path:
 
 
 def live_run(
-    cast: list[CastMember], clip: Path, mode: str, paced: bool, line_art: bool
-) -> tuple[float, float, float, int, float]:
-    """(frames/s, p50 ms, p95 ms, frames dropped, peak resident MB) of the whole loop, camera-paced or not."""
+    cast: list[CastMember], clip: Path, mode: str, paced: bool, line_art: bool, overlapped: bool
+) -> tuple[float, float, float, int, float, tuple[float, ...]]:
+    """(frames/s, p50 ms, p95 ms, frames dropped, peak resident MB, median ms of each stage) of the whole loop,
+    camera-paced or not."""
     with PeakMemory() as memory:
         pipeline = build_pipeline(cast, mode, frame_rate=CAMERA_FPS, line_art=line_art)
         capture = Capture(PacedSource(clip, CAMERA_FPS if paced else 1e9), live=paced)
-        report = run_loop(capture, pipeline)
-    return report.fps, report.latency_p50_ms, report.latency_p95_ms, capture.dropped, memory.peak / 2**20
+        report = run_loop(capture, pipeline, overlapped=overlapped)
+    return (
+        report.fps, report.latency_p50_ms, report.latency_p95_ms, capture.dropped, memory.peak / 2**20,
+        report.stage_p50_ms,
+    )
 
 
 def in_fresh_process(
-    cast: list[CastMember], clip: Path, mode: str, paced: bool, line_art: bool
-) -> tuple[float, float, float, int, float]:
+    cast: list[CastMember], clip: Path, mode: str, paced: bool, line_art: bool, overlapped: bool
+) -> tuple[float, float, float, int, float, tuple[float, ...]]:
     """`live_run` in a new process that loads only what `celflow live` loads (no torch), like a user's session."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
-        return pool.submit(live_run, cast, clip, mode, paced, line_art).result()
+        return pool.submit(live_run, cast, clip, mode, paced, line_art, overlapped).result()
 
 
 def long_conversion(cast: list[CastMember], clip: Path, out: Path) -> tuple[int, float, float, float]:
@@ -131,6 +138,20 @@ def long_conversion(cast: list[CastMember], clip: Path, out: Path) -> tuple[int,
         report = convert_file(clip, out, cast[:1], progress=False)
     early = memory.samples[: max(1, len(memory.samples) // 10)]
     return report.frames, report.fps, (memory.peak - memory.samples[0]) / 2**20, (memory.peak - max(early)) / 2**20
+
+
+def hd_conversion(
+    clip: Path, out: Path, cast: list[CastMember], options: ConvertOptions, overlapped: bool
+) -> ConvertReport:
+    """`celflow convert` of `clip` (`convert_file`), or, not `overlapped`, the same pipeline fed one frame at a time
+    (today's loop: a stylize function without a stream)."""
+    if overlapped:
+        return convert_file(clip, out, cast, options, progress=False)
+    rate = float(probe_video(clip).rate)
+    pipeline = build_pipeline(cast, options.mode, frame_rate=rate, track=False, frame_max_side=options.frame_max_side,
+                              line_art=options.line_art)
+    one_at_a_time = FrameByFrame(pipeline, rate)
+    return convert_video(clip, out, lambda rgb: one_at_a_time(rgb), progress=False)
 
 
 def write_clip(path: Path, frames: list[np.ndarray], repeat: int, fps: int = 30) -> Path:
@@ -177,7 +198,8 @@ def hd_scene(frames: int = 30, width: int = 1920, height: int = 1080) -> list[np
 
 def print_live_figures(cast: list[CastMember], crowd_clips: dict[int, Path], hd_clip: Path) -> None:
     print(f"person-only mode, {len(cast)} characters, detection every frame, {psutil.cpu_count()} cores")
-    print("scene           | line art | camera 30 fps: FPS  p50 ms  p95 ms  dropped | unpaced FPS | target")
+    print("scene           | line art | loop       | camera 30 fps: FPS  p50 ms  p95 ms  dropped | paint / finish ms "
+          "| unpaced FPS | target")
     peaks = []
     scenes = [
         (f"{count} people 640×480", clip, "person-only", TARGET_FPS.get(count)) for count, clip in crowd_clips.items()
@@ -188,14 +210,18 @@ def print_live_figures(cast: list[CastMember], crowd_clips: dict[int, Path], hd_
     ]
     for name, clip, mode, target in scenes:
         for line_art in (True, False):
-            fps, p50, p95, dropped, peak = in_fresh_process(cast, clip, mode, True, line_art)
-            throughput, *_, unpaced_peak = in_fresh_process(cast, clip, mode, False, line_art)
-            peaks += [peak, unpaced_peak]
-            verdict = f"≥ {target:.0f} FPS: {'met' if fps >= target - 0.5 else 'NOT met'}" if target else "-"
-            print(
-                f"{name:<16}| {'drawn' if line_art else 'off':>8} | {fps:18.1f} {p50:7.1f} {p95:7.1f} {dropped:8d} | "
-                f"{throughput:11.1f} | {verdict}"
-            )
+            for overlapped in (False, True):  # today's loop, then the new one, side by side
+                paced = in_fresh_process(cast, clip, mode, True, line_art, overlapped)
+                fps, p50, p95, dropped, peak, (paint, finish) = paced
+                throughput, *_, unpaced_peak, _ = in_fresh_process(cast, clip, mode, False, line_art, overlapped)
+                peaks += [peak, unpaced_peak]
+                verdict = f"≥ {target:.0f} FPS: {'met' if fps >= target - 0.5 else 'NOT met'}" if target else "-"
+                print(
+                    f"{name:<16}| {'drawn' if line_art else 'off':>8} | "
+                    f"{'overlapped' if overlapped else 'one thread':<10} | {fps:18.1f} {p50:7.1f} {p95:7.1f} "
+                    f"{dropped:8d} | {paint:7.1f} / {finish:6.1f} | {throughput:11.1f} | {verdict}",
+                    flush=True,
+                )
     print(f"peak resident memory of a live process: {max(peaks):.0f} MB (target ≤ 1024 MB)")
 
 
@@ -227,12 +253,14 @@ def main() -> None:
         hd_clip = write_clip(work / "hd.mp4", hd_scene(), repeat=max(1, args.hd_frames // 30))
         for max_side in (None, 960):
             for line_art in (True, False):
-                options = ConvertOptions(frame_max_side=max_side, line_art=line_art)
-                report = convert_file(hd_clip, work / "hd_out.mp4", cast[:1], options, progress=False)
-                how = "at full size" if max_side is None else f"with --max-side {max_side}"
-                lines = "line art drawn" if line_art else "--no-line-art"
-                print(f"1920×1080 full-frame conversion {how}, {lines}: {report.frames} frames at {report.fps:.2f} "
-                      f"frames/s (target ≥ 12), audio {report.audio}")
+                for overlapped in (False, True):
+                    options = ConvertOptions(frame_max_side=max_side, line_art=line_art)
+                    report = hd_conversion(hd_clip, work / "hd_out.mp4", cast[:1], options, overlapped)
+                    how = "at full size" if max_side is None else f"with --max-side {max_side}"
+                    lines = "line art drawn" if line_art else "--no-line-art"
+                    loop = "overlapped" if overlapped else "one thread"
+                    print(f"1920×1080 full-frame conversion {how}, {lines}, {loop}: {report.frames} frames at "
+                          f"{report.fps:.2f} frames/s (target ≥ 12), audio {report.audio}", flush=True)
 
         small = [np.ascontiguousarray(shot.rgb[::2, ::2]) for shot in crowd_scene(detector, 3, frames=60)]
         repeat = round(args.long_minutes * 60 * 30 / len(small))

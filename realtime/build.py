@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -58,9 +59,16 @@ class FrameByFrame:
         self._count = 0
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
-        result = self._pipeline(Frame(self._count, self._count / self._frame_rate, rgb, time.perf_counter()))
+        return self._pipeline(self._next_frame(rgb)).rgb
+
+    def stream(self, rgbs: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+        """Each of `rgbs` stylized in order, the next tracked and painted while this one is finished."""
+        return (result.rgb for result in self._pipeline.stream(map(self._next_frame, rgbs)))
+
+    def _next_frame(self, rgb: np.ndarray) -> Frame:
+        frame = Frame(self._count, self._count / self._frame_rate, rgb, time.perf_counter())
         self._count += 1
-        return result.rgb
+        return frame
 
     def state(self) -> dict[str, object]:
         return {"frames": self._count, "pipeline": self._pipeline.state()}

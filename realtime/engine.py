@@ -1,10 +1,11 @@
-"""The real-time loop: source → track → assign characters → stylize → smooth → sinks, with its speed measured."""
+"""The real-time loop: source → track → assign characters → paint → line art → smooth → sinks, with its speed
+measured; the next frame is tracked and painted while this one gets its line art and goes to the sinks."""
 
 from __future__ import annotations
 
 import collections
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,11 +13,12 @@ import numpy as np
 from celflow.realtime.characters import CharacterAssigner
 from celflow.realtime.modes import FrameRenderer
 from celflow.realtime.overlay import draw_overlay
-from celflow.realtime.records import Frame, StylizedFrame, Track
+from celflow.realtime.records import Frame, PaintedFrame, StylizedFrame, Track
 from celflow.realtime.sinks import Sink
 from celflow.realtime.smoothing import TemporalSmoother
 from celflow.realtime.strength import check_strength
 from celflow.realtime.tracking import PersonTracker
+from celflow.realtime.two_stages import two_stages
 
 
 class Pipeline:
@@ -43,15 +45,35 @@ class Pipeline:
         self._switched = 0  # how many places along the cast everyone has moved
 
     def __call__(self, frame: Frame) -> StylizedFrame:
+        return self.finish(self.paint(frame))
+
+    def stream(self, frames: Iterable[Frame]) -> Iterator[StylizedFrame]:
+        """Each of `frames` stylized, in order, as `__call__` would: the next frame tracked and painted on a second
+        thread while this one is finished on the reader's (realtime/two_stages.py)."""
+        return two_stages(frames, self.paint, self.finish)
+
+    def paint(self, frame: Frame) -> PaintedFrame:
+        """The first stage: the people tracked and given their characters, the frame painted by the students."""
+        started = time.perf_counter()
         faces = self.tracker(frame) if self.tracker is not None else {}
         tracks = tuple(
             Track(track_id, box, self._wearing(self.assigner(track_id))) for track_id, box in sorted(faces.items())
         )
-        rgb = self.renderer(frame.rgb, tracks)
+        background = self.renderer.default
+        canvas = self.renderer.paint(frame.rgb, tracks, background)
+        return PaintedFrame(frame, tracks, background, canvas, 1000 * (time.perf_counter() - started))
+
+    def finish(self, painted: PaintedFrame) -> StylizedFrame:
+        """The second stage: the line art and face warps, the smoothing over time, the strength."""
+        started = time.perf_counter()
+        photo = painted.frame.rgb
+        rgb = self.renderer.finish(photo, painted.canvas, painted.tracks, painted.background)
         if self.smoother is not None:
-            rgb = self.smoother(frame.rgb, rgb)
-        rgb = self.renderer.at_strength(frame.rgb, rgb, self.strength)
-        return StylizedFrame(frame, rgb, tracks, time.perf_counter())
+            rgb = self.smoother(photo, rgb)
+        rgb = self.renderer.at_strength(photo, rgb, self.strength)
+        finished_at = time.perf_counter()
+        stages = (painted.painting_ms, 1000 * (finished_at - started))
+        return StylizedFrame(painted.frame, rgb, painted.tracks, finished_at, stages)
 
     def next_character(self) -> str:
         """Everyone, background included, moves on to the next character of the cast; returns the background's."""
@@ -81,13 +103,15 @@ class Pipeline:
 
 @dataclass(frozen=True)
 class LoopReport:
-    """What a run did: frames shown, speed, delay from capture to shown by the sinks (median, 95th percentile)."""
+    """What a run did: frames shown, speed, delay from capture to shown by the sinks (median, 95th percentile),
+    and the median time each stage took on a frame (painting, finishing)."""
 
     frames: int
     seconds: float
     latency_p50_ms: float
     latency_p95_ms: float
     stopped_by_user: bool
+    stage_p50_ms: tuple[float, ...] = ()
 
     @property
     def fps(self) -> float:
@@ -113,32 +137,38 @@ def run_loop(
     sinks: Sequence[Sink] = (),
     max_frames: int | None = None,
     overlay: bool = True,
+    overlapped: bool = True,
 ) -> LoopReport:
     """Run until the source ends, a sink asks to stop or `max_frames` were shown; sinks are closed after.
 
-    Sinks that show the overlay get it drawn unless `overlay` is False (a clean feed everywhere)."""
+    Sinks that show the overlay get it drawn unless `overlay` is False (a clean feed everywhere). `overlapped`:
+    the pipeline's two stages on two threads (off only to measure what that gains: bench_realtime.py)."""
     latencies: list[float] = []
+    stage_ms: list[tuple[float, ...]] = []
     meter = SpeedMeter()
     started = time.perf_counter()
     stopped_by_user = False
+    results = pipeline.stream(frames) if overlapped else (pipeline(frame) for frame in frames)
     try:
-        for frame in frames:
-            result = pipeline(frame)
+        for result in results:
             fps = meter.tick(result.finished_at)
             annotated = result.rgb
             if overlay:
                 status = f"{pipeline.renderer.default}  strength {pipeline.strength:.1f}"
                 annotated = draw_overlay(result.rgb, fps, 1000 * result.latency, result.tracks, status)
             keep_going = all([sink.write(result, annotated) for sink in sinks])
-            latencies.append(time.perf_counter() - frame.captured_at)  # capture → shown by every sink
+            latencies.append(time.perf_counter() - result.frame.captured_at)  # capture → shown by every sink
+            stage_ms.append(result.stage_ms)
             if not keep_going:
                 stopped_by_user = True
                 break
             if max_frames is not None and len(latencies) >= max_frames:
                 break
     finally:
+        results.close()  # the second thread stops before the sinks close
         for sink in sinks:
             sink.close()
     seconds = time.perf_counter() - started
     p50, p95 = np.percentile(latencies, [50, 95]) * 1000 if latencies else (0.0, 0.0)
-    return LoopReport(len(latencies), seconds, float(p50), float(p95), stopped_by_user)
+    stages = tuple(float(ms) for ms in np.median(stage_ms, axis=0)) if stage_ms else ()
+    return LoopReport(len(latencies), seconds, float(p50), float(p95), stopped_by_user, stages)

@@ -71,20 +71,29 @@ class FrameRenderer:
         self._warps: list[FaceWarp] = []
 
     def __call__(self, rgb: np.ndarray, tracks: Sequence[Track] = ()) -> np.ndarray:
+        return self.finish(rgb, self.paint(rgb, tracks, self.default), tracks, self.default)
+
+    def paint(self, rgb: np.ndarray, tracks: Sequence[Track], background: str) -> np.ndarray:
+        """What the students paint: the frame in `background`'s character (not in person-only mode), each person
+        in their own pasted over it. A video's next frame is painted while `finish` draws this one."""
         if self.mode == "full-frame":
-            canvas = self._whole_frame(rgb)
-        else:
-            canvas = self._whole_frame(rgb) if self.mode == "per-person" else rgb
-            faces = [track.box for track in tracks]
-            for own, track in enumerate(tracks):
-                if self.mode == "per-person" and track.character == self.default:
-                    continue  # the background pass already drew the first character's people
-                canvas = self._paste_person(canvas, rgb, track, faces, own)
+            return self._whole_frame(rgb, background)
+        canvas = self._whole_frame(rgb, background) if self.mode == "per-person" else rgb
+        faces = [track.box for track in tracks]
+        for own, track in enumerate(tracks):
+            if self.mode == "per-person" and track.character == background:
+                continue  # the background pass already drew the first character's people
+            canvas = self._paste_person(canvas, rgb, track, faces, own)
+        return canvas
+
+    def finish(self, rgb: np.ndarray, canvas: np.ndarray, tracks: Sequence[Track], background: str) -> np.ndarray:
+        """`canvas` (what `paint` made of `rgb`) with the line art drawn over it and the faces warped to their
+        characters, the outline in `background`'s ink."""
         self._warps = []
         if self.line_art is not None and (tracks or self.mode != "person-only"):  # person-only: nobody stylized
             area = self._stylized_area(rgb, tracks)
             tracked = {track.track_id: track.box for track in tracks}
-            canvas = self.line_art(rgb, canvas, self._wearer(tracks), self.default, area, tracked)
+            canvas = self.line_art(rgb, canvas, self._wearer(tracks, background), background, area, tracked)
             self._warps = self.line_art.warps
         return canvas
 
@@ -112,28 +121,28 @@ class FrameRenderer:
             area[y0:y1, x0:x1] = True
         return area
 
-    def _wearer(self, tracks: Sequence[Track]) -> Wearer:
+    def _wearer(self, tracks: Sequence[Track], background: str) -> Wearer:
         """Who draws a face found by the mesh: the character of the tracked person whose face box holds its nose
         tip; an untracked face is in the background's character, or left as it is in person-only mode."""
 
         def wearing(face: Face) -> str | None:
             if self.mode == "full-frame":
-                return self.default
+                return background
             x, y = face.points[NOSE_TIP]
             for track in tracks:
                 x0, y0, x1, y1 = track.box
                 if x0 <= x <= x1 and y0 <= y <= y1:
                     return track.character
-            return self.default if self.mode == "per-person" else None
+            return background if self.mode == "per-person" else None
 
         return wearing
 
-    def _whole_frame(self, rgb: np.ndarray) -> np.ndarray:
-        """The first character over the whole frame, scaled down to `frame_max_side` first when that is set."""
+    def _whole_frame(self, rgb: np.ndarray, background: str) -> np.ndarray:
+        """`background`'s character over the whole frame, scaled down to `frame_max_side` first when that is set."""
         if self._frame_max_side is None:
-            return self.stylizers[self.default](rgb)
+            return self.stylizers[background](rgb)
         height, width = rgb.shape[:2]
-        return stylize_crop(self.stylizers[self.default], rgb, (0, 0, width, height), self._frame_max_side)
+        return stylize_crop(self.stylizers[background], rgb, (0, 0, width, height), self._frame_max_side)
 
     def _paste_person(
         self, canvas: np.ndarray, rgb: np.ndarray, track: Track, faces: list[Box], own: int

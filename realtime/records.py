@@ -40,6 +40,19 @@ class Track:
 
 
 @dataclass(frozen=True)
+class PaintedFrame:
+    """A frame as the students painted it, before the line art: the people in it, and the character of the
+    background it was painted in (the line art of the same frame is drawn in the same, even when the user moves
+    everyone on to the next character in between)."""
+
+    frame: Frame
+    tracks: tuple[Track, ...]
+    background: str
+    canvas: np.ndarray
+    painting_ms: float = 0.0  # how long tracking and painting took
+
+
+@dataclass(frozen=True)
 class StylizedFrame:
     """A frame after stylization, with the people in it and when it was finished."""
 
@@ -47,6 +60,7 @@ class StylizedFrame:
     rgb: np.ndarray
     tracks: tuple[Track, ...]
     finished_at: float
+    stage_ms: tuple[float, ...] = ()  # how long each stage of the loop took on it: painting, then finishing
 
     @property
     def latency(self) -> float:

@@ -12,9 +12,11 @@ import logging
 import math
 import pickle
 import shutil
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import av
 import numpy as np
@@ -95,6 +97,16 @@ def frames_in(path: Path) -> int:
         return container.streams.video[0].frames
 
 
+@runtime_checkable
+class Streaming(Protocol):
+    """A stylize function that also stylizes a stream of frames faster than one by one (Pipeline.stream)."""
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray: ...
+
+    def stream(self, rgbs: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+        """Each of `rgbs` stylized, in order."""
+
+
 def write_segment(
     src: Path,
     dst: Path,
@@ -104,18 +116,27 @@ def write_segment(
     stylize: Callable[[np.ndarray], np.ndarray],
     on_frame: Callable[[], None],
 ) -> int:
-    """Stylize the frames of segment `number` into the MP4 `dst` (atomically); returns how many were written."""
+    """Stylize the frames of segment `number` into the MP4 `dst` (atomically); returns how many were written.
+    A `Streaming` stylize gets the segment's frames as one stream."""
     start = number * plan.segment_seconds
     end = math.inf if number == plan.segments - 1 else start + plan.segment_seconds
     written = 0
-    with open_video(src) as source, atomic_path(dst) as tmp, av.open(str(tmp), "w", format="mp4") as output:
-        writer = H264Writer(output, info, JOINABLE_H264_OPTIONS)
+    decoded: deque[tuple[int | None, tuple[int, ...]]] = deque()  # (pts, shape) of frames read, not yet written
+
+    def photos(source: InputContainer) -> Iterator[np.ndarray]:
         for frame in _frames_between(source, src, start, end, float(info.rate)):
             rgb = upright_rgb(frame)
-            styled = stylize(rgb)
-            if styled.shape != rgb.shape or styled.dtype != np.uint8:
-                raise ValueError(f"stylize returned {styled.dtype} {styled.shape} for {rgb.shape} of {src}")
-            writer.write(styled, frame.pts)
+            decoded.append((frame.pts, rgb.shape))
+            yield rgb
+
+    with open_video(src) as source, atomic_path(dst) as tmp, av.open(str(tmp), "w", format="mp4") as output:
+        writer = H264Writer(output, info, JOINABLE_H264_OPTIONS)
+        stylized = stylize.stream(photos(source)) if isinstance(stylize, Streaming) else map(stylize, photos(source))
+        for styled in stylized:
+            pts, shape = decoded.popleft()
+            if styled.shape != shape or styled.dtype != np.uint8:
+                raise ValueError(f"stylize returned {styled.dtype} {styled.shape} for {shape} of {src}")
+            writer.write(styled, pts)
             written += 1
             on_frame()
         writer.flush()

@@ -136,5 +136,10 @@ def live(
     finally:
         capture.close()
     why = "stopped by the user" if report.stopped_by_user else (opened.end_reason or "stopped")
+    stages = ""
+    if report.stage_p50_ms:
+        paint, finish = report.stage_p50_ms
+        stages = f" (each frame: tracked and painted {paint:.0f} ms, line art and the rest {finish:.0f} ms, overlapped)"
     typer.echo(f"{opened.name}: {why}. {report.frames} frames at {report.fps:.1f} FPS, latency p50 "
-               f"{report.latency_p50_ms:.0f} ms / p95 {report.latency_p95_ms:.0f} ms, {capture.dropped} stale frames dropped")
+               f"{report.latency_p50_ms:.0f} ms / p95 {report.latency_p95_ms:.0f} ms{stages}, "
+               f"{capture.dropped} stale frames dropped")

@@ -45,6 +45,7 @@ def test_people_keep_their_character_through_the_crossing(crossing, characters, 
 
     assert report.frames == len(crossing) and not report.stopped_by_user
     assert 0 < report.latency_p50_ms <= report.latency_p95_ms
+    assert len(report.stage_p50_ms) == 2 and min(report.stage_p50_ms) > 0  # painting, finishing
     assert recorder.closed
     worn = {}
     for result in recorder.results:
@@ -78,3 +79,17 @@ def test_assign_one_names_the_first_person_the_overlay_labels_one(crossing, char
     tracks = [pipeline(frame).tracks for frame in frames][-1]
 
     assert {(track.track_id, track.character) for track in tracks} == {(1, "blue"), (2, "red")}
+
+
+def test_the_overlapped_loop_draws_what_the_pipeline_draws_frame_by_frame(crossing, characters):
+    """Tracked and painted on one thread, finished on another: the same people, characters and pictures."""
+    cast = [CastMember(name, path) for name, path in characters.items()]
+    frames = [Frame(index, index / 20, shot.rgb, time.perf_counter()) for index, shot in enumerate(crossing[:12])]
+
+    pipeline = build_pipeline(cast, "per-person", frame_rate=20)
+    one_by_one = [pipeline(frame) for frame in frames]
+    overlapped = list(build_pipeline(cast, "per-person", frame_rate=20).stream(frames))
+
+    assert [r.frame.index for r in overlapped] == [frame.index for frame in frames]
+    assert [r.tracks for r in overlapped] == [r.tracks for r in one_by_one]
+    assert all(np.array_equal(a.rgb, b.rgb) for a, b in zip(overlapped, one_by_one))

@@ -17,7 +17,7 @@ from celflow.realtime.despeckle import despeckle
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.line_art import LineArtist
 from celflow.realtime.modes import open_renderer
-from celflow.realtime.records import Track
+from celflow.realtime.records import Frame, Track
 from celflow.realtime.strength import apply_strength
 
 import celflow
@@ -290,3 +290,18 @@ def test_a_converted_group_video_gets_line_art_on_every_face(lined, group_frame)
         drawn, plain = with_lines(frame), without(frame)
     changed = np.abs(drawn.astype(np.int16) - plain.astype(np.int16)).max(-1) > 20
     assert sum(changed[round(y0) : round(y1), round(x0) : round(x1)].sum() > 200 for x0, y0, x1, y1 in boxes) == 3
+
+
+def test_a_video_overlapped_on_two_threads_gets_the_line_art_and_warp_it_gets_frame_by_frame(portrait, tmp_path):
+    """The next frame tracked and painted while this one gets its eyes, strokes, outline and face warp: every
+    frame comes out as the pipeline draws it one frame at a time."""
+    lines = OUTLINED.model_copy(update={"geometry": FaceGeometry(eye_scale=1.2), "warp_at_run_time": True})
+    cast = [CastMember("warped", tinted_student_onnx(tmp_path, (0.3, 0.0, -0.3), lines))]
+    frames = [Frame(i, i / 30, np.ascontiguousarray(np.roll(portrait, 3 * i, axis=1)), 0.0) for i in range(8)]
+
+    pipeline = build_pipeline(cast, "full-frame", frame_rate=30)
+    one_by_one = [pipeline(frame).rgb for frame in frames]
+    overlapped = [result.rgb for result in build_pipeline(cast, "full-frame", frame_rate=30).stream(frames)]
+
+    assert sclera_pixels(one_by_one[-1]) > 50  # the eyes were drawn
+    assert all(np.array_equal(a, b) for a, b in zip(overlapped, one_by_one))

@@ -50,6 +50,30 @@ def test_output_is_h264_mp4_with_the_inputs_frames_stylized(aac_clip, tmp_path):
         assert mean_error(after, before) > 10 * CODEC_ERROR
 
 
+class InvertAsAStream:
+    """A stylize that can only stream (a pipeline that overlaps its stages): one stream per segment."""
+
+    def __init__(self) -> None:
+        self.streams = 0
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        raise AssertionError("a stylize that streams is given the frames as a stream")
+
+    def stream(self, rgbs):
+        self.streams += 1
+        return (255 - rgb for rgb in rgbs)
+
+
+def test_a_stylize_that_streams_gets_each_segment_as_one_stream(aac_clip, tmp_path):
+    stylize = InvertAsAStream()
+    report = convert_video(aac_clip, tmp_path / "out.mp4", stylize, progress=False, segment_seconds=0.5)
+
+    source, converted = list(read_frames(aac_clip)), list(read_frames(report.output))
+    assert len(converted) == len(source) == FRAMES and stylize.streams > 1
+    for before, after in zip(source, converted):
+        assert mean_error(after, 255 - before) < CODEC_ERROR
+
+
 def test_identity_gives_back_the_input_within_codec_error(silent_clip, tmp_path):
     report = convert_video(silent_clip, tmp_path / "out.mp4", identity, progress=False)
 
