@@ -53,7 +53,8 @@ class Pipeline:
         return two_stages(frames, self.paint, self.finish)
 
     def paint(self, frame: Frame) -> PaintedFrame:
-        """The first stage: the people tracked and given their characters, the frame painted by the students."""
+        """The first stage: the people tracked and given their characters, the frame painted by the students
+        (and, where the renderer says so, the faces the line art is drawn on found)."""
         started = time.perf_counter()
         faces = self.tracker(frame) if self.tracker is not None else {}
         tracks = tuple(
@@ -61,13 +62,16 @@ class Pipeline:
         )
         background = self.renderer.default
         canvas = self.renderer.paint(frame.rgb, tracks, background)
-        return PaintedFrame(frame, tracks, background, canvas, 1000 * (time.perf_counter() - started))
+        faces = tuple(self.renderer.faces(frame.rgb, tracks)) if self.renderer.faces_found_with_painting else None
+        return PaintedFrame(frame, tracks, background, canvas, faces, 1000 * (time.perf_counter() - started))
 
     def finish(self, painted: PaintedFrame) -> StylizedFrame:
-        """The second stage: the line art and face warps, the smoothing over time, the strength."""
+        """The second stage: the line art (its faces found first, unless they were with the painting) and face
+        warps, the smoothing over time, the strength."""
         started = time.perf_counter()
         photo = painted.frame.rgb
-        rgb = self.renderer.finish(photo, painted.canvas, painted.tracks, painted.background)
+        faces = self.renderer.faces(photo, painted.tracks) if painted.faces is None else list(painted.faces)
+        rgb = self.renderer.finish(photo, painted.canvas, painted.tracks, painted.background, faces)
         if self.smoother is not None:
             rgb = self.smoother(photo, rgb)
         rgb = self.renderer.at_strength(photo, rgb, self.strength)

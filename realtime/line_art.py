@@ -32,8 +32,9 @@ Wearer = Callable[[Face], "str | None"]  # a face → the character drawing it, 
 
 
 class LineArtist:
-    """Holds the face mesh, the person segmenter (when a character draws outlines) and each character's line art;
-    not thread-safe, so give each thread its own.
+    """Holds the face mesh, the person segmenter (when a character draws outlines) and each character's line art.
+    Not thread-safe, but `faces` and drawing hold nothing in common: one thread may find the next frame's faces
+    while another draws this frame's.
 
     Faces are found as the teacher finds them: the face mesh, whose own detector is short-range and misses faces
     small in the frame (a group in front of a webcam), then the mesh fitted again around each face box it missed:
@@ -71,17 +72,16 @@ class LineArtist:
         wearing: Wearer,
         outline: str | None,
         where: np.ndarray | None,
-        tracked: Mapping[int, Box] | None = None,
+        faces: list[Face],
     ) -> np.ndarray:
         """`canvas` (the stylized `photo`) cleared of the network's specks, with the mouth in the person's own
-        colours and the line art of every face found in `photo` (`tracked`: person → face box in a video frame),
-        and the people's outline in the line art of character `outline` (None: no outline), only inside `where`
-        (H×W bool; None: the whole frame); then, for a student that learnt drawings aligned with the photo, each
-        face warped to its character's proportions, as the teacher warps its picture last."""
+        colours and the line art of every one of `faces` (what `self.faces` found in `photo`), and the people's
+        outline in the line art of character `outline` (None: no outline), only inside `where` (H×W bool; None:
+        the whole frame); then, for a student that learnt drawings aligned with the photo, each face warped to
+        its character's proportions, as the teacher warps its picture last."""
         self.warps = []
         if self.despeckled:
             canvas = despeckle(canvas, where)
-        faces = self.faces(photo, tracked)
         by_character: dict[str, list[Face]] = {}
         for face in faces:
             character = wearing(face)

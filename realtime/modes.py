@@ -71,7 +71,24 @@ class FrameRenderer:
         self._warps: list[FaceWarp] = []
 
     def __call__(self, rgb: np.ndarray, tracks: Sequence[Track] = ()) -> np.ndarray:
-        return self.finish(rgb, self.paint(rgb, tracks, self.default), tracks, self.default)
+        canvas = self.paint(rgb, tracks, self.default)
+        return self.finish(rgb, canvas, tracks, self.default, self.faces(rgb, tracks))
+
+    @property
+    def faces_found_with_painting(self) -> bool:
+        """Whether a video's faces are found in the loop's first stage, with the painting, or in the second, with
+        the line art: in the lighter of the two. Painting a whole frame weighs as much as the line art does, so
+        there its mesh goes with the line art; painting people's crops weighs less (bench_realtime.py's stages)."""
+        return self.mode != "full-frame"
+
+    def faces(self, rgb: np.ndarray, tracks: Sequence[Track]) -> list[Face]:
+        """The faces in `rgb` with their mesh, where the line art will be drawn (none where it will not)."""
+        if not self._draws_line_art(tracks):
+            return []
+        return self.line_art.faces(rgb, {track.track_id: track.box for track in tracks})
+
+    def _draws_line_art(self, tracks: Sequence[Track]) -> bool:
+        return self.line_art is not None and (bool(tracks) or self.mode != "person-only")  # person-only: nobody
 
     def paint(self, rgb: np.ndarray, tracks: Sequence[Track], background: str) -> np.ndarray:
         """What the students paint: the frame in `background`'s character (not in person-only mode), each person
@@ -86,14 +103,15 @@ class FrameRenderer:
             canvas = self._paste_person(canvas, rgb, track, faces, own)
         return canvas
 
-    def finish(self, rgb: np.ndarray, canvas: np.ndarray, tracks: Sequence[Track], background: str) -> np.ndarray:
-        """`canvas` (what `paint` made of `rgb`) with the line art drawn over it and the faces warped to their
-        characters, the outline in `background`'s ink."""
+    def finish(
+        self, rgb: np.ndarray, canvas: np.ndarray, tracks: Sequence[Track], background: str, faces: list[Face]
+    ) -> np.ndarray:
+        """`canvas` (what `paint` made of `rgb`) with the line art of `faces` (what `faces` found) drawn over it
+        and the faces warped to their characters, the outline in `background`'s ink."""
         self._warps = []
-        if self.line_art is not None and (tracks or self.mode != "person-only"):  # person-only: nobody stylized
+        if self._draws_line_art(tracks):
             area = self._stylized_area(rgb, tracks)
-            tracked = {track.track_id: track.box for track in tracks}
-            canvas = self.line_art(rgb, canvas, self._wearer(tracks, background), background, area, tracked)
+            canvas = self.line_art(rgb, canvas, self._wearer(tracks, background), background, area, faces)
             self._warps = self.line_art.warps
         return canvas
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from celflow.generators.face_mesh import Face
 
 Box = tuple[float, float, float, float]  # (x0, y0, x1, y1) in pixels
 
@@ -49,7 +50,8 @@ class PaintedFrame:
     tracks: tuple[Track, ...]
     background: str
     canvas: np.ndarray
-    painting_ms: float = 0.0  # how long tracking and painting took
+    faces: tuple[Face, ...] | None = None  # the faces the line art is drawn on, when found with the painting
+    painting_ms: float = 0.0  # how long tracking, painting and finding the faces took
 
 
 @dataclass(frozen=True)

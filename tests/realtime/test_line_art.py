@@ -122,7 +122,8 @@ def _drawn_on_grey(portrait: np.ndarray, lines: LineArt, **geometry: float) -> n
     """The portrait's line art in `lines` (in a face `geometry`), drawn by the run time over a flat grey picture."""
     art = LineArtist({"them": lines.model_copy(update={"geometry": FaceGeometry(**geometry)})}, video=False)
     try:
-        return art(portrait, np.full_like(portrait, GREY), lambda face: "them", outline=None, where=None)
+        faces = art.faces(portrait)
+        return art(portrait, np.full_like(portrait, GREY), lambda face: "them", outline=None, where=None, faces=faces)
     finally:
         art.close()
 
@@ -155,7 +156,8 @@ def test_a_student_that_learnt_aligned_drawings_has_its_faces_warped_at_run_time
         lines = STROKES_ONLY.model_copy(update={"geometry": geometry, "warp_at_run_time": warped})
         art = LineArtist({"them": lines}, video=False)
         try:
-            drawn[warped] = art(portrait, portrait.copy(), lambda face: "them", outline=None, where=None)
+            faces = art.faces(portrait)
+            drawn[warped] = art(portrait, portrait.copy(), lambda face: "them", outline=None, where=None, faces=faces)
         finally:
             art.close()
 
@@ -195,7 +197,8 @@ def test_specks_the_network_left_are_cleared_before_the_lines_go_on(portrait):
     canvas = _specked(portrait.shape[:2])
     art = LineArtist({"red": EYES_AND_STROKES}, video=False)
     try:
-        drawn = art(portrait, canvas, lambda face: None, outline=None, where=None)  # no face drawn: only the canvas
+        faces = art.faces(portrait)
+        drawn = art(portrait, canvas, lambda face: None, outline=None, where=None, faces=faces)  # only the canvas
     finally:
         art.close()
 
@@ -209,7 +212,7 @@ def test_specks_outside_the_stylized_area_stay_as_they_are(portrait):
     where[:, portrait.shape[1] // 2 :] = True
     art = LineArtist({"red": EYES_AND_STROKES}, video=False)
     try:
-        drawn = art(portrait, canvas.copy(), lambda face: None, outline=None, where=where)
+        drawn = art(portrait, canvas.copy(), lambda face: None, outline=None, where=where, faces=art.faces(portrait))
     finally:
         art.close()
 
@@ -266,7 +269,8 @@ def test_every_tracked_face_of_a_group_gets_its_line_art(group_frame):
     try:
         missed = len(art.faces(frame))
         tracked = dict(enumerate(boxes, start=1))
-        drawn = art(frame, np.full_like(frame, GREY), lambda face: "them", outline=None, where=None, tracked=tracked)
+        faces = art.faces(frame, tracked)
+        drawn = art(frame, np.full_like(frame, GREY), lambda face: "them", outline=None, where=None, faces=faces)
     finally:
         art.close()
 
@@ -292,16 +296,17 @@ def test_a_converted_group_video_gets_line_art_on_every_face(lined, group_frame)
     assert sum(changed[round(y0) : round(y1), round(x0) : round(x1)].sum() > 200 for x0, y0, x1, y1 in boxes) == 3
 
 
-def test_a_video_overlapped_on_two_threads_gets_the_line_art_and_warp_it_gets_frame_by_frame(portrait, tmp_path):
+@pytest.mark.parametrize("mode", ["full-frame", "person-only"])  # faces found with the line art / the painting
+def test_a_video_overlapped_on_two_threads_gets_the_line_art_and_warp_it_gets_frame_by_frame(mode, portrait, tmp_path):
     """The next frame tracked and painted while this one gets its eyes, strokes, outline and face warp: every
     frame comes out as the pipeline draws it one frame at a time."""
     lines = OUTLINED.model_copy(update={"geometry": FaceGeometry(eye_scale=1.2), "warp_at_run_time": True})
     cast = [CastMember("warped", tinted_student_onnx(tmp_path, (0.3, 0.0, -0.3), lines))]
     frames = [Frame(i, i / 30, np.ascontiguousarray(np.roll(portrait, 3 * i, axis=1)), 0.0) for i in range(8)]
 
-    pipeline = build_pipeline(cast, "full-frame", frame_rate=30)
+    pipeline = build_pipeline(cast, mode, frame_rate=30)
     one_by_one = [pipeline(frame).rgb for frame in frames]
-    overlapped = [result.rgb for result in build_pipeline(cast, "full-frame", frame_rate=30).stream(frames)]
+    overlapped = [result.rgb for result in build_pipeline(cast, mode, frame_rate=30).stream(frames)]
 
     assert sclera_pixels(one_by_one[-1]) > 50  # the eyes were drawn
     assert all(np.array_equal(a, b) for a, b in zip(overlapped, one_by_one))
