@@ -1,6 +1,6 @@
 """End-to-end speed, delay, tracking and memory of the real-time engine on this machine.
 
-Run: .venv/bin/python benchmarks/bench_realtime.py [--long-minutes 10]
+Run: .venv/bin/python benchmarks/bench_realtime.py [--long-minutes 10] [--parts live crossing 1080p long]
 Prints, for 1, 3 and 6 people on 640×480 (real portraits over a real photo, see celflow.realtime.scenes):
 frames/s and p50/p95 capture→picture latency from a camera paced at 30 frames/s (live mode: stale frames
 are dropped), plus unpaced throughput, and full frames of 640×480 and 1280×720; ID switches on a clip where two
@@ -49,6 +49,7 @@ CAMERA_FPS = 30.0
 SCENE_FRAMES = 150
 PEOPLE = (1, 3, 6)
 TARGET_FPS = {1: 30.0, 3: 20.0, 6: 30.0}
+PARTS = ["live", "crossing", "1080p", "long"]
 SAMPLE_RATE = 44100
 
 
@@ -130,28 +131,31 @@ def in_fresh_process(
         return pool.submit(live_run, cast, clip, mode, paced, line_art, overlapped).result()
 
 
-def long_conversion(cast: list[CastMember], clip: Path, out: Path) -> tuple[int, float, float, float]:
+def long_conversion(
+    cast: list[CastMember], clip: Path, out: Path, overlapped: bool
+) -> tuple[int, float, float, float, list[float]]:
     """(frames, frames/s, MB above the size before converting, MB of growth from the first tenth of the run
-    to its end) of `celflow convert` on `clip` (full frame, with the line art), in a fresh process: what a user's
-    conversion holds."""
+    to its end, MB above the start at each tenth) of converting `clip` (full frame, with the line art), in a fresh
+    process: what a user's conversion holds."""
     with PeakMemory() as memory:
-        report = convert_file(clip, out, cast[:1], progress=False)
+        report = conversion(clip, out, cast[:1], ConvertOptions(), overlapped)
     early = memory.samples[: max(1, len(memory.samples) // 10)]
-    return report.frames, report.fps, (memory.peak - memory.samples[0]) / 2**20, (memory.peak - max(early)) / 2**20
+    tenths = [(memory.samples[round(i * (len(memory.samples) - 1) / 10)] - memory.samples[0]) / 2**20 for i in range(11)]
+    growth = (memory.peak - max(early)) / 2**20
+    return report.frames, report.fps, (memory.peak - memory.samples[0]) / 2**20, growth, tenths
 
 
-def hd_conversion(
+def conversion(
     clip: Path, out: Path, cast: list[CastMember], options: ConvertOptions, overlapped: bool
 ) -> ConvertReport:
     """`celflow convert` of `clip` (`convert_file`), or, not `overlapped`, the same pipeline fed one frame at a time
-    (today's loop: a stylize function without a stream)."""
+    (today's loop: given its bound `__call__`, a stylize function without a stream)."""
     if overlapped:
         return convert_file(clip, out, cast, options, progress=False)
     rate = float(probe_video(clip).rate)
     pipeline = build_pipeline(cast, options.mode, frame_rate=rate, track=False, frame_max_side=options.frame_max_side,
                               line_art=options.line_art)
-    one_at_a_time = FrameByFrame(pipeline, rate)
-    return convert_video(clip, out, lambda rgb: one_at_a_time(rgb), progress=False)
+    return convert_video(clip, out, FrameByFrame(pipeline, rate).__call__, progress=False)
 
 
 def write_clip(path: Path, frames: list[np.ndarray], repeat: int, fps: int = 30) -> Path:
@@ -230,49 +234,59 @@ def main() -> None:
     parser.add_argument("--long-minutes", type=float, default=10.0, help="length of the long-conversion clip")
     parser.add_argument("--hd-frames", type=int, default=60, help="frames of the 1920×1080 clip")
     parser.add_argument("--student", type=Path, default=BASE_STUDENT, help="student folder (default: the shipped one)")
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=PARTS, help="which parts to run (default: all)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         model = drawing_student(args.student, work / STUDENT_ONNX_FILE)
         cast = [CastMember(name, model) for name in ("anna", "ben")]
         detector = FaceDetector()
-        crowd_clips = {
-            count: write_clip(work / f"crowd{count}.mp4", [shot.rgb for shot in crowd_scene(detector, count, frames=SCENE_FRAMES)], repeat=1)
-            for count in PEOPLE
-        }
-        hd_720 = write_clip(work / "hd720.mp4", hd_scene(SCENE_FRAMES, 1280, 720), repeat=1)
-        print_live_figures(cast, crowd_clips, hd_720)
+        if "live" in args.parts:
+            crowd_clips = {
+                count: write_clip(
+                    work / f"crowd{count}.mp4", [shot.rgb for shot in crowd_scene(detector, count, frames=SCENE_FRAMES)], 1
+                )
+                for count in PEOPLE
+            }
+            hd_720 = write_clip(work / "hd720.mp4", hd_scene(SCENE_FRAMES, 1280, 720), repeat=1)
+            print_live_figures(cast, crowd_clips, hd_720)
 
-        crossing = crossing_scene(detector, frames=90)
-        tracker = PersonTracker(detector, frame_rate=CAMERA_FPS)
-        tracked = [tracker(Frame(i, i / CAMERA_FPS, shot.rgb, 0.0)) for i, shot in enumerate(crossing)]
-        score = score_tracking(crossing, tracked)
-        print(f"crossing clip (2 people, 90 frames): {score.id_switches} ID switches (target 0), "
-              f"recall {score.recall:.2f}, precision {score.precision:.2f}")
+        if "crossing" in args.parts:
+            crossing = crossing_scene(detector, frames=90)
+            tracker = PersonTracker(detector, frame_rate=CAMERA_FPS)
+            tracked = [tracker(Frame(i, i / CAMERA_FPS, shot.rgb, 0.0)) for i, shot in enumerate(crossing)]
+            score = score_tracking(crossing, tracked)
+            print(f"crossing clip (2 people, 90 frames): {score.id_switches} ID switches (target 0), "
+                  f"recall {score.recall:.2f}, precision {score.precision:.2f}")
 
-        hd_clip = write_clip(work / "hd.mp4", hd_scene(), repeat=max(1, args.hd_frames // 30))
-        for max_side in (None, 960):
+        hd_clip = write_clip(work / "hd.mp4", hd_scene(), repeat=max(1, args.hd_frames // 30)) if "1080p" in args.parts else None
+        for max_side in (None, 960) if hd_clip is not None else ():
             for line_art in (True, False):
                 for overlapped in (False, True):
                     options = ConvertOptions(frame_max_side=max_side, line_art=line_art)
-                    report = hd_conversion(hd_clip, work / "hd_out.mp4", cast[:1], options, overlapped)
+                    report = conversion(hd_clip, work / "hd_out.mp4", cast[:1], options, overlapped)
                     how = "at full size" if max_side is None else f"with --max-side {max_side}"
                     lines = "line art drawn" if line_art else "--no-line-art"
                     loop = "overlapped" if overlapped else "one thread"
                     print(f"1920×1080 full-frame conversion {how}, {lines}, {loop}: {report.frames} frames at "
                           f"{report.fps:.2f} frames/s (target ≥ 12), audio {report.audio}", flush=True)
 
-        small = [np.ascontiguousarray(shot.rgb[::2, ::2]) for shot in crowd_scene(detector, 3, frames=60)]
-        repeat = round(args.long_minutes * 60 * 30 / len(small))
-        long_clip = write_clip(work / "long.mp4", small, repeat=repeat)
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
-            frames, fps, above_start, growth = pool.submit(long_conversion, cast, long_clip, work / "long_out.mp4").result()
-        source_sound, output_sound = audio_seconds(long_clip), audio_seconds(work / "long_out.mp4")
-        print(f"{args.long_minutes:g}-minute 320×240 clip ({frames} frames, line art drawn) at {fps:.1f} frames/s, "
-              "fresh process: "
-              f"memory growth from its first tenth to the end {growth:.1f} MB (target ≤ 50; peak {above_start:.1f} MB "
-              f"above the process before converting), sound {source_sound:.2f} s in, {output_sound:.2f} s out")
+        if "long" in args.parts:
+            small = [np.ascontiguousarray(shot.rgb[::2, ::2]) for shot in crowd_scene(detector, 3, frames=60)]
+            repeat = round(args.long_minutes * 60 * 30 / len(small))
+            long_clip = write_clip(work / "long.mp4", small, repeat=repeat)
+            context = multiprocessing.get_context("spawn")
+            for overlapped in (False, True):
+                with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
+                    run = pool.submit(long_conversion, cast, long_clip, work / "long_out.mp4", overlapped)
+                    frames, fps, above_start, growth, tenths = run.result()
+                source_sound, output_sound = audio_seconds(long_clip), audio_seconds(work / "long_out.mp4")
+                loop = "overlapped" if overlapped else "one thread"
+                print(f"{args.long_minutes:g}-minute 320×240 clip ({frames} frames, line art drawn), {loop}, at "
+                      f"{fps:.1f} frames/s, fresh process: memory growth from its first tenth to the end {growth:.1f} MB "
+                      f"(target ≤ 50; peak {above_start:.1f} MB above the process before converting; at each tenth "
+                      f"{', '.join(f'{mb:.0f}' for mb in tenths)} MB), sound {source_sound:.2f} s in, "
+                      f"{output_sound:.2f} s out", flush=True)
         print(f"latency and FPS are medians/totals of single runs; rerun on a quiet machine for final figures "
               f"(load average now {', '.join(f'{v:.1f}' for v in psutil.getloadavg())})")
 

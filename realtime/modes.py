@@ -88,7 +88,8 @@ class FrameRenderer:
         return self.line_art.faces(rgb, {track.track_id: track.box for track in tracks})
 
     def _draws_line_art(self, tracks: Sequence[Track]) -> bool:
-        return self.line_art is not None and (bool(tracks) or self.mode != "person-only")  # person-only: nobody
+        # in person-only mode with nobody tracked nothing is stylized, so nothing gets lines
+        return self.line_art is not None and (bool(tracks) or self.mode != "person-only")
 
     def paint(self, rgb: np.ndarray, tracks: Sequence[Track], background: str) -> np.ndarray:
         """What the students paint: the frame in `background`'s character (not in person-only mode), each person
