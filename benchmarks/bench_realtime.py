@@ -41,8 +41,10 @@ from celflow.realtime.offline import ConvertReport, convert_video
 from celflow.realtime.records import Frame
 from celflow.realtime.scenes import crossing_scene, crowd_scene, real_background, real_portraits, score_tracking
 from celflow.realtime.sources import VideoSource
+from celflow.realtime.tracking import AUTO as AUTO_DETECTION
 from celflow.realtime.tracking import PersonTracker
 from celflow.realtime.video import probe_video
+from celflow.realtime.working_size import AUTO
 
 BASE_STUDENT = Path(__file__).resolve().parent.parent / "core" / "students" / "default"
 CAMERA_FPS = 30.0
@@ -107,28 +109,34 @@ def drawing_student(student: Path, onnx_path: Path) -> Path:
     return export_onnx(student, onnx_path).onnx_path
 
 
+LiveFigures = tuple[float, float, float, int, float, tuple[float, ...], "int | None"]
+
+
 def live_run(
-    cast: list[CastMember], clip: Path, mode: str, paced: bool, line_art: bool, overlapped: bool
-) -> tuple[float, float, float, int, float, tuple[float, ...]]:
-    """(frames/s, p50 ms, p95 ms, frames dropped, peak resident MB, median ms of each stage) of the whole loop,
-    camera-paced or not."""
+    cast: list[CastMember], clip: Path, mode: str, paced: bool, line_art: bool, overlapped: bool,
+    working_side: int | str | None = None,
+) -> LiveFigures:
+    """(frames/s, p50 ms, p95 ms, frames dropped, peak resident MB, median ms of each stage, the long side most
+    frames were drawn at when `working_side` is set) of the whole loop, camera-paced or not."""
     with PeakMemory() as memory:
-        pipeline = build_pipeline(cast, mode, frame_rate=CAMERA_FPS, line_art=line_art)
+        pipeline = build_pipeline(cast, mode, frame_rate=CAMERA_FPS, line_art=line_art, working_side=working_side)
         capture = Capture(PacedSource(clip, CAMERA_FPS if paced else 1e9), live=paced)
         report = run_loop(capture, pipeline, overlapped=overlapped)
+    drawn_at = pipeline.working_size.drawn_at if pipeline.working_size is not None else None
     return (
         report.fps, report.latency_p50_ms, report.latency_p95_ms, capture.dropped, memory.peak / 2**20,
-        report.stage_p50_ms,
+        report.stage_p50_ms, drawn_at,
     )
 
 
 def in_fresh_process(
-    cast: list[CastMember], clip: Path, mode: str, paced: bool, line_art: bool, overlapped: bool
-) -> tuple[float, float, float, int, float, tuple[float, ...]]:
+    cast: list[CastMember], clip: Path, mode: str, paced: bool, line_art: bool, overlapped: bool,
+    working_side: int | str | None = None,
+) -> LiveFigures:
     """`live_run` in a new process that loads only what `celflow live` loads (no torch), like a user's session."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
-        return pool.submit(live_run, cast, clip, mode, paced, line_art, overlapped).result()
+        return pool.submit(live_run, cast, clip, mode, paced, line_art, overlapped, working_side).result()
 
 
 def long_conversion(
@@ -201,25 +209,31 @@ def hd_scene(frames: int = 30, width: int = 1920, height: int = 1080) -> list[np
 
 
 def print_live_figures(cast: list[CastMember], crowd_clips: dict[int, Path], hd_clip: Path) -> None:
-    print(f"person-only mode, {len(cast)} characters, detection every frame, {psutil.cpu_count()} cores")
+    print(f"person-only mode, {len(cast)} characters, face detection --detect-every auto (as live), "
+          f"{psutil.cpu_count()} cores")
     print("scene           | line art | loop       | camera 30 fps: FPS  p50 ms  p95 ms  dropped | paint / finish ms "
           "| unpaced FPS | target")
     peaks = []
     scenes = [
-        (f"{count} people 640×480", clip, "person-only", TARGET_FPS.get(count)) for count, clip in crowd_clips.items()
+        (f"{count} people 640×480", clip, "person-only", TARGET_FPS.get(count), None)
+        for count, clip in crowd_clips.items()
     ]
     scenes += [
-        ("full frame 640×480", crowd_clips[1], "full-frame", 30.0),
-        ("full frame 1280×720", hd_clip, "full-frame", 30.0),
+        ("full frame 640×480", crowd_clips[1], "full-frame", 30.0, None),
+        ("full frame 1280×720", hd_clip, "full-frame", 30.0, None),
+        ("1280×720 auto", hd_clip, "full-frame", 30.0, AUTO),  # live's default: --max-side auto
     ]
-    for name, clip, mode, target in scenes:
+    for name, clip, mode, target, working_side in scenes:
         for line_art in (True, False):
             for overlapped in (False, True):  # today's loop, then the new one, side by side
-                paced = in_fresh_process(cast, clip, mode, True, line_art, overlapped)
-                fps, p50, p95, dropped, peak, (paint, finish) = paced
-                throughput, *_, unpaced_peak, _ = in_fresh_process(cast, clip, mode, False, line_art, overlapped)
+                paced = in_fresh_process(cast, clip, mode, True, line_art, overlapped, working_side)
+                fps, p50, p95, dropped, peak, (paint, finish), drawn_at = paced
+                unpaced = in_fresh_process(cast, clip, mode, False, line_art, overlapped, working_side)
+                throughput, unpaced_peak = unpaced[0], unpaced[4]
                 peaks += [peak, unpaced_peak]
                 verdict = f"≥ {target:.0f} FPS: {'met' if fps >= target - 0.5 else 'NOT met'}" if target else "-"
+                if drawn_at is not None:
+                    verdict += f" (drawn {drawn_at} px long, scaled back up)"
                 print(
                     f"{name:<16}| {'drawn' if line_art else 'off':>8} | "
                     f"{'overlapped' if overlapped else 'one thread':<10} | {fps:18.1f} {p50:7.1f} {p95:7.1f} "
@@ -253,11 +267,12 @@ def main() -> None:
 
         if "crossing" in args.parts:
             crossing = crossing_scene(detector, frames=90)
-            tracker = PersonTracker(detector, frame_rate=CAMERA_FPS)
-            tracked = [tracker(Frame(i, i / CAMERA_FPS, shot.rgb, 0.0)) for i, shot in enumerate(crossing)]
-            score = score_tracking(crossing, tracked)
-            print(f"crossing clip (2 people, 90 frames): {score.id_switches} ID switches (target 0), "
-                  f"recall {score.recall:.2f}, precision {score.precision:.2f}")
+            for every in (1, AUTO_DETECTION):  # every frame, and live's default
+                tracker = PersonTracker(detector, detect_every=every, frame_rate=CAMERA_FPS)
+                tracked = [tracker(Frame(i, i / CAMERA_FPS, shot.rgb, 0.0)) for i, shot in enumerate(crossing)]
+                score = score_tracking(crossing, tracked)
+                print(f"crossing clip (2 people, 90 frames), --detect-every {every}: {score.id_switches} ID switches "
+                      f"(target 0), recall {score.recall:.2f}, precision {score.precision:.2f}")
 
         hd_clip = write_clip(work / "hd.mp4", hd_scene(), repeat=max(1, args.hd_frames // 30)) if "1080p" in args.parts else None
         for max_side in (None, 960) if hd_clip is not None else ():

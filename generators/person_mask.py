@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from celflow.generators.face_mesh import FACE_OVAL, Face
+from celflow.generators.face_mesh import FACE_OVAL, NOSE_TIP, Face
 
 FACE_EDGE_SIGMA = 1.0  # px: the face oval joins the mask with a soft edge, as the segmenter's own edges are
 
@@ -23,13 +23,32 @@ def with_faces(mask: np.ndarray, faces: Sequence[Face]) -> np.ndarray:
     return np.maximum(mask, cv2.GaussianBlur(ovals, (0, 0), FACE_EDGE_SIGMA))
 
 
-class PersonSegmenter:
-    """Holds one mediapipe selfie-segmentation graph; not thread-safe, so give each worker thread its own."""
+FOUND_SHARE = 0.6  # share of the neck and shoulders under a face that a mask holding that person covers
 
-    def __init__(self, landscape: bool = False) -> None:
+
+def _found(mask: np.ndarray, face: Face) -> bool:
+    """Whether `mask` already holds the person of `face`: their face and most of what lies under it (neck and
+    shoulders, down one face height), where a pass that found only a head leaves the body out."""
+    (x0, y0), (x1, y1) = np.round(face.points.min(0)).astype(int), np.round(face.points.max(0)).astype(int)
+    x0, x1 = max(x0, 0), min(x1, mask.shape[1])
+    below = mask[min(y1, mask.shape[0] - 1) : y1 + (y1 - y0), x0:x1]
+    nose_x, nose_y = np.clip(np.round(face.points[NOSE_TIP]).astype(int), 0, [mask.shape[1] - 1, mask.shape[0] - 1])
+    body = float((below >= 0.5).mean()) if below.size else 1.0  # a face at the frame's bottom edge: its face decides
+    return bool(mask[nose_y, nose_x] >= 0.5 and body >= FOUND_SHARE)
+
+
+class PersonSegmenter:
+    """Holds one mediapipe selfie-segmentation graph; not thread-safe, so give each worker thread its own.
+
+    `video`: frames of a live loop, where each person's own box is segmented only when the whole-frame pass missed
+    them: a second pass for every person on every frame costs as much again per person, and what it adds to
+    someone already found is a finer edge, which a still needs more than a frame shown for 33 ms."""
+
+    def __init__(self, landscape: bool = False, video: bool = False) -> None:
         from celflow.generators.mediapipe_import import import_solution
 
         self._segmenter = import_solution("selfie_segmentation").SelfieSegmentation(model_selection=int(landscape))
+        self._video = video
 
     def __call__(self, rgb: np.ndarray, faces: Sequence[Face] = ()) -> np.ndarray:
         """H×W float32 in [0, 1]: how likely each pixel belongs to a person.
@@ -41,6 +60,8 @@ class PersonSegmenter:
         mask = self._segment(rgb)
         if len(faces) > 1:
             for face in faces:
+                if self._video and _found(mask, face):
+                    continue
                 x0, y0, x1, y1 = face.person_box(rgb.shape[:2])
                 window = (slice(y0, y1), slice(x0, x1))
                 mask[window] = np.maximum(mask[window], self._segment(rgb[window]))

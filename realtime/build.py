@@ -15,8 +15,9 @@ from celflow.realtime.modes import Mode, open_renderer
 from celflow.realtime.offline import SEGMENT_SECONDS, ConvertReport, convert_video
 from celflow.realtime.records import Frame
 from celflow.realtime.smoothing import TemporalSmoother
-from celflow.realtime.tracking import PersonTracker
+from celflow.realtime.tracking import AUTO, PersonTracker
 from celflow.realtime.video import probe_video
+from celflow.realtime.working_size import WorkingSize
 from pydantic import BaseModel, ConfigDict
 
 
@@ -25,7 +26,7 @@ def build_pipeline(
     mode: Mode = "full-frame",
     assignment: Assignment = "round-robin",
     explicit: dict[int, str] | None = None,
-    detect_every: int = 1,
+    detect_every: int | str = AUTO,
     smoothing: float = 0.0,
     frame_rate: float = 30.0,
     track: bool = True,
@@ -34,17 +35,20 @@ def build_pipeline(
     backend: str = AUTO_BACKEND,
     strength: float = 1.0,
     line_art: bool = True,
+    working_side: int | str | None = None,
 ) -> Pipeline:
     """One stylizer per character, a tracker when people matter (any mode but full-frame, `track`, or line art to
     draw: the tracked faces are where it finds the faces its face mesh misses), the face mesh and a person
-    segmenter when `line_art` and a student carries line art."""
+    segmenter when `line_art` and a student carries line art. `working_side` (a live loop's): frames are drawn
+    at most this long a side and scaled back up, "auto" picking it to keep up with `frame_rate`."""
     renderer = open_renderer(characters, mode, max_side, frame_max_side, backend, line_art=line_art, video=True)
     tracker = None
     if track or mode != "full-frame" or renderer.line_art is not None:
         tracker = PersonTracker(FaceDetector(), detect_every=detect_every, frame_rate=frame_rate)
     assigner = CharacterAssigner(list(renderer.stylizers), assignment, explicit or {})
     smoother = TemporalSmoother(smoothing) if smoothing > 0 else None
-    return Pipeline(renderer, tracker, assigner, smoother, strength)
+    working = WorkingSize(working_side, frame_rate) if working_side is not None else None
+    return Pipeline(renderer, tracker, assigner, smoother, strength, working)
 
 
 class FrameByFrame:

@@ -19,13 +19,16 @@ from celflow.realtime.smoothing import TemporalSmoother
 from celflow.realtime.strength import check_strength
 from celflow.realtime.tracking import PersonTracker
 from celflow.realtime.two_stages import two_stages
+from celflow.realtime.working_size import WorkingSize, enlarge
 
 
 class Pipeline:
     """Frame → StylizedFrame. Tracking runs only when a mode or the overlay needs people.
 
     `strength` (0: the photo, 1: the student's picture; see realtime.strength) and who wears which character
-    (`next_character`) may change between frames, e.g. from keys pressed in the live window.
+    (`next_character`) may change between frames, e.g. from keys pressed in the live window. With
+    `working_size`, frames are drawn at its size and scaled back up (realtime/working_size.py); people are
+    tracked on the frame as it came, so their numbers hold when that size changes.
     """
 
     def __init__(
@@ -35,8 +38,10 @@ class Pipeline:
         assigner: CharacterAssigner | None = None,
         smoother: TemporalSmoother | None = None,
         strength: float = 1.0,
+        working_size: WorkingSize | None = None,
     ) -> None:
         self.renderer = renderer
+        self.working_size = working_size
         self.tracker = tracker
         self.assigner = assigner or CharacterAssigner(list(renderer.stylizers))
         self.smoother = smoother
@@ -61,22 +66,28 @@ class Pipeline:
             Track(track_id, box, self._wearing(self.assigner(track_id))) for track_id, box in sorted(faces.items())
         )
         background = self.renderer.default
-        canvas = self.renderer.paint(frame.rgb, tracks, background)
-        faces = tuple(self.renderer.faces(frame.rgb, tracks)) if self.renderer.faces_found_with_painting else None
-        return PaintedFrame(frame, tracks, background, canvas, faces, 1000 * (time.perf_counter() - started))
+        photo = self.working_size.shrink(frame.rgb) if self.working_size is not None else frame.rgb
+        drawn = _scaled(tracks, photo.shape[1] / frame.rgb.shape[1])
+        canvas = self.renderer.paint(photo, drawn, background)
+        faces = tuple(self.renderer.faces(photo, drawn)) if self.renderer.faces_found_with_painting else None
+        ms = 1000 * (time.perf_counter() - started)
+        return PaintedFrame(frame, tracks, background, canvas, faces, ms, None if photo is frame.rgb else photo)
 
     def finish(self, painted: PaintedFrame) -> StylizedFrame:
         """The second stage: the line art (its faces found first, unless they were with the painting) and face
         warps, the smoothing over time, the strength."""
         started = time.perf_counter()
-        photo = painted.frame.rgb
-        faces = self.renderer.faces(photo, painted.tracks) if painted.faces is None else list(painted.faces)
-        rgb = self.renderer.finish(photo, painted.canvas, painted.tracks, painted.background, faces)
+        photo = painted.drawn_photo
+        drawn = _scaled(painted.tracks, photo.shape[1] / painted.frame.rgb.shape[1])
+        faces = self.renderer.faces(photo, drawn) if painted.faces is None else list(painted.faces)
+        rgb = self.renderer.finish(photo, painted.canvas, drawn, painted.background, faces)
         if self.smoother is not None:
             rgb = self.smoother(photo, rgb)
-        rgb = self.renderer.at_strength(photo, rgb, self.strength)
+        rgb = enlarge(self.renderer.at_strength(photo, rgb, self.strength), painted.frame.rgb.shape)
         finished_at = time.perf_counter()
         stages = (painted.painting_ms, 1000 * (finished_at - started))
+        if self.working_size is not None:
+            self.working_size.observe(max(stages))
         return StylizedFrame(painted.frame, rgb, painted.tracks, finished_at, stages)
 
     def next_character(self) -> str:
@@ -103,6 +114,13 @@ class Pipeline:
         self.assigner.restore(state["characters"])
         if self.smoother is not None:
             self.smoother.restore(state["smoother"])
+
+
+def _scaled(tracks: tuple[Track, ...], scale: float) -> tuple[Track, ...]:
+    """`tracks` with their face boxes in a frame scaled by `scale`."""
+    if scale == 1.0:
+        return tracks
+    return tuple(Track(t.track_id, tuple(v * scale for v in t.box), t.character) for t in tracks)
 
 
 @dataclass(frozen=True)

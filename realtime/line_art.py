@@ -58,7 +58,7 @@ class LineArtist:
             from celflow.generators.person_mask import PersonSegmenter
 
             # video frames are landscape camera frames: mediapipe's landscape model is made for them, and faster
-            self._segment = PersonSegmenter(landscape=video)
+            self._segment = PersonSegmenter(landscape=video, video=video)
 
     def faces(self, photo: np.ndarray, tracked: Mapping[int, Box] | None = None) -> list[Face]:
         """Every face in `photo` with its mesh: those the mesh finds, and in a video those of the `tracked` people

@@ -42,9 +42,9 @@ class Track:
 
 @dataclass(frozen=True)
 class PaintedFrame:
-    """A frame as the students painted it, before the line art: the people in it, and the character of the
-    background it was painted in (the line art of the same frame is drawn in the same, even when the user moves
-    everyone on to the next character in between)."""
+    """A frame as the students painted it, before the line art: the people in it (their boxes in the frame as it
+    came), and the character of the background it was painted in (the line art of the same frame is drawn in the
+    same, even when the user moves everyone on to the next character in between)."""
 
     frame: Frame
     tracks: tuple[Track, ...]
@@ -52,6 +52,12 @@ class PaintedFrame:
     canvas: np.ndarray
     faces: tuple[Face, ...] | None = None  # the faces the line art is drawn on, when found with the painting
     painting_ms: float = 0.0  # how long tracking, painting and finding the faces took
+    photo: np.ndarray | None = None  # the frame as drawn, when smaller than it came (None: as it came)
+
+    @property
+    def drawn_photo(self) -> np.ndarray:
+        """The frame at the size the students painted it (and the line art is drawn)."""
+        return self.frame.rgb if self.photo is None else self.photo
 
 
 @dataclass(frozen=True)

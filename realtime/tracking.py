@@ -11,6 +11,20 @@ from trackers import ByteTrackTracker
 from celflow.realtime.records import Box, Detection, Frame
 
 Detect = Callable[[np.ndarray], list[Detection]]
+AUTO = "auto"
+MAX_EVERY = 4  # frames between detections at most, when detecting less as people keep still
+STILL = 0.02  # face widths a frame: people moving slower than this let the detector run less often
+MOVING = 0.05  # face widths a frame: anyone faster and the detector runs on every frame again
+
+
+def parse_detect_every(text: str) -> int | str:
+    """`--detect-every`'s value: AUTO or a number of frames (1: every frame)."""
+    value = text.strip().lower()
+    if value == AUTO:
+        return value
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    raise ValueError(f"--detect-every {text}: expected auto or a number of frames (1 or more)")
 
 
 class PersonTracker:
@@ -19,13 +33,19 @@ class PersonTracker:
 
     Between detections the last tracked boxes are kept: at 30 frames/s a face moves a few pixels a frame,
     which the person box's margin absorbs, and detection is most of the loop's cost besides the student.
+    With `detect_every` AUTO the gap follows how fast people move, measured from one detection to the next:
+    it grows by a frame (up to MAX_EVERY) while everyone moves less than STILL face widths a frame, and falls
+    back to every frame as soon as anyone moves more than MOVING, or someone is new or lost.
     """
 
-    def __init__(self, detect: Detect, detect_every: int = 1, frame_rate: float = 30.0, lost_after_s: float = 1.0):
-        if detect_every < 1:
-            raise ValueError(f"detect_every={detect_every}: must be at least 1")
+    def __init__(
+        self, detect: Detect, detect_every: int | str = 1, frame_rate: float = 30.0, lost_after_s: float = 1.0
+    ):
+        if detect_every != AUTO and (not isinstance(detect_every, int) or detect_every < 1):
+            raise ValueError(f"detect_every={detect_every}: must be {AUTO} or at least 1")
         self._detect = detect
-        self._detect_every = detect_every
+        self._auto = detect_every == AUTO
+        self._detect_every = 1 if self._auto else detect_every
         # Three sightings in a row make an id: a face-like pattern in the background rarely lasts that long
         # (seen on the rocket photo), a person always does. Ids survive `lost_after_s` without a
         # detection, which covers people crossing in front of each other.
@@ -45,6 +65,7 @@ class PersonTracker:
         due = self._last_detected is None or frame.index - self._last_detected >= self._detect_every
         if not (due or self._look_again):
             return dict(self._last)
+        previous = self._last_detected if self._last_detected is not None else frame.index - 1
         self._last_detected = frame.index
         detections = self._detect(frame.rgb)
         if detections:
@@ -61,6 +82,8 @@ class PersonTracker:
             if track_id >= 0
         }
         self._look_again = bool(self._last.keys() - current.keys()) or bool((tracked.tracker_id < 0).any())
+        if self._auto:
+            self._detect_every = _next_gap(self._detect_every, self._last, current, frame.index - previous)
         self._last = current
         return dict(current)
 
@@ -71,8 +94,26 @@ class PersonTracker:
             "last": self._last,
             "last_detected": self._last_detected,
             "look_again": self._look_again,
+            "detect_every": self._detect_every,
         }
 
     def restore(self, state: dict[str, object]) -> None:
         self._tracker, self._last = state["tracker"], state["last"]
         self._last_detected, self._look_again = state["last_detected"], state["look_again"]
+        self._detect_every = state.get("detect_every", self._detect_every)
+
+
+def _next_gap(gap: int, before: dict[int, Box], now: dict[int, Box], frames: int) -> int:
+    """The frames until the next detection, from how far each person's face moved (in face widths a frame) over
+    the `frames` since the last detection: everyone new, lost or fast → 1; everyone still → one more."""
+    if not now or before.keys() != now.keys():
+        return 1
+    speed = max(_moved(before[person], now[person]) for person in now) / max(frames, 1)
+    if speed > MOVING:
+        return 1
+    return min(gap + 1, MAX_EVERY) if speed < STILL else gap
+
+
+def _moved(a: Box, b: Box) -> float:
+    """How far a face box's centre moved from `a` to `b`, in widths of `b`."""
+    return float(np.hypot((b[0] + b[2] - a[0] - a[2]) / 2, (b[1] + b[3] - a[1] - a[3]) / 2) / max(b[2] - b[0], 1.0))

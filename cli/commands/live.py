@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from celflow.cli.commands.convert import ASSIGN_HELP, CHARACTERS_HELP, MAX_SIDE_HELP
+from celflow.cli.commands.convert import ASSIGN_HELP, CHARACTERS_HELP
 from celflow.cli.support import (
     STRENGTH_HELP,
     BackendOption,
@@ -20,6 +20,14 @@ from celflow.core.defaults import AUTO_BACKEND, DEFAULT_CHARACTER
 if TYPE_CHECKING:
     from celflow.realtime.microphone import Microphone
 
+DETECT_EVERY_HELP = (
+    "Run face detection every N frames (and whenever a person is new or lost), or auto: every frame while "
+    "people move, up to every 4th while they keep still."
+)
+LIVE_MAX_SIDE_HELP = (
+    "Draw frames at most this long a side, then scale them back to the camera's size: auto (the largest that "
+    "keeps up with the camera, picked as it runs: an HD webcam at 30 FPS on two cores), full, or pixels."
+)
 MICROPHONE_HELP = (
     "Sound for --record: an input device's name or number (`python -m sounddevice` lists them), `default` or "
     "`none`. Unset: the default microphone with a webcam, no sound with other sources."
@@ -49,9 +57,9 @@ def live(
     mode: Annotated[str, typer.Option(help="full-frame, per-person or person-only.")] = "per-person",
     assign: Annotated[str, typer.Option(help=ASSIGN_HELP)] = "",
     one_for_all: Annotated[bool, typer.Option(help="Every person gets the first character.")] = False,
-    detect_every: Annotated[int, typer.Option(help="Run face detection every N frames (and whenever a person is lost).")] = 1,
+    detect_every: Annotated[str, typer.Option(help=DETECT_EVERY_HELP)] = "auto",
     smoothing: Annotated[float, typer.Option(help="Temporal smoothing strength in [0, 1); 0 is off.")] = 0.0,
-    max_side: Annotated[int | None, typer.Option(help=MAX_SIDE_HELP)] = None,
+    max_side: Annotated[str, typer.Option(help=LIVE_MAX_SIDE_HELP)] = "auto",
     preview_port: Annotated[int, typer.Option(help="Browser preview on http://127.0.0.1:PORT/ (0: off).")] = 8765,
     window: Annotated[bool, typer.Option(help="Show an OpenCV window when a display exists.")] = True,
     record: Annotated[Path | None, typer.Option(help="Also write the stylized stream to this MP4.")] = None,
@@ -78,11 +86,13 @@ def live(
     from celflow.realtime.sinks import Mp4Sink, PreviewSink, WindowSink, has_display
     from celflow.realtime.sources import CameraSource, SourceError, open_source
     from celflow.realtime.strength import check_strength
+    from celflow.realtime.tracking import parse_detect_every
     from celflow.realtime.virtual_camera import (
         VirtualCameraError,
         VirtualCameraSink,
         check_virtual_camera,
     )
+    from celflow.realtime.working_size import parse_max_side
 
     show_celflow_logs()
     try:
@@ -99,10 +109,10 @@ def live(
             mode,  # type: ignore[arg-type]
             "one-for-all" if one_for_all else "round-robin",
             explicit,
-            detect_every=detect_every,
+            detect_every=parse_detect_every(detect_every),
             smoothing=smoothing,
             frame_rate=opened.rate,
-            frame_max_side=max_side,
+            working_side=parse_max_side(max_side),
             backend=backend,
             strength=strength,
             line_art=line_art,
@@ -140,6 +150,9 @@ def live(
     if report.stage_p50_ms:
         paint, finish = report.stage_p50_ms
         stages = f" (each frame: tracked and painted {paint:.0f} ms, line art and the rest {finish:.0f} ms, overlapped)"
+    drawn_at = pipeline.working_size.drawn_at if pipeline.working_size is not None else None
+    if drawn_at is not None:
+        stages += f", drawn {drawn_at} px long (--max-side {max_side})"
     typer.echo(f"{opened.name}: {why}. {report.frames} frames at {report.fps:.1f} FPS, latency p50 "
                f"{report.latency_p50_ms:.0f} ms / p95 {report.latency_p95_ms:.0f} ms{stages}, "
                f"{capture.dropped} stale frames dropped")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pytest
 
 from celflow.realtime.records import Frame
 from celflow.realtime.scenes import score_tracking
-from celflow.realtime.tracking import PersonTracker
+from celflow.realtime.tracking import AUTO, PersonTracker, parse_detect_every
 
 
 def frames_of(scene) -> list[Frame]:
@@ -68,3 +69,40 @@ def test_a_lost_person_triggers_detection_on_the_next_frame(crossing, face_detec
     # both went missing at 200 (over a second away, so they come back as new people); 3 and 204 are not
     assert detector.calls == 7
     assert [sorted(faces) for faces in tracked] == [[], [], [1, 2], [1, 2], [], [], [], [3, 4], [3, 4]]
+
+
+def test_detect_every_reads_auto_or_frames_and_names_a_bad_value():
+    assert (parse_detect_every("auto"), parse_detect_every("3")) == (AUTO, 3)
+    for bad in ("often", "0", "-2"):
+        with pytest.raises(ValueError, match=f"--detect-every {bad}"):
+            parse_detect_every(bad)
+
+
+def test_auto_detection_runs_less_while_people_keep_still(crossing, face_detector):
+    detector = CountingDetector(face_detector)
+    tracker = PersonTracker(detector, detect_every=AUTO)
+    still = [Frame(index, index / 30, crossing[0].rgb, time.perf_counter()) for index in range(40)]
+    tracked = [tracker(frame) for frame in still]
+
+    assert detector.calls <= len(still) / 2
+    assert all(sorted(faces) == [1, 2] for faces in tracked[3:])
+
+
+def test_auto_detection_runs_on_every_frame_while_people_move_fast(crossing, face_detector):
+    detector = CountingDetector(face_detector)
+    tracker = PersonTracker(detector, detect_every=AUTO)
+    width = min(box[2] - box[0] for box in crossing[0].faces.values())
+    step = round(0.1 * width)  # a tenth of a face width a frame: a quick turn of the camera
+    moving = [Frame(i, i / 30, np.roll(crossing[0].rgb, i * step, axis=1), time.perf_counter()) for i in range(20)]
+    [tracker(frame) for frame in moving]
+
+    assert detector.calls == len(moving)
+
+
+def test_auto_detection_keeps_the_crossing_people_apart(crossing, face_detector):
+    tracker = PersonTracker(face_detector, detect_every=AUTO)
+    tracked = [tracker(frame) for frame in frames_of(crossing)]
+    score = score_tracking(crossing, tracked)
+
+    assert score.id_switches == 0
+    assert score.recall > 0.8 and score.precision > 0.95
