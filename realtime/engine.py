@@ -68,10 +68,11 @@ class Pipeline:
         background = self.renderer.default
         photo = self.working_size.shrink(frame.rgb) if self.working_size is not None else frame.rgb
         drawn = _scaled(tracks, photo.shape[1] / frame.rgb.shape[1])
-        canvas = self.renderer.paint(photo, drawn, background)
+        canvas, people = self.renderer.paint(photo, drawn, background)
         faces = tuple(self.renderer.faces(photo, drawn)) if self.renderer.faces_found_with_painting else None
         ms = 1000 * (time.perf_counter() - started)
-        return PaintedFrame(frame, tracks, background, canvas, faces, ms, None if photo is frame.rgb else photo)
+        shrunk = None if photo is frame.rgb else photo
+        return PaintedFrame(frame, tracks, background, canvas, faces, ms, shrunk, people)
 
     def finish(self, painted: PaintedFrame) -> StylizedFrame:
         """The second stage: the line art (its faces found first, unless they were with the painting) and face
@@ -80,7 +81,7 @@ class Pipeline:
         photo = painted.drawn_photo
         drawn = _scaled(painted.tracks, photo.shape[1] / painted.frame.rgb.shape[1])
         faces = self.renderer.faces(photo, drawn) if painted.faces is None else list(painted.faces)
-        rgb = self.renderer.finish(photo, painted.canvas, drawn, painted.background, faces)
+        rgb = self.renderer.finish(photo, painted.canvas, drawn, painted.background, faces, painted.people)
         if self.smoother is not None:
             rgb = self.smoother(photo, rgb)
         rgb = enlarge(self.renderer.at_strength(photo, rgb, self.strength), painted.frame.rgb.shape)

@@ -28,6 +28,7 @@ from celflow.realtime.strength import apply_strength
 Mode = Literal["full-frame", "per-person", "person-only"]
 MODES: tuple[Mode, ...] = ("full-frame", "per-person", "person-only")
 PersonMask = Callable[[np.ndarray], np.ndarray]  # RGB crop → H×W float in [0, 1], 1 on the person
+PeopleMask = np.ndarray | None  # H×W float in [0, 1] over a frame: the people the students pasted, or not known
 
 
 def all_have_alpha(stylizers: Iterable[PhotoToWebtoon]) -> bool:
@@ -71,8 +72,8 @@ class FrameRenderer:
         self._warps: list[FaceWarp] = []
 
     def __call__(self, rgb: np.ndarray, tracks: Sequence[Track] = ()) -> np.ndarray:
-        canvas = self.paint(rgb, tracks, self.default)
-        return self.finish(rgb, canvas, tracks, self.default, self.faces(rgb, tracks))
+        canvas, people = self.paint(rgb, tracks, self.default)
+        return self.finish(rgb, canvas, tracks, self.default, self.faces(rgb, tracks), people)
 
     @property
     def faces_found_with_painting(self) -> bool:
@@ -91,28 +92,37 @@ class FrameRenderer:
         # in person-only mode with nobody tracked nothing is stylized, so nothing gets lines
         return self.line_art is not None and (bool(tracks) or self.mode != "person-only")
 
-    def paint(self, rgb: np.ndarray, tracks: Sequence[Track], background: str) -> np.ndarray:
+    def paint(self, rgb: np.ndarray, tracks: Sequence[Track], background: str) -> tuple[np.ndarray, PeopleMask]:
         """What the students paint: the frame in `background`'s character (not in person-only mode), each person
-        in their own pasted over it. A video's next frame is painted while `finish` draws this one."""
+        in their own pasted over it; and in person-only mode, where everyone stylized was pasted, the person mask
+        they were pasted through (None otherwise). A video's next frame is painted while `finish` draws this one."""
         if self.mode == "full-frame":
-            return self._whole_frame(rgb, background)
+            return self._whole_frame(rgb, background), None
         canvas = self._whole_frame(rgb, background) if self.mode == "per-person" else rgb
+        people = np.zeros(rgb.shape[:2], np.float32) if self.mode == "person-only" else None
         faces = [track.box for track in tracks]
         for own, track in enumerate(tracks):
             if self.mode == "per-person" and track.character == background:
                 continue  # the background pass already drew the first character's people
-            canvas = self._paste_person(canvas, rgb, track, faces, own)
-        return canvas
+            canvas = self._paste_person(canvas, rgb, track, faces, own, people)
+        return canvas, people
 
     def finish(
-        self, rgb: np.ndarray, canvas: np.ndarray, tracks: Sequence[Track], background: str, faces: list[Face]
+        self,
+        rgb: np.ndarray,
+        canvas: np.ndarray,
+        tracks: Sequence[Track],
+        background: str,
+        faces: list[Face],
+        people: PeopleMask = None,
     ) -> np.ndarray:
         """`canvas` (what `paint` made of `rgb`) with the line art of `faces` (what `faces` found) drawn over it
-        and the faces warped to their characters, the outline in `background`'s ink."""
+        and the faces warped to their characters, the outline in `background`'s ink: along `people` (the mask
+        `paint` pasted them through) when given, else along a person mask of the frame."""
         self._warps = []
         if self._draws_line_art(tracks):
             area = self._stylized_area(rgb, tracks)
-            canvas = self.line_art(rgb, canvas, self._wearer(tracks, background), background, area, faces)
+            canvas = self.line_art(rgb, canvas, self._wearer(tracks, background), background, area, faces, people)
             self._warps = self.line_art.warps
         return canvas
 
@@ -164,10 +174,10 @@ class FrameRenderer:
         return stylize_crop(self.stylizers[background], rgb, (0, 0, width, height), self._frame_max_side)
 
     def _paste_person(
-        self, canvas: np.ndarray, rgb: np.ndarray, track: Track, faces: list[Box], own: int
+        self, canvas: np.ndarray, rgb: np.ndarray, track: Track, faces: list[Box], own: int, people: PeopleMask
     ) -> np.ndarray:
         """`canvas` with `track`'s person pasted in their character, over only the pixels nearer them than anyone
-        in `faces` (every person in the frame, `faces[own]` being theirs)."""
+        in `faces` (every person in the frame, `faces[own]` being theirs); their mask joins `people` (when given)."""
         box = person_box(track.box, rgb.shape, self._margin)
         x0, y0, x1, y1 = box
         if x1 - x0 < 8 or y1 - y0 < 8:
@@ -181,8 +191,10 @@ class FrameRenderer:
             # and finds people a whole-frame pass misses when they stand far away
             person = self._person_mask(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
         ramp = round(0.1 * min(x1 - x0, y1 - y0))
-        alpha = person * edge_fade(y1 - y0, x1 - x0, box, rgb.shape, ramp) * nearest_person(box, faces, own)
-        return paste_soft(canvas, patch, alpha, box)
+        theirs = person * nearest_person(box, faces, own)
+        if people is not None:
+            np.maximum(people[y0:y1, x0:x1], theirs, out=people[y0:y1, x0:x1])
+        return paste_soft(canvas, patch, theirs * edge_fade(y1 - y0, x1 - x0, box, rgb.shape, ramp), box)
 
 
 def open_renderer(

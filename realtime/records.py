@@ -53,6 +53,7 @@ class PaintedFrame:
     faces: tuple[Face, ...] | None = None  # the faces the line art is drawn on, when found with the painting
     painting_ms: float = 0.0  # how long tracking, painting and finding the faces took
     photo: np.ndarray | None = None  # the frame as drawn, when smaller than it came (None: as it came)
+    people: np.ndarray | None = None  # the mask the people were pasted through, when that is everyone stylized
 
     @property
     def drawn_photo(self) -> np.ndarray:

@@ -310,3 +310,39 @@ def test_a_video_overlapped_on_two_threads_gets_the_line_art_and_warp_it_gets_fr
 
     assert sclera_pixels(one_by_one[-1]) > 50  # the eyes were drawn
     assert all(np.array_equal(a, b) for a, b in zip(overlapped, one_by_one))
+
+
+class CountingSegmenter:
+    """A person segmenter counting its calls before passing them on."""
+
+    def __init__(self, segmenter) -> None:
+        self.segmenter, self.calls = segmenter, 0
+
+    def __call__(self, *args):
+        self.calls += 1
+        return self.segmenter(*args)
+
+    def close(self) -> None:
+        self.segmenter.close()
+
+
+def test_person_only_outlines_people_along_the_mask_they_were_pasted_through(lined, group_frame):
+    frame, boxes = group_frame
+    renderer = open_renderer([lined["outlined"]], "person-only", video=True)
+    tracks = [Track(number, box, "outlined") for number, box in enumerate(boxes, start=1)]
+    try:
+        segment = renderer.line_art._segment = CountingSegmenter(renderer.line_art._segment)
+        canvas, people = renderer.paint(frame, tracks, "outlined")
+        faces = renderer.faces(frame, tracks)
+        drawn = renderer.finish(frame, canvas, tracks, "outlined", faces, people)
+        plain = despeckle(canvas, renderer._stylized_area(frame, tracks))
+    finally:
+        renderer.line_art.close()
+
+    assert segment.calls == 0  # the frame is not segmented again for the outline
+    changed = np.abs(drawn.astype(np.int16) - plain.astype(np.int16)).max(-1) > 0
+    for x0, y0, x1, y1 in boxes:  # the faces' own lines
+        changed[int(y0) : int(y1 + 0.4 * (y1 - y0)), int(x0) : int(x1)] = False
+    edge = cv2.morphologyEx((people >= 0.5).astype(np.uint8), cv2.MORPH_GRADIENT, np.ones((9, 9), np.uint8)) > 0
+    assert changed.sum() > 300  # the outline around the pasted people
+    assert (changed & ~edge).sum() <= 0.02 * changed.sum()  # and only along their edge
