@@ -84,7 +84,10 @@ class Pipeline:
         rgb = self.renderer.finish(photo, painted.canvas, drawn, painted.background, faces, painted.people)
         if self.smoother is not None:
             rgb = self.smoother(photo, rgb)
-        rgb = enlarge(self.renderer.at_strength(photo, rgb, self.strength), painted.frame.rgb.shape)
+        if self.strength == 0.0:  # the camera's own frame, not one scaled down and up again
+            rgb = painted.frame.rgb
+        else:
+            rgb = enlarge(self.renderer.at_strength(photo, rgb, self.strength), painted.frame.rgb.shape)
         finished_at = time.perf_counter()
         stages = (painted.painting_ms, 1000 * (finished_at - started))
         if self.working_size is not None:

@@ -98,3 +98,11 @@ def test_drawn_smaller_each_person_keeps_their_number_and_character_at_the_frame
             x0, y0, x1, y1 = (round(v) for v in track.box)
             face = result.rgb[y0:y1, x0:x1]
             assert (redness(face) > 60) if track.character == "red" else (redness(face) < -60)
+
+
+def test_at_strength_zero_the_camera_frame_comes_back_as_it_came(crossing, characters):
+    frames = [Frame(index, index / 20, shot.rgb, time.perf_counter()) for index, shot in enumerate(crossing[:3])]
+    side = max(frames[0].rgb.shape[:2]) // 2
+    pipeline = build_pipeline([CastMember("red", characters["red"])], "full-frame", working_side=side, strength=0.0)
+
+    assert all(np.array_equal(result.rgb, frame.rgb) for result, frame in zip(pipeline.stream(frames), frames))
