@@ -10,7 +10,9 @@ one mesh, so there is one per size, made when first needed.
 That mesh's detector is short-range: it misses faces small in the frame (a group in front of a webcam). The
 caller's tracked face boxes find those again: each tracked person the mesh misses gets a mesh of their own,
 fitted on an enlarged crop around their face that stays put while the face stays near its centre, so that
-mesh, too, follows the face from frame to frame instead of looking for it anew.
+mesh, too, follows the face from frame to frame instead of looking for it anew. A small face the frame's mesh
+does follow is handed to such a mesh of its own as well: on the whole frame, a face narrower than SMALL_FACE of
+it is often fitted tilted or beside itself, and its line art drawn off the face (generators/face_finder.py).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-from celflow.generators.face_finder import face_in_box, missed_boxes
+from celflow.generators.face_finder import SMALL_FACE, face_in_box, missed_boxes
 from celflow.generators.face_mesh import Face, FaceMeshDetector
 
 LOOK_EVERY = 10  # frames: a third of a second at 30 FPS before a newcomer's face is drawn
@@ -51,14 +53,20 @@ class FaceFollower:
     def __call__(self, rgb: np.ndarray, tracked: Mapping[int, tuple[float, ...]] | None = None) -> list[Face]:
         """The faces of this frame: those the mesh follows, and those of `tracked` people (person → face box)
         that it missed, each fitted by that person's own mesh."""
-        faces = self._follow(rgb)
         tracked = tracked or {}
+        small = SMALL_FACE * min(rgb.shape[:2])
+        faces, refit = [], []  # a small face a tracked person's box holds is fitted by that person's own mesh
+        for face in self._follow(rgb):
+            held = len(missed_boxes([face], list(tracked.values()))) < len(tracked)
+            (refit if face.width < small and held else faces).append(face)
         for person in self._own.keys() - tracked.keys():  # gone: their mesh waits for the next newcomer
             self._spare.append(self._own.pop(person)[1])
         for person, box in tracked.items():
             if len(faces) >= self.max_faces or not missed_boxes(faces, [box]):
                 continue
             face = self._fit(rgb, person, tuple(round(v) for v in box))
+            if face is None:  # their own mesh fits nothing: the frame's mesh of them, if it had one
+                face = next((followed for followed in refit if not missed_boxes([followed], [box])), None)
             faces += [face] if face is not None else []
         return faces
 

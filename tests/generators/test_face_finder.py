@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 import pytest
 
@@ -44,3 +45,20 @@ def test_a_face_that_cannot_be_warped_rejects_the_photo(found, reason):
     with pytest.raises(PairRejected) as rejected:
         check_faces(found, max_faces=2, min_face_px=48)
     assert rejected.value.reason == reason
+
+
+def test_a_small_face_the_mesh_finds_is_fitted_where_it_is(finder, hopper):
+    """Found on the whole photo, the mesh of a face under a fifth of the photo lands beside it; fitted again on a
+    crop, on it (the reference: the same face's mesh on its own portrait, scaled down with it)."""
+    mesh = FaceMeshDetector(max_faces=1)
+    reference = mesh(hopper)[0]
+    mesh.close()
+    scale = 180 / hopper.shape[0]
+    small = cv2.resize(hopper, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    frame = np.full((480, 640, 3), (20, 30, 60), np.uint8)
+    frame[60 : 60 + small.shape[0], 200 : 200 + small.shape[1]] = small
+    truth = reference.points * scale + np.array([200, 60], np.float32)
+
+    (face,) = finder(frame).faces
+    assert face.width < 0.2 * 480
+    assert np.median(np.linalg.norm(face.points - truth, axis=1)) < 0.02 * reference.width * scale
