@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -52,6 +54,7 @@ SCENE_FRAMES = 150
 PEOPLE = (1, 3, 6)
 TARGET_FPS = {1: 30.0, 3: 20.0, 6: 30.0}
 PARTS = ["live", "crossing", "1080p", "long"]
+LONG_LOOPS = ["one-thread", "overlapped", "command"]
 SAMPLE_RATE = 44100
 
 
@@ -79,10 +82,11 @@ class PacedSource:
 
 
 class PeakMemory:
-    """Highest resident memory of this process, sampled every 50 ms on a thread (all samples kept, in order)."""
+    """Highest resident memory of this process (or `process`), sampled every 50 ms on a thread (all samples kept, in
+    order)."""
 
-    def __init__(self) -> None:
-        self._process = psutil.Process()
+    def __init__(self, process: psutil.Process | None = None) -> None:
+        self._process = process or psutil.Process()
         self.peak = self._process.memory_info().rss
         self.samples = [self.peak]
         self._stop = threading.Event()
@@ -98,7 +102,10 @@ class PeakMemory:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.05):
-            self.samples.append(self._process.memory_info().rss)
+            try:
+                self.samples.append(self._process.memory_info().rss)
+            except psutil.NoSuchProcess:  # a command measured from outside has ended
+                return
             self.peak = max(self.peak, self.samples[-1])
 
 
@@ -151,6 +158,23 @@ def long_conversion(
     tenths = [(memory.samples[round(i * (len(memory.samples) - 1) / 10)] - memory.samples[0]) / 2**20 for i in range(11)]
     growth = (memory.peak - max(early)) / 2**20
     return report.frames, report.fps, (memory.peak - memory.samples[0]) / 2**20, growth, tenths
+
+
+def command_conversion(clip: Path, out: Path, frames: int) -> tuple[float, float, list[float]]:
+    """(frames/s by the wall clock, MB of growth from the first tenth of the run to its end, resident MB at each
+    tenth) of `celflow convert CLIP OUT` run as a user runs it: its own process, the command's own start-up (and
+    its one malloc arena, cli/malloc_arenas.py) included, memory sampled from outside."""
+    started = time.perf_counter()
+    command = [str(Path(sys.executable).parent / "celflow"), "convert", str(clip), str(out)]
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with PeakMemory(psutil.Process(child.pid)) as memory:
+        if child.wait() != 0:
+            raise RuntimeError(f"{' '.join(command)} exited with {child.returncode}")
+    seconds = time.perf_counter() - started
+    samples = [rss for rss in memory.samples[1:] if rss > 0]  # not the one before it ran, nor the ended process's 0
+    early = samples[: max(1, len(samples) // 10)]
+    tenths = [samples[round(i * (len(samples) - 1) / 10)] / 2**20 for i in range(11)]
+    return frames / seconds, (max(samples) - max(early)) / 2**20, tenths
 
 
 def conversion(
@@ -249,6 +273,9 @@ def main() -> None:
     parser.add_argument("--hd-frames", type=int, default=60, help="frames of the 1920×1080 clip")
     parser.add_argument("--student", type=Path, default=BASE_STUDENT, help="student folder (default: the shipped one)")
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=PARTS, help="which parts to run (default: all)")
+    parser.add_argument("--long-loops", nargs="+", choices=LONG_LOOPS, default=LONG_LOOPS,
+                        help="the long conversion's runs: one thread, overlapped (both in a fresh process through the "
+                             "API), the `celflow convert` command (default: all)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -291,7 +318,13 @@ def main() -> None:
             repeat = round(args.long_minutes * 60 * 30 / len(small))
             long_clip = write_clip(work / "long.mp4", small, repeat=repeat)
             context = multiprocessing.get_context("spawn")
-            for overlapped in (False, True):
+            if "command" in args.long_loops:
+                fps, growth, tenths = command_conversion(long_clip, work / "long_command.mp4", repeat * len(small))
+                print(f"{args.long_minutes:g}-minute 320×240 clip ({repeat * len(small)} frames), `celflow convert` as "
+                      f"a user runs it, at {fps:.1f} frames/s by the wall clock (start-up included): memory growth "
+                      f"from its first tenth to the end {growth:.1f} MB (target ≤ 50; resident MB at each tenth "
+                      f"{', '.join(f'{mb:.0f}' for mb in tenths)})", flush=True)
+            for overlapped in [loop == "overlapped" for loop in args.long_loops if loop != "command"]:
                 with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
                     run = pool.submit(long_conversion, cast, long_clip, work / "long_out.mp4", overlapped)
                     frames, fps, above_start, growth, tenths = run.result()

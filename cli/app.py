@@ -29,6 +29,7 @@ from celflow.cli.commands import (
     train,
 )
 from celflow.cli.console import own_terminal, quiet_prefect_console
+from celflow.cli.malloc_arenas import one_malloc_arena
 from celflow.cli.prefect_defaults import quiet_local_server
 from celflow.cli.prefect_logs import hide_user_error_tracebacks
 
@@ -76,6 +77,7 @@ app.add_typer(student.app, name="student")
 
 
 def main() -> None:
+    one_malloc_arena()  # first: before any library starts a thread
     quiet_local_server()
     own_terminal()
     app(prog_name="celflow")
