@@ -14,3 +14,7 @@ AUTO_BACKEND = "auto"
 
 # Optimisation steps of one training run when none are asked for; the learning-rate schedule spans them.
 DEFAULT_TRAIN_STEPS = 3000
+
+# The long side `convert` draws a video's frames at before scaling them back (realtime/working_size.py says why):
+# half a 1080p frame's width, larger than the photos the students learn from.
+CONVERT_MAX_SIDE = 960

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
-from celflow.core.defaults import AUTO_BACKEND
+from celflow.core.defaults import AUTO_BACKEND, CONVERT_MAX_SIDE
 from celflow.realtime.characters import Assignment, CastMember, CharacterAssigner
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.engine import Pipeline
@@ -31,7 +32,6 @@ def build_pipeline(
     frame_rate: float = 30.0,
     track: bool = True,
     max_side: int = 192,
-    frame_max_side: int | None = None,
     backend: str = AUTO_BACKEND,
     strength: float = 1.0,
     line_art: bool = True,
@@ -39,9 +39,9 @@ def build_pipeline(
 ) -> Pipeline:
     """One stylizer per character, a tracker when people matter (any mode but full-frame, `track`, or line art to
     draw: the tracked faces are where it finds the faces its face mesh misses), the face mesh and a person
-    segmenter when `line_art` and a student carries line art. `working_side` (a live loop's): frames are drawn
-    at most this long a side and scaled back up, "auto" picking it to keep up with `frame_rate`."""
-    renderer = open_renderer(characters, mode, max_side, frame_max_side, backend, line_art=line_art, video=True)
+    segmenter when `line_art` and a student carries line art. `working_side`: frames are drawn at most this long
+    a side and scaled back up, "auto" picking it to keep up with `frame_rate` (live), "full" at their own size."""
+    renderer = open_renderer(characters, mode, max_side, backend, line_art=line_art, video=True)
     tracker = None
     if track or mode != "full-frame" or renderer.line_art is not None:
         tracker = PersonTracker(FaceDetector(), detect_every=detect_every, frame_rate=frame_rate)
@@ -91,7 +91,7 @@ class ConvertOptions(BaseModel):
     assignment: Assignment = "round-robin"
     explicit: dict[int, str] = {}  # person number → character name
     smoothing: float = 0.0
-    frame_max_side: int | None = None  # the whole-frame pass runs at most this long a side (speed for 1080p)
+    max_side: int | Literal["full"] = CONVERT_MAX_SIDE  # frames drawn at most this long a side, then scaled back
     segment_seconds: float = SEGMENT_SECONDS
     backend: str = AUTO_BACKEND
     strength: float = 1.0
@@ -102,12 +102,13 @@ def convert_file(
     src: Path, dst: Path, characters: list[CastMember], options: ConvertOptions = ConvertOptions(), progress: bool = True
 ) -> ConvertReport:
     """Stylise every frame of the video `src` into the H.264 MP4 `dst` (sound kept, resumable by segments) with the
-    pipeline `live` runs, frame by frame at the video's own rate. In-process: `celflow convert` starts at once,
+    pipeline `live` runs, frame by frame at the video's own rate, each drawn at most `options.max_side` long a side
+    and scaled back (realtime/working_size.py). In-process: `celflow convert` starts at once,
     and the `convert` flow wraps this for deployments."""
     rate = float(probe_video(src).rate)
     pipeline = build_pipeline(
         characters, options.mode, options.assignment, options.explicit, smoothing=options.smoothing,
-        frame_rate=rate, track=False, frame_max_side=options.frame_max_side, backend=options.backend,
-        strength=options.strength, line_art=options.line_art,
+        frame_rate=rate, track=False, backend=options.backend, strength=options.strength, line_art=options.line_art,
+        working_side=options.max_side,
     )
     return convert_video(Path(src), Path(dst), FrameByFrame(pipeline, rate), progress, options.segment_seconds)

@@ -13,6 +13,7 @@ fitted on an enlarged crop around their face that stays put while the face stays
 mesh, too, follows the face from frame to frame instead of looking for it anew. A small face the frame's mesh
 does follow is handed to such a mesh of its own as well: on the whole frame, a face narrower than SMALL_FACE of
 it is often fitted tilted or beside itself, and its line art drawn off the face (generators/face_finder.py).
+When every tracked face is that small, the frame's mesh is not run at all.
 """
 
 from __future__ import annotations
@@ -55,10 +56,12 @@ class FaceFollower:
         that it missed, each fitted by that person's own mesh."""
         tracked = tracked or {}
         small = SMALL_FACE * min(rgb.shape[:2])
+        # when every tracked face is small, each is fitted by its person's own mesh: the frame's would be for nothing
+        all_small = bool(tracked) and all(box[2] - box[0] < small for box in tracked.values())
         faces, refit = [], []  # a small face a tracked person's box holds is fitted by that person's own mesh
-        for face in self._follow(rgb):
-            held = len(missed_boxes([face], list(tracked.values()))) < len(tracked)
-            (refit if face.width < small and held else faces).append(face)
+        for face in [] if all_small else self._follow(rgb):
+            held = face.width < small and len(missed_boxes([face], list(tracked.values()))) < len(tracked)
+            (refit if held else faces).append(face)
         for person in self._own.keys() - tracked.keys():  # gone: their mesh waits for the next newcomer
             self._spare.append(self._own.pop(person)[1])
         for person, box in tracked.items():

@@ -10,7 +10,7 @@ from av.video.reformatter import ColorRange
 from celflow.realtime.video import VideoInfo
 
 # Speed first on two cores; stylized frames are mostly flat colour, so CRF 20 stays clean at small sizes.
-H264_OPTIONS = {"crf": "20", "preset": "veryfast"}
+H264_OPTIONS = {"crf": "20", "preset": "superfast"}
 # No B-frames: decode order = display order, so separately encoded segments join with rising timestamps.
 JOINABLE_H264_OPTIONS = {**H264_OPTIONS, "bf": "0"}
 

@@ -42,7 +42,8 @@ class FrameRenderer:
     frame, then each person is cropped with a margin, stylized by their own character and pasted back
     through a soft person mask (the student's alpha head when it has one, else `person_mask`), limited to the
     pixels nearer them than anyone else. person-only: the same pasting over the real, unstylized background.
-    Crops run at most `max_side` pixels long, whole frames at most `frame_max_side` (None: full size).
+    Crops run at most `max_side` pixels long; whole frames at their own size (a video's loop shrinks them first:
+    realtime/working_size.py).
     `line_art` then draws each stylized face's eyes and strokes over the result, in its person's character, and
     the stylized people's outline in the first character's ink.
     """
@@ -54,7 +55,6 @@ class FrameRenderer:
         person_mask: PersonMask | None = None,
         margin: float = 0.25,
         max_side: int = 192,
-        frame_max_side: int | None = None,
         line_art: LineArtist | None = None,
     ) -> None:
         if mode not in MODES:
@@ -67,7 +67,6 @@ class FrameRenderer:
         self._person_mask = person_mask
         self._margin = margin
         self._max_side = max_side
-        self._frame_max_side = frame_max_side
         self.line_art = line_art
         self._warps: list[FaceWarp] = []
 
@@ -167,11 +166,8 @@ class FrameRenderer:
         return wearing
 
     def _whole_frame(self, rgb: np.ndarray, background: str) -> np.ndarray:
-        """`background`'s character over the whole frame, scaled down to `frame_max_side` first when that is set."""
-        if self._frame_max_side is None:
-            return self.stylizers[background](rgb)
-        height, width = rgb.shape[:2]
-        return stylize_crop(self.stylizers[background], rgb, (0, 0, width, height), self._frame_max_side)
+        """`background`'s character over the whole frame."""
+        return self.stylizers[background](rgb)
 
     def _paste_person(
         self, canvas: np.ndarray, rgb: np.ndarray, track: Track, faces: list[Box], own: int, people: PeopleMask
@@ -201,7 +197,6 @@ def open_renderer(
     characters: list[CastMember],
     mode: Mode = "full-frame",
     max_side: int = 192,
-    frame_max_side: int | None = None,
     backend: str = AUTO_BACKEND,
     line_art: bool = True,
     video: bool = True,
@@ -219,4 +214,4 @@ def open_renderer(
     line_art = None
     if any(lines.values()):
         line_art = LineArtist({name: drawn for name, drawn in lines.items() if drawn is not None}, video)
-    return FrameRenderer(mode, stylizers, person_mask, max_side=max_side, frame_max_side=frame_max_side, line_art=line_art)
+    return FrameRenderer(mode, stylizers, person_mask, max_side=max_side, line_art=line_art)

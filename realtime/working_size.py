@@ -1,4 +1,5 @@
-"""The size a live loop draws its frames at: the largest that keeps up with the camera, or one the user chose.
+"""The size a video's frames are drawn at: for `live` the largest that keeps up with the camera, for `convert` a
+fixed one (core.defaults.CONVERT_MAX_SIDE unless the user chose another).
 
 A 720p or 1080p webcam gives frames two to five times the pixels of 640×480, and every stage of the loop
 (the students' painting, the face mesh, the line art, the face warp) costs about as much more on two cores.
@@ -12,6 +13,12 @@ tried again for RETRY_WINDOWS windows, so the size does not see-saw between two 
 pay: when a step down saved less than MIN_PAYOFF of what its smaller area promised, what sets the pace is not
 the frame's size (the face mesh and the line art cost the same for each face at any size), so the loop goes back
 to the larger size and stays there for RETRY_WINDOWS windows rather than blurring the picture for nothing.
+
+`convert` has no camera to keep up with, and a size that changed with the machine's load would draw the same clip
+differently from run to run and from segment to segment of a resumed conversion: it draws at a fixed side,
+CONVERT_MAX_SIDE by default. The student learnt from photos a few hundred pixels across, so a 1080p frame drawn at
+that size and scaled back keeps its look, while the face mesh, the line art and the face warp, which at full size
+cost more than the student, shrink with the area drawn (README: bench_realtime.py --parts 1080p).
 
 Written out here: it is a few lines of control over this loop's own stage timings, which no library measures.
 """
@@ -43,6 +50,14 @@ def parse_max_side(text: str) -> int | str:
     if value.isdigit() and int(value) >= 64:
         return int(value)
     raise ValueError(f"--max-side {text}: expected auto, full or a number of pixels (64 or more)")
+
+
+def parse_fixed_max_side(text: str) -> int | str:
+    """`convert --max-side`'s value: FULL or a positive number of pixels (a conversion draws every frame alike)."""
+    value = parse_max_side(text)
+    if value == AUTO:
+        raise ValueError(f"--max-side {text}: only live picks a size as it runs; give full or a number of pixels")
+    return value
 
 
 def shrink(rgb: np.ndarray, side: int | None) -> np.ndarray:

@@ -10,7 +10,7 @@ from celflow.cli import app
 from celflow.export.backends import AUTO_ORDER, Backend, availability, choose_backend
 from celflow.realtime.video import read_frames
 
-from .conftest import CODEC_ERROR, mean_error, redness, write_clip
+from .conftest import CODEC_ERROR, mean_error, redness, sliding_crops, write_clip
 
 
 def run(*args: str):
@@ -118,3 +118,33 @@ def test_convert_refuses_a_strength_above_one(aac_clip, characters, tmp_path):
     assert result.output.strip().splitlines() == [
         "celflow: error: --strength 1.2: must be between 0 (the photo) and 1 (the student's picture)"
     ]
+
+
+def test_convert_draws_frames_at_its_max_side_and_writes_them_at_the_videos_size(astronaut, characters, tmp_path,
+                                                                                 monkeypatch):
+    from celflow.realtime.modes import FrameRenderer
+
+    drawn_at = []
+    finish = FrameRenderer.finish
+
+    def recording(self, rgb, *args, **kwargs):  # the real line-art stage, noting the size it draws at
+        drawn_at.append(rgb.shape[:2])
+        return finish(self, rgb, *args, **kwargs)
+
+    monkeypatch.setattr(FrameRenderer, "finish", recording)
+    clip, out = write_clip(tmp_path / "clip.mp4", sliding_crops(astronaut, 160, 120, frames=4)), tmp_path / "out.mp4"
+
+    result = run("convert", clip, out, "--model", characters["red"], "--max-side", 80)
+
+    assert result.exit_code == 0, result.output
+    assert "160×120 (drawn 80 px long, --max-side)" in result.output
+    assert drawn_at and set(drawn_at) == {(60, 80)}
+    assert {frame.shape[:2] for frame in read_frames(out)} == {(120, 160)}
+
+
+def test_convert_max_side_auto_is_refused_in_one_line(aac_clip, characters, tmp_path):
+    result = run("convert", aac_clip, tmp_path / "out.mp4", "--model", characters["red"], "--max-side", "auto")
+
+    assert result.exit_code == 1
+    assert "--max-side auto: only live picks a size as it runs" in result.output
+    assert not (tmp_path / "out.mp4").exists()

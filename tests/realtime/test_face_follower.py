@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from celflow.generators.face_finder import SMALL_FACE
 from celflow.realtime.detect import FaceDetector
 from celflow.realtime.face_follower import FaceFollower
 from celflow.realtime.scenes import crowd_scene
@@ -108,3 +109,35 @@ def test_small_faces_of_a_group_are_meshed_where_they_are():
             closing.close()
 
     assert max(off for off, frame in worst if frame > 3) < 0.04  # a face width in 25; the lips beside the mouth: 0.05+
+
+
+def test_when_every_tracked_face_is_small_only_their_own_meshes_run(monkeypatch, group_frame, hopper):
+    """Each small face is fitted by its person's own mesh, so the frame's mesh would be run for nothing; a large
+    face in view still gets it."""
+    import celflow.realtime.face_follower as follower_module
+
+    calls = []
+
+    class CountedMesh(follower_module.FaceMeshDetector):
+        def __call__(self, rgb):
+            calls.append("frame" if rgb.shape[:2] == frame_shape else "crop")
+            return super().__call__(rgb)
+
+    monkeypatch.setattr(follower_module, "FaceMeshDetector", CountedMesh)
+    rgb, boxes = group_frame
+    frame_shape = rgb.shape[:2]
+    assert all(x1 - x0 < SMALL_FACE * min(frame_shape) for x0, _, x1, _ in boxes)
+    follower = FaceFollower(max_faces=6)
+    try:
+        faces = [follower(rgb, dict(enumerate(boxes, start=1))) for _ in range(3)]
+        small_calls, calls[:] = list(calls), []
+        frame_shape = hopper.shape[:2]
+        detector = FaceDetector()
+        large = follower(hopper, {1: detector(hopper)[0].box})
+    finally:
+        follower.close()
+        detector.close()
+
+    assert [len(found) for found in faces] == [len(boxes)] * 3
+    assert small_calls and set(small_calls) == {"crop"}
+    assert len(large) == 1 and calls == ["frame"]
