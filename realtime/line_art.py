@@ -20,7 +20,7 @@ from celflow.generators.face_warp import (
 )
 from celflow.generators.line_art import draw_line_art
 from celflow.generators.outline import draw_silhouette
-from celflow.generators.person_mask import with_faces
+from celflow.generators.person_mask import with_faces, with_their_faces
 from celflow.realtime.despeckle import despeckle
 from celflow.realtime.face_follower import FaceFollower
 from celflow.realtime.face_warps import FaceWarps
@@ -80,7 +80,7 @@ class LineArtist:
         colours and the line art of every one of `faces` (what `self.faces` found in `photo`), and the people's
         outline in the line art of character `outline` (None: no outline), only inside `where` (H×W bool; None:
         the whole frame), along `people` (H×W float: the mask the people were pasted through) or, when None, a
-        person mask of `photo`; then, for a student that learnt drawings aligned with the photo, each face warped
+        person mask of `photo` around those of `faces`; then, for a student that learnt drawings aligned with the photo, each face warped
         to its character's proportions, as the teacher warps its picture last."""
         self.warps = []
         if self.despeckled:
@@ -100,7 +100,7 @@ class LineArtist:
             canvas = draw_line_art(canvas, photo, worn, lines)
         art = self.lines.get(outline) if outline is not None else None
         if art is not None and art.outline and self._segment is not None:  # last, as the teacher draws it
-            person = with_faces(people, faces) if people is not None else self._segment(photo, faces)
+            person = with_faces(people, faces) if people is not None else with_their_faces(self._segment(photo, faces), faces)
             if where is not None:
                 person = np.where(where, person, 0.0).astype(np.float32)
             canvas = draw_silhouette(canvas, person, np.asarray(art.ink, np.float32), art.line_weight, art.line_darkness)

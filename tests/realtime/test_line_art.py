@@ -346,3 +346,19 @@ def test_person_only_outlines_people_along_the_mask_they_were_pasted_through(lin
     edge = cv2.morphologyEx((people >= 0.5).astype(np.uint8), cv2.MORPH_GRADIENT, np.ones((9, 9), np.uint8)) > 0
     assert changed.sum() > 300  # the outline around the pasted people
     assert (changed & ~edge).sum() <= 0.02 * changed.sum()  # and only along their edge
+
+
+def test_no_outline_is_drawn_around_a_person_shaped_patch_without_a_face(portrait):
+    """The segmenter also marks person-shaped patches of a street seen from afar; only people whose face is found
+    get an outline (here: the same portrait, its face not given)."""
+    art = LineArtist({"them": OUTLINED}, video=False)
+    canvas = np.full_like(portrait, GREY)
+    try:
+        faces = art.faces(portrait)
+        with_face = art(portrait, canvas.copy(), lambda face: None, outline="them", where=None, faces=faces)
+        without = art(portrait, canvas.copy(), lambda face: None, outline="them", where=None, faces=[])
+    finally:
+        art.close()
+
+    assert (np.abs(with_face.astype(np.int16) - GREY).max(-1) > 0).sum() > 300  # the person with a face: outlined
+    assert np.array_equal(without, canvas)
