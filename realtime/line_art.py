@@ -99,7 +99,8 @@ class LineArtist:
                 canvas = draw_own_mouths(canvas, photo, found, worn)
             canvas = draw_line_art(canvas, photo, worn, lines)
         art = self.lines.get(outline) if outline is not None else None
-        if art is not None and art.outline and self._segment is not None:  # last, as the teacher draws it
+        # last, as the teacher draws it; with no face found, no one to outline and nothing to segment
+        if art is not None and art.outline and self._segment is not None and (people is not None or faces):
             person = with_faces(people, faces) if people is not None else with_their_faces(self._segment(photo, faces), faces)
             if where is not None:
                 person = np.where(where, person, 0.0).astype(np.float32)

@@ -2,6 +2,9 @@
 
     make base-student                      # fetch the photos, then this script with its defaults
     .venv/bin/python tools/train_base_student.py data/base_photos --out data/base_student --minutes 60 --install
+    # or go on from the shipped weights on a new teacher or new variants, at a lower rate
+    .venv/bin/python tools/train_base_student.py data/base_photos --out OUT --init-from core/students/default \
+        --learning-rate 5e-4 --steps 5000 --minutes 25
 
 PHOTOS is what tools/fetch_base_photos.py writes: `train/` and `heldout/` photos and `photos.json` (who is in
 each). Every training photo becomes `--variants` new photos (framing, light direction and level, white
@@ -127,6 +130,9 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=16_000, help="steps the cosine schedule spans")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--init-from", type=Path, help="a student folder to go on from (e.g. core/students/default) "
+                        "instead of random weights, at --learning-rate")
+    parser.add_argument("--learning-rate", type=float, help="the peak rate (default: TrainConfig's, from scratch)")
     parser.add_argument("--install", action="store_true", help=f"copy the result into {BASE_STUDENT_DIR}")
     args = parser.parse_args()
     quiet_local_server()
@@ -175,6 +181,8 @@ def train_base_student(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         seed=args.seed,
         student=student_preset(BASE_PRESET),
+        init_from=args.init_from,
+        **({"learning_rate": args.learning_rate} if args.learning_rate else {}),
     )
     report = train_student(out / "pairs", out / "student", config, val_pairs_dir=out / "heldout_pairs")
     evaluation = evaluate_flow(out / "student", out / "heldout_pairs", out / "evaluation", character=pack)
