@@ -80,8 +80,8 @@ class LineArtist:
         colours and the line art of every one of `faces` (what `self.faces` found in `photo`), and the people's
         outline in the line art of character `outline` (None: no outline), only inside `where` (H×W bool; None:
         the whole frame), along `people` (H×W float: the mask the people were pasted through) or, when None, a
-        person mask of `photo` around those of `faces`; then, for a student that learnt drawings aligned with the photo, each face warped
-        to its character's proportions, as the teacher warps its picture last."""
+        person mask of `photo` around those of `faces`; then, for a student that learnt drawings aligned with the
+        photo, each face warped to its character's proportions, as the teacher warps its picture last."""
         self.warps = []
         if self.despeckled:
             canvas = despeckle(canvas, where)
@@ -101,7 +101,10 @@ class LineArtist:
         art = self.lines.get(outline) if outline is not None else None
         # last, as the teacher draws it; with no face found, no one to outline and nothing to segment
         if art is not None and art.outline and self._segment is not None and (people is not None or faces):
-            person = with_faces(people, faces) if people is not None else with_their_faces(self._segment(photo, faces), faces)
+            if people is not None:
+                person = with_faces(people, faces)
+            else:
+                person = with_their_faces(self._segment(photo, faces), faces)
             if where is not None:
                 person = np.where(where, person, 0.0).astype(np.float32)
             canvas = draw_silhouette(canvas, person, np.asarray(art.ink, np.float32), art.line_weight, art.line_darkness)
