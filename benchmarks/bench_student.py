@@ -1,7 +1,8 @@
 """How big and how fast each student preset is on this machine: the numbers behind the presets.
 
 Run: .venv/bin/python benchmarks/bench_student.py [--threads 2]
-Prints, per preset and for the walking skeleton's full-resolution U-Net (16, 32, 64, 128) as a baseline:
+Prints, per preset, for the walking skeleton's full-resolution U-Net (16, 32, 64, 128) as a baseline and for
+`small` with a head that paints its own colour (gated) rather than shifting the photo's local mean (gated_local):
 parameters, GFLOPs, ONNX size, and median ONNX Runtime latency per frame size, measured interleaved so
 load on a shared machine hits every model alike; then training throughput of the `small` preset at
 TrainConfig's crop and batch (random batches: the model's cost, not PNG decoding).
@@ -32,6 +33,7 @@ FRAME_SIZES = [(256, 256), (512, 512), (480, 640)]  # (height, width)
 LATENCY_ROUNDS = 20
 TRAIN_STEPS = 5
 BASELINE = "full-res (16,32,64,128)"
+PAINTED_HEAD = "small, painting its own colour"  # the gated head without the photo's local mean: what it costs
 
 
 def median_seconds(run: Callable[[], object], repeats: int) -> float:
@@ -90,11 +92,15 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    models = {BASELINE: StudentUNet(StudentConfig()).eval(), **{name: StudentUNet(c).eval() for name, c in PRESETS.items()}}
+    models = {
+        BASELINE: StudentUNet(StudentConfig()).eval(),
+        **{name: StudentUNet(c).eval() for name, c in PRESETS.items()},
+        PAINTED_HEAD: StudentUNet(PRESETS["small"].model_copy(update={"head": "gated"})).eval(),
+    }
     with tempfile.TemporaryDirectory() as folder:
         sizes, latencies = onnx_latencies_ms(models, args.threads, Path(folder))
     columns = [f"{w}×{h} ms" for h, w in FRAME_SIZES]
-    print(f"| student | blocks, widths, unshuffle | parameters | GFLOPs 640×480 | ONNX MB | {' | '.join(columns)} | 640×480 vs baseline |")
+    print(f"| student | blocks, widths, unshuffle, head | parameters | GFLOPs 640×480 | ONNX MB | {' | '.join(columns)} | 640×480 vs baseline |")
     print("|---|---|---|---|---|" + "---|" * len(columns) + "---|")
     baseline_ms = latencies[BASELINE, FRAME_SIZES[-1]]
     for name, model in models.items():
@@ -102,7 +108,7 @@ def main() -> None:
         ratio = latencies[name, FRAME_SIZES[-1]] / baseline_ms
         config = model.config
         print(
-            f"| {name} | {config.blocks}, {config.widths}, {config.unshuffle} | {count_parameters(model):,} | {gflops(model, 480, 640):.2f} | "
+            f"| {name} | {config.blocks}, {config.widths}, {config.unshuffle}, {config.head} | {count_parameters(model):,} | {gflops(model, 480, 640):.2f} | "
             f"{sizes[name] / 1e6:.2f} | {' | '.join(cells)} | {ratio:.2f}× |"
         )
     print(f"\nonnxruntime CPU, {args.threads} threads, medians of {LATENCY_ROUNDS} interleaved rounds, no spin-waiting")

@@ -366,8 +366,15 @@ def _ema_with_warmup(decay: float):
 
 
 def _start_from(model: StudentUNet, init_from: Path, student: StudentConfig) -> None:
-    """Copy a trained student's weights into `model`; its architecture must be the one being trained."""
+    """Copy a trained student's weights into `model`; its architecture must be the one being trained.
+
+    A gated head may go on as a gated_local one: the same weights, but the paint's learnt colour forgotten,
+    since the old head painted colour from scratch and the new one paints a shift from the photo's local mean.
+    """
     trained, trained_config = load_student(init_from)
+    forget_paint = trained_config.head == "gated" and student.head == "gated_local"
+    if forget_paint:
+        trained_config = trained_config.model_copy(update={"head": "gated_local"})
     if trained_config.model_copy(update={"alpha_head": student.alpha_head}) != student:
         raise ValueError(
             f"{init_from}: a student with widths={trained_config.widths}, unshuffle={trained_config.unshuffle}, "
@@ -378,6 +385,10 @@ def _start_from(model: StudentUNet, init_from: Path, student: StudentConfig) -> 
     missing = model.load_state_dict(trained.state_dict(), strict=False).missing_keys
     if any(not name.startswith("alpha.") for name in missing):
         raise ValueError(f"{init_from}: weights missing for {missing[0]}")
+    if forget_paint:
+        with torch.no_grad():
+            model.head.weight[: 3 * student.unshuffle**2] = 0.0
+            model.head.bias[: 3 * student.unshuffle**2] = 0.0
 
 
 def _unwrapped(module: nn.Module) -> nn.Module:

@@ -7,6 +7,7 @@ resolution, an optional alpha head predicts a person matte.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 import torch
@@ -24,6 +25,10 @@ class StudentConfig(BaseModel):
     INT8 turns into speed on CPUs: see PRESETS). `head`: `residual` adds a learnt difference to the photo;
     `gated` blends the photo towards a painted colour, photo + g·(paint − photo), so flat cel regions need no
     pixel-by-pixel cancelling of the photo's texture (a few full-resolution float operations more).
+    `gated_local` paints the photo's local mean colour (averaged over 8×8 pixels, smoothed to the head's grid)
+    shifted by a learnt amount, rather than a colour painted from scratch: a small network's own colours drift
+    to the skin and hair tones that fill its training portraits, and a green or purple it rarely saw comes out
+    brown; a shift from the colour already there keeps hues it never learnt.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -31,7 +36,7 @@ class StudentConfig(BaseModel):
     widths: tuple[int, ...] = (16, 32, 64, 128)
     unshuffle: int = Field(default=1, ge=1, le=4)
     blocks: Literal["separable", "dense"] = "separable"
-    head: Literal["residual", "gated"] = "residual"
+    head: Literal["residual", "gated", "gated_local"] = "residual"
     alpha_head: bool = False
 
     @field_validator("widths")
@@ -55,9 +60,9 @@ class StudentConfig(BaseModel):
 # full-resolution float operations between the quantized convolutions. Separable widths stay multiples of 16:
 # other widths ran much slower in ONNX Runtime.
 PRESETS: dict[str, StudentConfig] = {
-    "tiny": StudentConfig(widths=(16, 32, 64, 128), unshuffle=4, head="gated"),
-    "small": StudentConfig(widths=(16, 32, 64, 128), unshuffle=2, head="gated"),
-    "base": StudentConfig(widths=(32, 64, 128, 256), unshuffle=2, head="gated"),
+    "tiny": StudentConfig(widths=(16, 32, 64, 128), unshuffle=4, head="gated_local"),
+    "small": StudentConfig(widths=(16, 32, 64, 128), unshuffle=2, head="gated_local"),
+    "base": StudentConfig(widths=(32, 64, 128, 256), unshuffle=2, head="gated_local"),
     "dense": StudentConfig(widths=(32, 48, 64, 96), unshuffle=4, blocks="dense"),
 }
 
@@ -113,6 +118,34 @@ def stem_weight_from_unshuffled(weight: torch.Tensor, factor: int) -> torch.Tens
 
 
 GATE_START = -3.0  # an untrained gated head shows 95 % of the photo
+LOCAL_MEAN_BLOCK = 8  # pixels averaged per side for a gated_local head's starting colour (at most)
+
+
+def _local_mean_logit(image: torch.Tensor, size: tuple[int, int], block: int) -> torch.Tensor:
+    """The logit of the photo's colour averaged over block² squares, bilinearly resized to `size`.
+
+    Averaged and taken to logits at the squares' size, so only the resize runs at the head's resolution.
+    `block` divides the image's sides (a divisor of the student's stride): ONNX Runtime's pooling is several
+    times slower with ceil_mode's partial squares.
+    """
+    pooled = F.avg_pool2d(image, block)
+    logits = torch.logit(pooled.clamp(1e-3, 1 - 1e-3))
+    return F.interpolate(logits, size=size, mode="bilinear", align_corners=False)
+
+
+def _paint_from_local_mean(out: torch.Tensor, image: torch.Tensor, block: int) -> torch.Tensor:
+    """The gated head's output (before unfolding) with the photo's local mean logit added to its paint.
+
+    Added on the head's grid, before the pixel shuffle: the mean is smooth, so neither the resize nor the sum
+    needs the full resolution. The shuffle turns channel c·f² + k into colour c, so the paint of
+    colour c is a run of f² channels and the four runs (paint, then gate) are one axis of a reshape, to which
+    one broadcast sum adds the means (cheaper in ONNX Runtime than slicing the paint out and back in).
+    """
+    batch, _, height, width = out.shape
+    runs = out.reshape(batch, 4, -1, height, width)
+    local = _local_mean_logit(image, (height, width), block)
+    shift = torch.cat([local, torch.zeros_like(local[:, :1])], dim=1).unsqueeze(2)  # no shift for the gate
+    return (runs + shift).reshape(batch, -1, height, width)
 
 
 def _unfold(factor: int) -> nn.Module:
@@ -146,7 +179,7 @@ class StudentUNet(nn.Module):
             nn.Sequential(block(coarse + fine, fine), block(fine, fine))
             for fine, coarse in zip(widths[:-1], widths[1:])
         )
-        gated = config.head == "gated"
+        gated = config.head != "residual"
         self.head = nn.Conv2d(widths[0], (4 if gated else 3) * fold * fold, 1)
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
@@ -174,11 +207,14 @@ class StudentUNet(nn.Module):
         return features
 
     def _colour(self, image: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
-        out = self.unfold(self.head(features))
-        if self.config.head == "gated":
-            paint, gate = out[:, :3], out[:, 3:]
-            return image + torch.sigmoid(gate) * (torch.sigmoid(paint) - image)
-        return torch.clamp(image + out, 0.0, 1.0)
+        out = self.head(features)
+        if self.config.head == "gated_local":
+            out = _paint_from_local_mean(out, image, math.gcd(LOCAL_MEAN_BLOCK, self.config.stride))
+        out = self.unfold(out)
+        if self.config.head == "residual":
+            return torch.clamp(image + out, 0.0, 1.0)
+        paint, gate = out[:, :3], out[:, 3:]
+        return image + torch.sigmoid(gate) * (torch.sigmoid(paint) - image)
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         return self._colour(image, self._features(image))

@@ -73,6 +73,8 @@ class BaseStudentRecord(BaseModel):
     hardware: str
     torch: str
     heldout: dict[str, float | int | None]
+    # the record of the student --init-from went on from, so the runs behind shipped weights stay traceable
+    started_from: dict | None = None
 
 
 def people_in(photos_json: Path, split: str) -> tuple[list[str], set[str]]:
@@ -131,7 +133,8 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--init-from", type=Path, help="a student folder to go on from (e.g. core/students/default) "
-                        "instead of random weights, at --learning-rate")
+                        "instead of random weights, at --learning-rate (a `gated` head goes on as the preset's "
+                        "`gated_local`, its paint's colour forgotten); its record goes into this one's")
     parser.add_argument("--learning-rate", type=float, help="the peak rate (default: TrainConfig's, from scratch)")
     parser.add_argument("--install", action="store_true", help=f"copy the result into {BASE_STUDENT_DIR}")
     args = parser.parse_args()
@@ -165,6 +168,8 @@ def train_base_student(args: argparse.Namespace) -> int:
         sys.exit(f"{photos_json}: {sorted(train_people & heldout_people)} are on both sides")
 
     out = args.out
+    earlier = args.init_from / BASE_RECORD_FILE if args.init_from else None
+    earlier_record = json.loads(earlier.read_text()) if earlier and earlier.is_file() else None
     started = time.monotonic()
     train_count = write_training_photos(args.photos, out / "photos" / "train", args.variants, args.side, args.seed)
     heldout_count = write_heldout_photos(args.photos, out / "photos" / "heldout")
@@ -218,6 +223,7 @@ def train_base_student(args: argparse.Namespace) -> int:
             "flat_share_student": look.flat_share_median if look else None,
             "flat_share_teacher": evaluation.look_teacher.flat_share_median if evaluation.look_teacher else None,
         },
+        started_from=earlier_record,
     )
     (out / "student" / BASE_RECORD_FILE).write_text(record.model_dump_json(indent=2) + "\n")
     print(evaluation.as_markdown())

@@ -244,6 +244,30 @@ def test_a_run_can_start_from_a_trained_student_s_weights(pairs_dir: Path, tmp_p
         torch.testing.assert_close(tuned.state_dict()[name], tensor, atol=1e-6, rtol=0)
 
 
+def test_a_painting_head_goes_on_as_a_local_mean_head_with_its_paint_forgotten(pairs_dir: Path, tmp_path: Path) -> None:
+    """A student trained with the gated head can be fine-tuned with gated_local: all it learnt but the paint's
+    colour carries over (that colour was painted from scratch, the new head's is a shift from the photo's)."""
+    painting = TINY.model_copy(update={"student": TINY.student.model_copy(update={"head": "gated"})})
+    train(pairs_dir, tmp_path / "base", painting)
+    base, _ = load_student(tmp_path / "base")
+    local = TINY.student.model_copy(update={"head": "gated_local"})
+    barely = TINY.model_copy(
+        update={"student": local, "steps": 1, "learning_rate": 1e-12, "ema_decay": 0.0, "init_from": tmp_path / "base"}
+    )
+
+    train(pairs_dir, tmp_path / "tuned", barely)
+
+    tuned, config = load_student(tmp_path / "tuned")
+    assert config.head == "gated_local"
+    paint_rows = 3 * config.unshuffle**2
+    for name, tensor in base.state_dict().items():
+        expected = tensor.clone()
+        if name.startswith("head."):
+            assert tensor[:paint_rows].abs().max() > 0  # there was a learnt paint to forget
+            expected[:paint_rows] = 0
+        torch.testing.assert_close(tuned.state_dict()[name], expected, atol=1e-6, rtol=0)
+
+
 def test_starting_from_a_student_of_another_architecture_is_refused_by_name(pairs_dir: Path, tmp_path: Path) -> None:
     train(pairs_dir, tmp_path / "base", TINY)
     wider = TINY.model_copy(update={"student": StudentConfig(widths=(16, 32, 64)), "init_from": tmp_path / "base"})

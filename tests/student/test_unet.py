@@ -23,10 +23,13 @@ PARAMETER_BUDGET = 1_000_000  # 4 MB of FP32 weights; the default preset's own 2
 UNSHUFFLED = StudentConfig(widths=(8, 16, 32), unshuffle=2, alpha_head=True)
 DENSE = StudentConfig(widths=(8, 16, 32), unshuffle=4, blocks="dense")
 GATED = StudentConfig(widths=(8, 16, 32), unshuffle=2, head="gated", alpha_head=True)
+LOCAL = StudentConfig(widths=(8, 16, 32), unshuffle=2, head="gated_local")
 
 
 @pytest.mark.parametrize(
-    "config", [StudentConfig(), UNSHUFFLED, DENSE, GATED], ids=["full-res", "unshuffle-2", "dense-unshuffle-4", "gated"]
+    "config",
+    [StudentConfig(), UNSHUFFLED, DENSE, GATED, LOCAL],
+    ids=["full-res", "unshuffle-2", "dense-unshuffle-4", "gated", "gated-local"],
 )
 @pytest.mark.parametrize(("batch", "height", "width"), [(1, 16, 16), (2, 32, 48), (3, 64, 112)])
 def test_output_has_the_input_shape_and_stays_in_unit_range(config: StudentConfig, batch: int, height: int, width: int) -> None:
@@ -37,11 +40,12 @@ def test_output_has_the_input_shape_and_stays_in_unit_range(config: StudentConfi
     assert stylized.min() >= 0.0 and stylized.max() <= 1.0
 
 
-@pytest.mark.parametrize("config", [StudentConfig(), GATED, *PRESETS.values()])
+@pytest.mark.parametrize("config", [StudentConfig(), GATED, LOCAL, *PRESETS.values()])
 def test_an_untrained_student_returns_the_photo(config: StudentConfig) -> None:
     """Exactly for the residual head; a gated head starts almost closed (its gate needs a gradient to open)."""
     photo = torch.rand(1, 3, 64, 96)
-    tolerance = 0.5 * torch.sigmoid(torch.tensor(GATE_START)).item() if config.head == "gated" else 0.0
+    farthest_paint = {"residual": 0.0, "gated": 0.5, "gated_local": 1.0}[config.head]
+    tolerance = farthest_paint * torch.sigmoid(torch.tensor(GATE_START)).item()
     with torch.inference_mode():
         torch.testing.assert_close(StudentUNet(config)(photo), photo, atol=tolerance + 1e-6, rtol=0)
 
@@ -57,6 +61,21 @@ def test_an_open_gate_paints_flat_colour_over_any_photo_texture() -> None:
         stylized = model(torch.rand(2, 3, 32, 48))
 
     torch.testing.assert_close(stylized, torch.tensor([0.2, 0.5, 0.8]).view(1, 3, 1, 1).expand_as(stylized))
+
+
+def test_a_local_head_with_nothing_learnt_paints_the_colour_already_there() -> None:
+    """A green shirt stays green: its paint starts from the photo's local mean colour, not a learnt one."""
+    model = StudentUNet(LOCAL)
+    bias = model.head.bias.data.view(4, -1)
+    bias[3] = 30.0  # the gate fully open, the paint's own change zero
+    green = torch.tensor([0.2, 0.6, 0.25]).view(1, 3, 1, 1)
+    photo = (green + 0.15 * (torch.rand(1, 3, 64, 96) - 0.5)).clamp(0, 1)
+
+    with torch.inference_mode():
+        stylized = model(photo)
+
+    torch.testing.assert_close(stylized.mean(dim=(2, 3)), green.view(1, 3), atol=0.02, rtol=0)
+    assert stylized.std(dim=(2, 3)).max() < 0.25 * photo.std(dim=(2, 3)).min()  # flat: the photo's grain is gone
 
 
 def test_the_alpha_head_gives_a_full_resolution_matte_beside_the_same_image() -> None:
@@ -140,7 +159,21 @@ def test_students_saved_before_the_gated_head_keep_their_residual_head() -> None
     saved = StudentConfig.model_validate_json('{"widths": [16, 32, 64, 128], "unshuffle": 2, "alpha_head": true}')
 
     assert saved.head == "residual" and StudentUNet(saved).head.out_channels == 3 * 2 * 2
-    assert PRESETS["small"].head == "gated" and PRESETS["dense"].head == "residual"
+    assert PRESETS["small"].head == "gated_local" and PRESETS["dense"].head == "residual"
+
+
+def test_a_local_head_adds_the_local_mean_to_each_colour_of_its_unfolded_paint() -> None:
+    """The mean is added before the pixel shuffle: every output pixel of colour c must get colour c's mean."""
+    model = StudentUNet(LOCAL)
+    bias = model.head.bias.data.view(4, -1)
+    bias[3] = 30.0
+    photo = torch.zeros(1, 3, 32, 48)
+    photo[:, 0], photo[:, 1], photo[:, 2] = 0.1, 0.5, 0.9  # three different colours: a channel mix-up shows
+
+    with torch.inference_mode():
+        stylized = model(photo)
+
+    torch.testing.assert_close(stylized, photo, atol=1e-4, rtol=0)
 
 
 def test_config_needs_two_levels_of_positive_width_and_a_sane_fold() -> None:
