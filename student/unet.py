@@ -28,7 +28,8 @@ class StudentConfig(BaseModel):
     `gated_local` paints the photo's local mean colour (averaged over 8×8 pixels, smoothed to the head's grid)
     shifted by a learnt amount, rather than a colour painted from scratch: a small network's own colours drift
     to the skin and hair tones that fill its training portraits, and a green or purple it rarely saw comes out
-    brown; a shift from the colour already there keeps hues it never learnt.
+    brown; a shift from the colour already there keeps hues it never learnt (but a shift in logits barely moves
+    near-black values during training, and their hue drifted: the README's student colours section).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -60,9 +61,9 @@ class StudentConfig(BaseModel):
 # full-resolution float operations between the quantized convolutions. Separable widths stay multiples of 16:
 # other widths ran much slower in ONNX Runtime.
 PRESETS: dict[str, StudentConfig] = {
-    "tiny": StudentConfig(widths=(16, 32, 64, 128), unshuffle=4, head="gated_local"),
-    "small": StudentConfig(widths=(16, 32, 64, 128), unshuffle=2, head="gated_local"),
-    "base": StudentConfig(widths=(32, 64, 128, 256), unshuffle=2, head="gated_local"),
+    "tiny": StudentConfig(widths=(16, 32, 64, 128), unshuffle=4, head="gated"),
+    "small": StudentConfig(widths=(16, 32, 64, 128), unshuffle=2, head="gated"),
+    "base": StudentConfig(widths=(32, 64, 128, 256), unshuffle=2, head="gated"),
     "dense": StudentConfig(widths=(32, 48, 64, 96), unshuffle=4, blocks="dense"),
 }
 

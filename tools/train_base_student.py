@@ -133,9 +133,11 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--init-from", type=Path, help="a student folder to go on from (e.g. core/students/default) "
-                        "instead of random weights, at --learning-rate (a `gated` head goes on as the preset's "
-                        "`gated_local`, its paint's colour forgotten); its record goes into this one's")
+                        "instead of random weights, at --learning-rate (a `gated` student goes on into --head gated_local "
+                        "with its paint's colour forgotten); its record goes into this one's")
     parser.add_argument("--learning-rate", type=float, help="the peak rate (default: TrainConfig's, from scratch)")
+    parser.add_argument("--head", choices=["gated", "gated_local"], help="the colour head (default: the preset's; "
+                        "gated_local paints a shift from the photo's local mean colour, an experiment: README)")
     parser.add_argument("--install", action="store_true", help=f"copy the result into {BASE_STUDENT_DIR}")
     args = parser.parse_args()
     quiet_local_server()
@@ -158,6 +160,8 @@ def train_base_student(args: argparse.Namespace) -> int:
     from celflow.student.train import TrainConfig, train_student
     from celflow.student.unet import student_preset
 
+    if args.install and args.head and args.head != student_preset(BASE_PRESET).head:
+        sys.exit(f"--install: `celflow train` fine-tunes the {BASE_PRESET!r} preset's head only; leave out --head")
     cv2.setNumThreads(1)
     photos_json = args.photos / "photos.json"
     train_files, train_people = people_in(photos_json, "train")
@@ -185,7 +189,7 @@ def train_base_student(args: argparse.Namespace) -> int:
         max_minutes=args.minutes,
         batch_size=args.batch_size,
         seed=args.seed,
-        student=student_preset(BASE_PRESET),
+        student=student_preset(BASE_PRESET).model_copy(update={"head": args.head} if args.head else {}),
         init_from=args.init_from,
         **({"learning_rate": args.learning_rate} if args.learning_rate else {}),
     )

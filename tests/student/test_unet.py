@@ -159,7 +159,7 @@ def test_students_saved_before_the_gated_head_keep_their_residual_head() -> None
     saved = StudentConfig.model_validate_json('{"widths": [16, 32, 64, 128], "unshuffle": 2, "alpha_head": true}')
 
     assert saved.head == "residual" and StudentUNet(saved).head.out_channels == 3 * 2 * 2
-    assert PRESETS["small"].head == "gated_local" and PRESETS["dense"].head == "residual"
+    assert PRESETS["small"].head == "gated" and PRESETS["dense"].head == "residual"
 
 
 def test_a_local_head_adds_the_local_mean_to_each_colour_of_its_unfolded_paint() -> None:
