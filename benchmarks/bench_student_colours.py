@@ -3,9 +3,9 @@
 The teacher draws the background, clothes and hair in the photo's own colours, flattened into bands; a student
 that learnt from portraits whose rooms are greyish may paint what it rarely saw (a green lawn, a yellow coat, a
 purple wall) in the browns it knows. This runs each student (ONNX files or student folders with student.onnx,
-the network alone) on flat patches of eight hues and two near-blacks with camera noise, and on colourful photos without people that
-ship with scikit-image (a cat with green eyes, a coffee cup, a rocket on its green pad, a motorcycle in a
-workshop, a colour chart), and on celflow's sample portraits beside the teacher's drawing of them (the teacher
+the network alone) on flat patches of eight hues and two near-blacks with camera noise, and on colourful photos
+without people that ship with scikit-image (a cat with green eyes, a coffee cup, a rocket on its green pad, a
+motorcycle in a workshop, a colour chart), and on celflow's sample portraits beside the teacher's drawing of them (the teacher
 keeps the photo's hues; its background is lighter and a little muted), and prints, over the pixels whose CIE Lab
 chroma in the photo is at least MIN_CHROMA: the median hue turn (degrees, output minus photo) and the median
 chroma kept (output / photo); then, over the near-black, near-grey pixels (hair, suits, shadows), the median
