@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python benchmarks/bench_student.py [--threads 2]
 Prints, per preset, for the walking skeleton's full-resolution U-Net (16, 32, 64, 128) as a baseline and for
-`small` with a head that paints a shift from the photo's local mean (gated_local) rather than its own colour:
+`small` with the previous release's head, which paints its own colour (gated) rather than a shift from the photo's
+local mean (gated_local, the presets'):
 parameters, GFLOPs, ONNX size, and median ONNX Runtime latency per frame size, measured interleaved so
 load on a shared machine hits every model alike; then training throughput of the `small` preset at
 TrainConfig's crop and batch (random batches: the model's cost, not PNG decoding).
@@ -33,7 +34,7 @@ FRAME_SIZES = [(256, 256), (512, 512), (480, 640)]  # (height, width)
 LATENCY_ROUNDS = 20
 TRAIN_STEPS = 5
 BASELINE = "full-res (16,32,64,128)"
-LOCAL_MEAN_HEAD = "small, local-mean head"  # the gated head painting a shift from the photo's local mean
+PAINTING_HEAD = "small, painting head"  # the previous release's head: its own colour, not a shift from the photo's
 
 
 def median_seconds(run: Callable[[], object], repeats: int) -> float:
@@ -95,7 +96,7 @@ def main() -> None:
     models = {
         BASELINE: StudentUNet(StudentConfig()).eval(),
         **{name: StudentUNet(c).eval() for name, c in PRESETS.items()},
-        LOCAL_MEAN_HEAD: StudentUNet(PRESETS["small"].model_copy(update={"head": "gated_local"})).eval(),
+        PAINTING_HEAD: StudentUNet(PRESETS["small"].model_copy(update={"head": "gated"})).eval(),
     }
     with tempfile.TemporaryDirectory() as folder:
         sizes, latencies = onnx_latencies_ms(models, args.threads, Path(folder))

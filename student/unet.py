@@ -28,8 +28,9 @@ class StudentConfig(BaseModel):
     `gated_local` paints the photo's local mean colour (averaged over 8×8 pixels, smoothed to the head's grid)
     shifted by a learnt amount, rather than a colour painted from scratch: a small network's own colours drift
     to the skin and hair tones that fill its training portraits, and a green or purple it rarely saw comes out
-    brown; a shift from the colour already there keeps hues it never learnt (but a shift in logits barely moves
-    near-black values during training, and their hue drifted: the README's student colours section).
+    brown; a shift from the colour already there keeps hues it never learnt. The shift is in linear colour
+    (clamped to [0, 1]), not in logits: a logit shift moves a near-black channel by about its value times the
+    shift, so the loss hardly trains darks and they drift in hue (the README's student colours section).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -61,9 +62,9 @@ class StudentConfig(BaseModel):
 # full-resolution float operations between the quantized convolutions. Separable widths stay multiples of 16:
 # other widths ran much slower in ONNX Runtime.
 PRESETS: dict[str, StudentConfig] = {
-    "tiny": StudentConfig(widths=(16, 32, 64, 128), unshuffle=4, head="gated"),
-    "small": StudentConfig(widths=(16, 32, 64, 128), unshuffle=2, head="gated"),
-    "base": StudentConfig(widths=(32, 64, 128, 256), unshuffle=2, head="gated"),
+    "tiny": StudentConfig(widths=(16, 32, 64, 128), unshuffle=4, head="gated_local"),
+    "small": StudentConfig(widths=(16, 32, 64, 128), unshuffle=2, head="gated_local"),
+    "base": StudentConfig(widths=(32, 64, 128, 256), unshuffle=2, head="gated_local"),
     "dense": StudentConfig(widths=(32, 48, 64, 96), unshuffle=4, blocks="dense"),
 }
 
@@ -122,20 +123,17 @@ GATE_START = -3.0  # an untrained gated head shows 95 % of the photo
 LOCAL_MEAN_BLOCK = 8  # pixels averaged per side for a gated_local head's starting colour (at most)
 
 
-def _local_mean_logit(image: torch.Tensor, size: tuple[int, int], block: int) -> torch.Tensor:
-    """The logit of the photo's colour averaged over block² squares, bilinearly resized to `size`.
+def _local_mean(image: torch.Tensor, size: tuple[int, int], block: int) -> torch.Tensor:
+    """The photo's colour averaged over block² squares, bilinearly resized to `size`.
 
-    Averaged and taken to logits at the squares' size, so only the resize runs at the head's resolution.
     `block` divides the image's sides (a divisor of the student's stride): ONNX Runtime's pooling is several
     times slower with ceil_mode's partial squares.
     """
-    pooled = F.avg_pool2d(image, block)
-    logits = torch.logit(pooled.clamp(1e-3, 1 - 1e-3))
-    return F.interpolate(logits, size=size, mode="bilinear", align_corners=False)
+    return F.interpolate(F.avg_pool2d(image, block), size=size, mode="bilinear", align_corners=False)
 
 
 def _paint_from_local_mean(out: torch.Tensor, image: torch.Tensor, block: int) -> torch.Tensor:
-    """The gated head's output (before unfolding) with the photo's local mean logit added to its paint.
+    """The gated head's output (before unfolding) with the photo's local mean colour added to its paint.
 
     Added on the head's grid, before the pixel shuffle: the mean is smooth, so neither the resize nor the sum
     needs the full resolution. The shuffle turns channel c·f² + k into colour c, so the paint of
@@ -144,7 +142,7 @@ def _paint_from_local_mean(out: torch.Tensor, image: torch.Tensor, block: int) -
     """
     batch, _, height, width = out.shape
     runs = out.reshape(batch, 4, -1, height, width)
-    local = _local_mean_logit(image, (height, width), block)
+    local = _local_mean(image, (height, width), block)
     shift = torch.cat([local, torch.zeros_like(local[:, :1])], dim=1).unsqueeze(2)  # no shift for the gate
     return (runs + shift).reshape(batch, -1, height, width)
 
@@ -215,7 +213,8 @@ class StudentUNet(nn.Module):
         if self.config.head == "residual":
             return torch.clamp(image + out, 0.0, 1.0)
         paint, gate = out[:, :3], out[:, 3:]
-        return image + torch.sigmoid(gate) * (torch.sigmoid(paint) - image)
+        paint = paint.clamp(0.0, 1.0) if self.config.head == "gated_local" else torch.sigmoid(paint)
+        return image + torch.sigmoid(gate) * (paint - image)
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         return self._colour(image, self._features(image))

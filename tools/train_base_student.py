@@ -137,7 +137,7 @@ def main() -> int:
                         "with its paint's colour forgotten); its record goes into this one's")
     parser.add_argument("--learning-rate", type=float, help="the peak rate (default: TrainConfig's, from scratch)")
     parser.add_argument("--head", choices=["gated", "gated_local"], help="the colour head (default: the preset's; "
-                        "gated_local paints a shift from the photo's local mean colour, an experiment: README)")
+                        "gated paints its own colour, as the previous release's base student did: README)")
     parser.add_argument("--install", action="store_true", help=f"copy the result into {BASE_STUDENT_DIR}")
     args = parser.parse_args()
     quiet_local_server()

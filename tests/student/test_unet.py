@@ -159,7 +159,7 @@ def test_students_saved_before_the_gated_head_keep_their_residual_head() -> None
     saved = StudentConfig.model_validate_json('{"widths": [16, 32, 64, 128], "unshuffle": 2, "alpha_head": true}')
 
     assert saved.head == "residual" and StudentUNet(saved).head.out_channels == 3 * 2 * 2
-    assert PRESETS["small"].head == "gated" and PRESETS["dense"].head == "residual"
+    assert PRESETS["small"].head == "gated_local" and PRESETS["dense"].head == "residual"
 
 
 def test_a_local_head_adds_the_local_mean_to_each_colour_of_its_unfolded_paint() -> None:
@@ -174,6 +174,22 @@ def test_a_local_head_adds_the_local_mean_to_each_colour_of_its_unfolded_paint()
         stylized = model(photo)
 
     torch.testing.assert_close(stylized, photo, atol=1e-4, rtol=0)
+
+
+def test_a_local_heads_learnt_shift_moves_a_near_black_as_far_as_a_mid_tone() -> None:
+    """The shift is in linear colour: in logits a near-black channel hardly moved, so training left darks' hue to drift."""
+    model = StudentUNet(LOCAL)
+    bias = model.head.bias.data.view(4, -1)
+    bias[:3] = 0.1
+    bias[3] = 30.0
+    photo = torch.full((1, 3, 32, 48), 0.02)
+    photo[..., 24:] = 0.5
+
+    with torch.inference_mode():
+        stylized = model(photo)
+
+    torch.testing.assert_close(stylized[..., :16], torch.full_like(stylized[..., :16], 0.12), atol=1e-4, rtol=0)
+    torch.testing.assert_close(stylized[..., 32:], torch.full_like(stylized[..., 32:], 0.6), atol=1e-4, rtol=0)
 
 
 def test_config_needs_two_levels_of_positive_width_and_a_sane_fold() -> None:
