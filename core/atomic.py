@@ -1,4 +1,7 @@
-"""Atomic file writes: a killed job leaves either the old file or the new one, never half of one."""
+"""Atomic file writes: a killed job leaves either the old file or the new one, never half of one.
+
+Temporary files and folders are created private to the writer (0600 / 0700); before the rename they are given
+the mode any other program's file would get under the user's umask, so results can be shared and served."""
 
 from __future__ import annotations
 
@@ -8,6 +11,18 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux): setting it to read it
+    back would, for that instant, let another thread create a file anyone may write."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager
@@ -20,6 +35,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        tmp_path.chmod(0o666 & ~_umask())
         os.replace(tmp_path, path)
     finally:
         tmp_path.unlink(missing_ok=True)
@@ -43,6 +59,7 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     tmp_path = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         yield tmp_path
+        tmp_path.chmod(0o777 & ~_umask())
         if path.exists():
             shutil.rmtree(path)
         os.replace(tmp_path, path)

@@ -1,7 +1,8 @@
 """Stills on disk: which photos the inputs name, where each webtoon goes under OUT, and converting them all.
 
 Results are PNGs (flat colours and ink lines survive it exactly) and are written only inside OUT; a photo
-that cannot be read is skipped with one line naming it, and the others are converted all the same.
+that cannot be read is skipped with one line naming it, and the others are converted all the same. An OUT
+named like an image (`-o drawn.png`) is the one result of one photo, in the format its suffix names.
 """
 
 from __future__ import annotations
@@ -23,14 +24,17 @@ from celflow.realtime.sources import IMAGE_SUFFIXES
 log = logging.getLogger(__name__)
 
 RESULT_SUFFIX = ".png"
+RESULT_FILE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}  # what OpenCV writes
 
 
 @dataclass(frozen=True)
 class StillsPlan:
-    """Each photo found with the file its webtoon goes to, and the inputs that named nothing."""
+    """Each photo found with the file its webtoon goes to, the inputs that named nothing, and the folder the
+    results are written in (OUT, or the folder of an OUT that names one image file)."""
 
     photos: list[tuple[Path, Path]]
     missing: list[str]
+    folder: Path
 
 
 @dataclass
@@ -54,12 +58,16 @@ def _named_photos(spec: str) -> list[tuple[Path, Path]] | None:
     return [(photo, Path(photo.stem)) for photo in files] or None
 
 
-def plan_stills(inputs: Sequence[str], out_dir: Path) -> StillsPlan:
-    """Photos named by `inputs` (files, folders searched recursively, glob patterns), each once, with their result
-    under `out_dir`; two results that would share a name get -2, -3 … Photos already inside `out_dir` are
-    left out, so a rerun into a folder below the photos does not stylize its own results."""
-    out_root = Path(out_dir).resolve()
-    photos, missing, seen, taken = [], [], set(), set()
+def names_one_image(out: Path) -> bool:
+    """True when OUT is a file name with an image suffix (`drawn.png`) rather than a folder: a user naming a
+    file expects that file, not a folder of that name."""
+    return Path(out).suffix.lower() in RESULT_FILE_SUFFIXES and not Path(out).is_dir()
+
+
+def _named_once(inputs: Sequence[str], out_root: Path | None) -> tuple[list[tuple[Path, Path]], list[str]]:
+    """(photo, place) for every photo `inputs` name, each once and none inside `out_root` (when given); the
+    inputs that named nothing."""
+    photos, missing, seen = [], [], set()
     for spec in inputs:
         named = _named_photos(spec)
         if named is None:
@@ -67,30 +75,50 @@ def plan_stills(inputs: Sequence[str], out_dir: Path) -> StillsPlan:
             continue
         for photo, place in named:
             resolved = photo.resolve()
-            if resolved in seen or resolved.is_relative_to(out_root):
-                continue
-            seen.add(resolved)
-            result, copy = Path(out_dir) / f"{place}{RESULT_SUFFIX}", 1
-            while str(result).lower() in taken:  # case-insensitive file systems would merge A.png and a.png
-                copy += 1
-                result = Path(out_dir) / f"{place}-{copy}{RESULT_SUFFIX}"
-            taken.add(str(result).lower())
-            photos.append((photo, result))
-    return StillsPlan(photos, missing)
+            if resolved not in seen and not (out_root and resolved.is_relative_to(out_root)):
+                seen.add(resolved)
+                photos.append((photo, place))
+    return photos, missing
 
 
-def _inside(out_dir: Path, path: Path) -> bool:
-    return path.parent.resolve().is_relative_to(Path(out_dir).resolve())
+def plan_stills(inputs: Sequence[str], out_dir: Path) -> StillsPlan:
+    """Photos named by `inputs` (files, folders searched recursively, glob patterns), each once, with their result
+    under `out_dir`; two results that would share a name get -2, -3 … Photos already inside `out_dir` are
+    left out, so a rerun into a folder below the photos does not stylize its own results. An `out_dir` that
+    names one image file (names_one_image) is the result of the one photo the inputs name; ValueError when they
+    name more, or when that file is the photo itself."""
+    out = Path(out_dir)
+    if names_one_image(out):
+        photos, missing = _named_once(inputs, None)
+        if len(photos) > 1:
+            raise ValueError(f"{out}: names one image file, but the inputs name {len(photos)} photos; give a folder")
+        if out.resolve() in {photo.resolve() for photo, _ in photos}:
+            raise ValueError(f"{out}: is the photo itself; name another file or a folder")
+        return StillsPlan([(photo, out) for photo, _ in photos], missing, out.parent)
+    named, missing = _named_once(inputs, out.resolve())
+    photos, taken = [], set()
+    for photo, place in named:
+        result, copy = out / f"{place}{RESULT_SUFFIX}", 1
+        while str(result).lower() in taken:  # case-insensitive file systems would merge A.png and a.png
+            copy += 1
+            result = out / f"{place}-{copy}{RESULT_SUFFIX}"
+        taken.add(str(result).lower())
+        photos.append((photo, result))
+    return StillsPlan(photos, missing, out)
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    return path.parent.resolve().is_relative_to(Path(folder).resolve())
 
 
 def stylize_stills(
     plan: StillsPlan,
-    out_dir: Path,
     stylize: Callable[[np.ndarray], np.ndarray],
     max_side: int | None = None,
     progress: bool = True,
 ) -> StillsReport:
-    """Read, stylize and write every photo of `plan`; unreadable ones are logged and skipped.
+    """Read, stylize and write every photo of `plan` (only inside its folder); unreadable ones are logged and
+    skipped.
 
     Photos are read upright (EXIF), 16-bit, grey, CMYK and transparent ones as 8-bit RGB (see
     generators.photo), shrunk to `max_side` first when given. A progress bar shows when there are several.
@@ -109,8 +137,8 @@ def stylize_stills(
                 report.skipped.append((photo, reason))
                 log.warning("skipped %s: %s", photo, reason)
                 continue
-            if not _inside(out_dir, result):
-                raise ValueError(f"{result}: outside the output folder {out_dir}; not written")
+            if not _inside(plan.folder, result):
+                raise ValueError(f"{result}: outside the output folder {plan.folder}; not written")
             write_image(result, stylize(rgb))
             report.converted.append(result)
     return report

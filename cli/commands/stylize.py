@@ -18,6 +18,8 @@ from celflow.core.defaults import AUTO_BACKEND, DEFAULT_CHARACTER
 
 EXAMPLES = """Examples:
 
+  celflow stylize portrait.jpg -o portrait-webtoon.png
+
   celflow stylize portrait.jpg -o webtoon/ --model celflow-demo/student.onnx
 
   celflow stylize holiday/ 'extra/*.png' -o webtoon/ --character runs/anna --strength 0.6
@@ -30,7 +32,15 @@ cannot be read is skipped with a line naming it; the exit code is 1 only when no
 
 def stylize(
     inputs: Annotated[list[str], typer.Argument(help="Photos, folders (searched recursively) or patterns, e.g. 'trip/*.jpg'.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the webtoon PNGs; nothing is written outside it.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for the webtoon PNGs; nothing is written outside it. For one photo, a file name "
+            "(drawn.png, drawn.jpg) writes just that file.",
+        ),
+    ],
     model: Annotated[
         Path | None,
         typer.Option("--model", "-m", help="An ONNX student (`celflow export`) or a student folder (`celflow train`)."),
@@ -58,14 +68,14 @@ def stylize(
 ) -> None:
     """Turn photos into webtoon images with a trained student: with or without faces, any common format."""
     show_celflow_logs()
-    from celflow.pipelines.stills import plan_stills, stylize_stills
+    from celflow.pipelines.stills import names_one_image, plan_stills, stylize_stills
     from celflow.realtime.sources import IMAGE_SUFFIXES
     from celflow.realtime.still import open_photo_stylizer
 
     try:
         if model is not None and character is not None:
             raise ValueError("give --model or --character, not both")
-        if out.exists() and not out.is_dir():
+        if out.exists() and not out.is_dir() and not names_one_image(out):
             raise ValueError(f"--out {out}: is a file, not a folder")
         if max_side is not None and max_side < 1:
             raise ValueError(f"--max-side {max_side}: must be a positive number of pixels")
@@ -78,7 +88,7 @@ def stylize(
     except user_errors() as error:
         fail(error)
     try:
-        report = stylize_stills(plan, out, stylizer, max_side)
+        report = stylize_stills(plan, stylizer, max_side)
     except (OSError, ValueError) as error:  # the output folder cannot be written
         fail(error)
     finally:

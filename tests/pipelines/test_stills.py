@@ -78,7 +78,7 @@ def test_exif_orientation_16_bit_grey_transparent_and_cmyk_photos_read_as_they_l
     Image.fromarray(photo).convert("CMYK").save(folder / "print.jpg", quality=95)
     out = tmp_path / "out"
 
-    report = stylize_stills(plan_stills([str(folder)], out), out, invert, progress=False)
+    report = stylize_stills(plan_stills([str(folder)], out), invert, progress=False)
 
     assert report.skipped == [] and len(report.converted) == 5
     grey = np.asarray(Image.fromarray(photo).convert("L"))
@@ -97,7 +97,7 @@ def test_unreadable_photos_are_skipped_with_a_line_naming_each(hopper, tmp_path,
     out = tmp_path / "out"
 
     with caplog.at_level(logging.WARNING, logger="celflow"):
-        report = stylize_stills(plan_stills([str(folder), str(tmp_path / "gone.jpg")], out), out, invert, progress=False)
+        report = stylize_stills(plan_stills([str(folder), str(tmp_path / "gone.jpg")], out), invert, progress=False)
 
     assert report.converted == [out / "good.png"]
     assert sorted((path.name, reason) for path, reason in report.skipped) == [
@@ -113,7 +113,7 @@ def test_max_side_shrinks_the_photo_before_the_student_sees_it(hopper, tmp_path)
     photo = save_rgb(tmp_path / "a.jpg", hopper)
     out = tmp_path / "out"
 
-    stylize_stills(plan_stills([str(photo)], out), out, invert, max_side=128, progress=False)
+    stylize_stills(plan_stills([str(photo)], out), invert, max_side=128, progress=False)
 
     assert read_rgb(out / "a.png").shape == (128, 128, 3)
 
@@ -126,5 +126,29 @@ def test_nothing_is_written_outside_out_even_through_a_linked_sub_folder(hopper,
     (out / "trip").symlink_to(tmp_path / "elsewhere")  # a sub-folder of OUT that leads outside it
 
     with pytest.raises(ValueError, match="outside the output folder"):
-        stylize_stills(plan_stills([str(tmp_path / "photos")], out), out, invert, progress=False)
+        stylize_stills(plan_stills([str(tmp_path / "photos")], out), invert, progress=False)
     assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_an_out_named_like_an_image_is_the_one_result_file(hopper, tmp_path):
+    photo = save_rgb(tmp_path / "photos" / "a.jpg", hopper)
+
+    plan = plan_stills([str(photo)], tmp_path / "webtoon.png")
+
+    assert plan.photos == [(photo, tmp_path / "webtoon.png")]
+    assert plan.folder == tmp_path
+
+
+def test_an_out_named_like_an_image_takes_one_photo_only(hopper, tmp_path):
+    save_rgb(tmp_path / "photos" / "a.jpg", hopper)
+    save_rgb(tmp_path / "photos" / "b.jpg", hopper)
+
+    with pytest.raises(ValueError, match=r"webtoon\.png: names one image file, but the inputs name 2 photos"):
+        plan_stills([str(tmp_path / "photos")], tmp_path / "webtoon.png")
+
+
+def test_an_out_file_that_is_the_photo_itself_is_refused(hopper, tmp_path):
+    photo = save_rgb(tmp_path / "a.png", hopper)
+
+    with pytest.raises(ValueError, match="is the photo itself"):
+        plan_stills([str(photo)], photo)

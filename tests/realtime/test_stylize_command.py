@@ -69,6 +69,20 @@ def test_nothing_converted_is_an_error(characters, tmp_path):
     ]
 
 
+def test_one_photo_to_a_file_name_writes_that_file(characters, hopper, tmp_path):
+    photo = save_rgb(tmp_path / "a.jpg", hopper)
+    out = tmp_path / "drawn.png"
+    out.write_bytes(b"an earlier result")  # a rerun overwrites the file it wrote
+
+    result = CliRunner().invoke(app, ["stylize", str(photo), "-o", str(out), "--model", str(characters["red"])])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == f"wrote 1 webtoon image to {out}"
+    webtoon = cv2.imread(str(out))
+    assert webtoon.shape == (*hopper.shape[:2], 3)
+    assert redness(cv2.cvtColor(webtoon, cv2.COLOR_BGR2RGB)) > 60
+
+
 def test_a_character_without_a_student_is_one_line_naming_the_command_that_makes_it(hopper, tmp_path):
     photo = save_rgb(tmp_path / "a.jpg", hopper)
 
