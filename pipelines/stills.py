@@ -17,14 +17,13 @@ import numpy as np
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
-from celflow.core.image_files import write_image
+from celflow.core.image_files import PHOTO_SUFFIXES, write_image
 from celflow.generators.photo import PhotoError, decode_photo
 from celflow.realtime.sources import IMAGE_SUFFIXES
 
 log = logging.getLogger(__name__)
 
 RESULT_SUFFIX = ".png"
-RESULT_FILE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}  # what OpenCV writes
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def _named_photos(spec: str) -> list[tuple[Path, Path]] | None:
 def names_one_image(out: Path) -> bool:
     """True when OUT is a file name with an image suffix (`drawn.png`) rather than a folder: a user naming a
     file expects that file, not a folder of that name."""
-    return Path(out).suffix.lower() in RESULT_FILE_SUFFIXES and not Path(out).is_dir()
+    return Path(out).suffix.lower() in PHOTO_SUFFIXES and not Path(out).is_dir()
 
 
 def _named_once(inputs: Sequence[str], out_root: Path | None) -> tuple[list[tuple[Path, Path]], list[str]]:
