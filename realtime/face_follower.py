@@ -8,12 +8,13 @@ gives its room up (until then the mesh's own detector looks for it on every fram
 one mesh, so there is one per size, made when first needed.
 
 That mesh's detector is short-range: it misses faces small in the frame (a group in front of a webcam). The
-caller's tracked face boxes find those again: each tracked person the mesh misses gets a mesh of their own,
-fitted on an enlarged crop around their face that stays put while the face stays near its centre, so that
-mesh, too, follows the face from frame to frame instead of looking for it anew. A small face the frame's mesh
-does follow is handed to such a mesh of its own as well: on the whole frame, a face narrower than SMALL_FACE of
-it is often fitted tilted or beside itself, and its line art drawn off the face (generators/face_finder.py).
-When every tracked face is that small, the frame's mesh is not run at all.
+caller's tracked face boxes find those again: each tracked person the mesh misses is fitted on an enlarged crop
+around their face, which stays put while the face stays near its centre (a crop that moves with every jitter of
+the tracked box would make the mesh jitter with it). One crop mesh fits every person's crop, each as a photo of
+its own: a mediapipe graph keeps its memory once it has run, so a graph per person would make the memory grow
+with the people in view. A small face the frame's mesh does follow is fitted on its crop as well: on the whole
+frame, a face narrower than SMALL_FACE of it is often fitted tilted or beside itself, and its line art drawn off
+the face (generators/face_finder.py). When every tracked face is that small, the frame's mesh is not run at all.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ class FaceFollower:
         self._room = 1
         self._frames = 0
         self._short = 0  # frames in a row with fewer faces than there is room for
-        self._own: dict[int, tuple[tuple[int, int, int, int], FaceMeshDetector]] = {}  # person → (crop box, mesh)
-        self._spare: list[FaceMeshDetector] = []  # meshes of people gone, for newcomers: a video's memory stays flat
+        self._crops: dict[int, tuple[int, int, int, int]] = {}  # person → the crop their face is fitted on
+        self._crop_mesh: FaceMeshDetector | None = None
 
     @property
     def room(self) -> int:
@@ -53,35 +54,34 @@ class FaceFollower:
 
     def __call__(self, rgb: np.ndarray, tracked: Mapping[int, tuple[float, ...]] | None = None) -> list[Face]:
         """The faces of this frame: those the mesh follows, and those of `tracked` people (person → face box)
-        that it missed, each fitted by that person's own mesh."""
+        that it missed, each fitted on a crop around their face."""
         tracked = tracked or {}
         small = SMALL_FACE * min(rgb.shape[:2])
-        # when every tracked face is small, each is fitted by its person's own mesh: the frame's would be for nothing
+        # when every tracked face is small, each is fitted on its crop: the frame's mesh would run for nothing
         all_small = bool(tracked) and all(box[2] - box[0] < small for box in tracked.values())
-        faces, refit = [], []  # a small face a tracked person's box holds is fitted by that person's own mesh
+        faces, refit = [], []  # a small face a tracked person's box holds is fitted on that person's crop
         for face in [] if all_small else self._follow(rgb):
             held = face.width < small and len(missed_boxes([face], list(tracked.values()))) < len(tracked)
             (refit if held else faces).append(face)
-        for person in self._own.keys() - tracked.keys():  # gone: their mesh waits for the next newcomer
-            self._spare.append(self._own.pop(person)[1])
+        for person in self._crops.keys() - tracked.keys():  # gone
+            del self._crops[person]
         for person, box in tracked.items():
             if len(faces) >= self.max_faces or not missed_boxes(faces, [box]):
                 continue
             face = self._fit(rgb, person, tuple(round(v) for v in box))
-            if face is None:  # their own mesh fits nothing: the frame's mesh of them, if it had one
+            if face is None:  # nothing fits on their crop: the frame's mesh of them, if it had one
                 face = next((followed for followed in refit if not missed_boxes([followed], [box])), None)
             faces += [face] if face is not None else []
         return faces
 
     def _fit(self, rgb: np.ndarray, person: int, box: tuple[int, int, int, int]) -> Face | None:
-        if person not in self._own:
-            self._own[person] = (box, self._spare.pop() if self._spare else FaceMeshDetector(max_faces=1, video=True))
-        crop, mesh = self._own[person]
+        if self._crop_mesh is None:
+            self._crop_mesh = FaceMeshDetector(max_faces=1)
+        crop = self._crops.setdefault(person, box)
         shift = np.hypot((box[0] + box[2] - crop[0] - crop[2]) / 2, (box[1] + box[3] - crop[1] - crop[3]) / 2)
         if shift > RECENTRE * (crop[2] - crop[0]):
-            crop = box
-        self._own[person] = (crop, mesh)
-        return face_in_box(mesh, rgb, box, around=crop)
+            crop = self._crops[person] = box
+        return face_in_box(self._crop_mesh, rgb, box, around=crop)
 
     def _follow(self, rgb: np.ndarray) -> list[Face]:
         self._frames += 1
@@ -94,8 +94,8 @@ class FaceFollower:
         return faces
 
     def close(self) -> None:
-        for mesh in [*self._meshes.values(), *(mesh for _, mesh in self._own.values()), *self._spare]:
+        for mesh in [*self._meshes.values(), *([self._crop_mesh] if self._crop_mesh else [])]:
             mesh.close()
         self._meshes.clear()
-        self._own.clear()
-        self._spare.clear()
+        self._crops.clear()
+        self._crop_mesh = None
