@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 import skimage.data
 
+from celflow.cli.native_stderr import drop_native_noise
 from celflow.cli.prefect_defaults import quiet_local_server
 from celflow.core.defaults import DEFAULT_CHARACTER
 
@@ -124,4 +125,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    drop_native_noise()  # mediapipe's native start-up lines, as the celflow command drops them
     main()

@@ -1,7 +1,8 @@
 """End-to-end speed, delay, tracking and memory of the real-time engine on this machine.
 
 Run: .venv/bin/python benchmarks/bench_realtime.py [--long-minutes 10] [--parts live crossing 1080p long]
-Prints, for 1, 3 and 6 people on 640×480 (real portraits over a real photo, see celflow.realtime.scenes):
+Prints, for 1, 3 and 6 people on 640×480 (real portraits over a real photo, see celflow.realtime.scenes: one person
+alone as a webcam frames them, face wide enough for the teacher's line art; groups smaller, some of their faces not):
 frames/s and p50/p95 capture→picture latency from a camera paced at 30 frames/s (live mode: stale frames
 are dropped), plus unpaced throughput, and full frames of 640×480 and 1280×720; ID switches on a clip where two
 people cross; peak resident memory; full-frame conversion speed of a 1920×1080 clip; and the memory growth and
@@ -33,6 +34,7 @@ import cv2
 import numpy as np
 import psutil
 
+from celflow.cli.native_stderr import drop_native_noise
 from celflow.core.defaults import CONVERT_MAX_SIDE, STUDENT_ONNX_FILE
 from celflow.realtime.build import ConvertOptions, FrameByFrame, build_pipeline, convert_file
 from celflow.realtime.capture import Capture
@@ -41,7 +43,14 @@ from celflow.realtime.detect import FaceDetector
 from celflow.realtime.engine import run_loop
 from celflow.realtime.offline import ConvertReport, convert_video
 from celflow.realtime.records import Frame
-from celflow.realtime.scenes import crossing_scene, crowd_scene, real_background, real_portraits, score_tracking
+from celflow.realtime.scenes import (
+    crossing_scene,
+    crowd_scene,
+    real_background,
+    real_portraits,
+    score_tracking,
+    webcam_scene,
+)
 from celflow.realtime.sources import VideoSource
 from celflow.realtime.tracking import AUTO as AUTO_DETECTION
 from celflow.realtime.tracking import PersonTracker
@@ -286,10 +295,11 @@ def main() -> None:
         detector = FaceDetector()
         if "live" in args.parts:
             crowd_clips = {
-                count: write_clip(
-                    work / f"crowd{count}.mp4", [shot.rgb for shot in crowd_scene(detector, count, frames=SCENE_FRAMES)], 1
-                )
+                count: write_clip(work / f"crowd{count}.mp4", [shot.rgb for shot in scene], 1)
                 for count in PEOPLE
+                for scene in [
+                    webcam_scene(detector, SCENE_FRAMES) if count == 1 else crowd_scene(detector, count, SCENE_FRAMES)
+                ]
             }
             hd_720 = write_clip(work / "hd720.mp4", hd_scene(SCENE_FRAMES, 1280, 720), repeat=1)
             print_live_figures(cast, crowd_clips, hd_720)
@@ -350,4 +360,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    drop_native_noise()  # mediapipe's native start-up lines, as the celflow command drops them
     main()

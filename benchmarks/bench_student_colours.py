@@ -21,6 +21,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from celflow.cli.native_stderr import drop_native_noise
 from celflow.core.defaults import AUTO_BACKEND, STUDENT_ONNX_FILE
 from celflow.export.open_stylizer import open_stylizer
 from skimage import data
@@ -135,4 +136,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    drop_native_noise()  # mediapipe's native start-up lines, as the celflow command drops them
     main()

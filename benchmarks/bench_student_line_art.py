@@ -23,6 +23,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from celflow.cli.native_stderr import drop_native_noise
 from celflow.core.character import FaceGeometry
 from celflow.core.pair_folder import read_manifest
 from celflow.export.open_stylizer import read_student_line_art
@@ -213,4 +214,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    drop_native_noise()  # mediapipe's native start-up lines, as the celflow command drops them
     main()

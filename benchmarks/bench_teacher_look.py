@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 from scipy.stats import spearmanr
 
+from celflow.cli.native_stderr import drop_native_noise
 from celflow.core.character import FaceGeometry, load_character
 from celflow.core.defaults import DEFAULT_CHARACTER
 from celflow.generators.face_identity import FaceIdentity
@@ -248,4 +249,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    drop_native_noise()  # mediapipe's native start-up lines, as the celflow command drops them
     main()

@@ -14,6 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from celflow.cli.native_stderr import drop_native_noise
 from celflow.core.character import load_character
 from celflow.core.defaults import DEFAULT_CHARACTER
 from celflow.core.image_files import read_rgb
@@ -56,4 +57,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    drop_native_noise()  # mediapipe's native start-up lines, as the celflow command drops them
     main()

@@ -22,8 +22,8 @@ LineArtOption = Annotated[
     typer.Option(
         help="Draw the teacher's webtoon eyes, face strokes and the people's outline over the student's picture, "
         "from a face mesh and a person mask of each frame, its specks cleared and the mouth in the person's own "
-        "colours (when the student was trained on a teacher that draws them); --no-line-art shows the student's "
-        "picture alone."
+        "colours (when the student was trained on a teacher that draws them), on faces as wide as the teacher "
+        "drew lines on (its pack's quality.min_face_px); --no-line-art shows the student's picture alone."
     ),
 ]
 BackendOption = Annotated[

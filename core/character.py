@@ -116,8 +116,8 @@ class QualityLimits(_Strict):
     min_face_px: int = Field(
         48,
         ge=8,
-        description="faces narrower than this keep their own colours but get no warp or line art; "
-        "a photo needs one this wide",
+        description="faces narrower than this keep their own colours but get no warp or line art (at run time "
+        "too, by their share of a 512-px picture); a photo needs one this wide",
     )
     person_coverage: tuple[float, float] = Field((0.03, 0.97), description="allowed share of person pixels")
     max_warp_shift: float = Field(0.35, gt=0.0, le=1.0, description="largest warp shift, as a share of face width")

@@ -19,6 +19,8 @@ from celflow.core.character import FaceGeometry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 LINE_ART_FILE = "line_art.json"
+# the record's sizes in pixels are at this long side, the size the teacher draws its pairs at by default
+REFERENCE_SIDE = 512
 LINE_ART_METADATA_KEY = "celflow.line_art"
 
 
@@ -33,10 +35,19 @@ class LineArt(BaseModel):
     draw_eyes: bool = True
     outline: bool = False  # the person's silhouette, from the person mask
     geometry: FaceGeometry = FaceGeometry()  # the character's face proportions
+    # a face narrower than this at 512 px (scaled with the picture, as line_weight) gets no line art and no warp: too
+    # small for either to read, the teacher leaves it in its own colours, and so learnt the student
+    min_face_px: int = Field(48, ge=0)  # records written without it: the default pack's
     # True: the student learnt pixel-aligned drawings (the pairs' drawing.png), so the run time draws the lines on
     # the faces as found and then warps each face to `geometry`, as the teacher does. False (students trained on
     # warped targets): the network drew the geometry itself, and the lines are drawn where the warp puts them.
     warp_at_run_time: bool = False
+
+
+def smallest_lined_face(min_face_px: float, image_shape: tuple[int, ...]) -> float:
+    """`min_face_px` (pixels at REFERENCE_SIDE) in pixels of a picture of `image_shape`: a face is too small for
+    line art by its share of the picture, so drawing a frame smaller (a live loop keeping up) takes no lines off."""
+    return min_face_px * max(image_shape[:2]) / REFERENCE_SIDE
 
 
 def parse_line_art(text: str, source: str) -> LineArt:

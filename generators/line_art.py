@@ -26,6 +26,7 @@ def line_art_of(character: Character) -> LineArt | None:
         draw_eyes=style.draw_eyes,
         outline=True,
         geometry=character.geometry,
+        min_face_px=character.quality.min_face_px,
         warp_at_run_time=True,  # its pairs are pixel-aligned (pair.py keeps the drawing before the warp)
     )
 

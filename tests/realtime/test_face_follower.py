@@ -143,3 +143,32 @@ def test_when_every_tracked_face_is_small_only_the_crop_mesh_runs(monkeypatch, g
     assert [len(found) for found in faces] == [len(boxes)] * 3
     assert small_calls and set(small_calls) == {"crop"}
     assert len(large) == 1 and calls == ["frame"]
+
+
+def test_faces_too_small_for_line_art_are_not_meshed_at_all(monkeypatch, group_frame):
+    """People seen from afar, their faces far narrower than the smallest face the teacher draws line art on: no
+    line art or warp will be drawn on them, so neither the frame's mesh nor a crop's runs for them."""
+    import celflow.realtime.face_follower as follower_module
+
+    calls = []
+
+    class CountedMesh(follower_module.FaceMeshDetector):
+        def __call__(self, rgb):
+            calls.append(rgb.shape)
+            return super().__call__(rgb)
+
+    monkeypatch.setattr(follower_module, "FaceMeshDetector", CountedMesh)
+    rgb, boxes = group_frame
+    widest = max(x1 - x0 for x0, _, x1, _ in boxes)
+    tracked = dict(enumerate(boxes, start=1))
+    far, near = FaceFollower(max_faces=6, min_face_px=round(2 * widest)), FaceFollower(max_faces=6, min_face_px=8)
+    try:
+        found_far = [far(rgb, tracked) for _ in range(3)]
+        assert not calls  # the scene's faces are all too small: nothing was meshed
+        found_near = near(rgb, tracked)
+    finally:
+        far.close()
+        near.close()
+
+    assert found_far == [[], [], []]
+    assert len(found_near) == len(boxes) and calls  # faces wide enough are meshed as before

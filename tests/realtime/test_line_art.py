@@ -24,8 +24,9 @@ import celflow
 
 from .conftest import tinted_student_onnx
 
-EYES_AND_STROKES = LineArt(ink=(40, 25, 25), line_weight=1.6, line_darkness=0.9, draw_eyes=True)
-STROKES_ONLY = LineArt(ink=(20, 20, 90), line_weight=1.6, line_darkness=0.9, draw_eyes=False)
+# every face found gets lines, however small: these tests find and draw faces (the size rule has tests of its own)
+EYES_AND_STROKES = LineArt(ink=(40, 25, 25), line_weight=1.6, line_darkness=0.9, draw_eyes=True, min_face_px=0)
+STROKES_ONLY = LineArt(ink=(20, 20, 90), line_weight=1.6, line_darkness=0.9, draw_eyes=False, min_face_px=0)
 OUTLINED = EYES_AND_STROKES.model_copy(update={"outline": True})
 GREY = 128
 
@@ -165,6 +166,51 @@ def test_a_student_that_learnt_aligned_drawings_has_its_faces_warped_at_run_time
     assert _eye_width(drawn[True]) > 1.1 * _eye_width(portrait)  # the picture's own eyes grew with them
     corner = np.s_[:40, :40]  # far from the face nothing moves
     assert np.array_equal(drawn[True][corner], drawn[False][corner])
+
+
+def test_a_face_narrower_than_the_teacher_lines_keeps_its_own_look(portrait):
+    """The teacher draws no line art on a face narrower than its pack's `min_face_px` and leaves it unwarped (too
+    small for either to read), so the student learnt such faces without them: the run time leaves them so too,
+    and keeps their mouth in the person's own colours, as the teacher keeps it."""
+    lines = EYES_AND_STROKES.model_copy(update={"geometry": FaceGeometry(eye_scale=1.3), "warp_at_run_time": True})
+    drawn, warps = {}, {}
+    for smallest in (48, 1000):  # the portrait's face is about 200 px wide
+        art = LineArtist({"them": lines.model_copy(update={"min_face_px": smallest})}, video=False)
+        try:
+            faces = art.faces(portrait)
+            canvas = np.full_like(portrait, GREY)
+            drawn[smallest] = art(portrait, canvas, lambda face: "them", outline=None, where=None, faces=faces)
+            warps[smallest] = len(art.warps)
+        finally:
+            art.close()
+
+    assert sclera_pixels(drawn[48]) > 50 and warps[48] == 1
+    assert sclera_pixels(drawn[1000]) < 5 and warps[1000] == 0
+    (face,) = faces
+    lips = np.zeros(portrait.shape[:2], np.uint8)
+    cv2.fillConvexPoly(lips, cv2.convexHull(np.round(face.points[list(LIPS_OUTER)]).astype(np.int32)), 1)
+    beyond_lips = cv2.dilate(lips, np.ones((15, 15), np.uint8)) == 0
+    changed = np.abs(drawn[1000].astype(np.int16) - GREY).max(-1) > 8  # (the mouth's feathered edge: a level or two)
+    assert changed[beyond_lips].sum() == 0  # no eyes, no strokes, no warp: the grey canvas as it was
+    assert changed[lips > 0].sum() > 0.5 * lips.sum()  # but the mouth is the person's own
+
+
+def test_a_face_is_too_small_for_lines_by_its_share_of_the_picture_not_the_size_it_is_drawn_at(portrait):
+    """`min_face_px` is at 512 px, as the line weight: a live loop that draws its frames smaller to keep up with the
+    camera takes no face's lines off (the portrait's face is about 200 px wide at 512 px)."""
+    half = np.ascontiguousarray(cv2.resize(portrait, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
+    for picture in (portrait, half):
+        inked = {}
+        for smallest in (150, 1000):
+            art = LineArtist({"them": EYES_AND_STROKES.model_copy(update={"min_face_px": smallest})}, video=False)
+            try:
+                faces = art.faces(picture)
+                canvas = np.full_like(picture, GREY)
+                drawn = art(picture, canvas, lambda face: "them", outline=None, where=None, faces=faces)
+            finally:
+                art.close()
+            inked[smallest] = (np.abs(drawn.astype(np.int16) - GREY).max(-1) > 20).sum()
+        assert inked[150] > inked[1000] + 0.002 * picture[..., 0].size  # eyes and strokes beyond the own mouth
 
 
 def test_under_full_strength_the_photo_is_mixed_in_the_character_s_proportions(tmp_path, portrait):
