@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from celflow.core.line_art import REFERENCE_SIDE
 from celflow.generators.face_mesh import CHIN, FACE_OVAL, Face
 from celflow.generators.strokes import ink_over, spline_through, stroke_coverage, taper
 
@@ -33,7 +34,7 @@ def face_line_px(line_weight: float, image_shape: tuple[int, ...], face: Face) -
     a portrait's weight read as beards and masks, their jaw stroke as wide as their lips.
     """
     side = max(image_shape[:2])
-    full = line_weight * side / 512
+    full = line_weight * side / REFERENCE_SIDE
     return max(1.0, full * float(np.clip(face.width / (FULL_WEIGHT_FACE * side), THINNEST, 1.0)))
 
 
