@@ -1,6 +1,7 @@
 """End-to-end speed, delay, tracking and memory of the real-time engine on this machine.
 
-Run: .venv/bin/python benchmarks/bench_realtime.py [--long-minutes 10] [--parts live crossing 1080p long]
+Run: .venv/bin/python benchmarks/bench_realtime.py [--long-minutes 10] [--parts live crossing 1080p long pedestrians]
+    [--pedestrians vtest.avi]
 Prints, for 1, 3 and 6 people on 640×480 (real portraits over a real photo, see celflow.realtime.scenes: one person
 alone as a webcam frames them, face wide enough for the teacher's line art; groups smaller, some of their faces not):
 frames/s and p50/p95 capture→picture latency from a camera paced at 30 frames/s (live mode: stale frames
@@ -9,10 +10,12 @@ people cross; peak resident memory; full-frame conversion speed of a 1920×1080 
 sound duration of converting a long clip (default 10 minutes). The student is the one that draws: the base
 student shipped with celflow (`--student` for another folder), exported to ONNX with the line art it carries,
 and every live and conversion figure is measured with that line art drawn and, beside it, with
-`--no-line-art`, and with the loop's two stages overlapped on two threads (as shipped) beside today's loop on one
-thread. Each live run happens in a fresh process that loads only what `celflow live` loads (no torch),
-so its peak resident memory is what a user's live session holds. All figures come from real runs; nothing is
-assumed.
+`--no-line-art`, and with the loop's two stages overlapped on two threads (as `live` runs it) beside the loop on one
+thread; a conversion also with its frames read and tracked ahead on a third thread (as `convert` runs it). The
+pedestrians part converts a real clip of people walking per person (`--pedestrians`, e.g. vtest.avi of Debian's
+opencv-doc: 768×576, 3–7 people seen from afar). Each live run happens in a fresh process that loads only what
+`celflow live` loads (no torch), so its peak resident memory is what a user's live session holds. All figures
+come from real runs; nothing is assumed.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ import psutil
 
 from celflow.cli.native_stderr import drop_native_noise
 from celflow.core.defaults import CONVERT_MAX_SIDE, STUDENT_ONNX_FILE
-from celflow.realtime.build import ConvertOptions, FrameByFrame, build_pipeline, convert_file
+from celflow.realtime.build import ConvertOptions, FrameByFrame, build_pipeline, conversion_pipeline, convert_file
 from celflow.realtime.capture import Capture
 from celflow.realtime.characters import CastMember
 from celflow.realtime.detect import FaceDetector
@@ -62,8 +65,12 @@ CAMERA_FPS = 30.0
 SCENE_FRAMES = 150
 PEOPLE = (1, 3, 6)
 TARGET_FPS = {1: 30.0, 3: 20.0, 6: 30.0}
-PARTS = ["live", "crossing", "1080p", "long"]
+PARTS = ["live", "crossing", "1080p", "long", "pedestrians"]
 LONG_LOOPS = ["one-thread", "overlapped", "command"]
+# a conversion's loops, side by side: one frame at a time, the two stages overlapped, and as shipped (frames read
+# and tracked ahead on a third thread)
+CONVERT_LOOPS = ("one thread", "overlapped", "read ahead")
+LONG_LOOP_NAMES = {"one-thread": "one thread", "overlapped": "read ahead"}
 SAMPLE_RATE = 44100
 
 
@@ -156,25 +163,27 @@ def in_fresh_process(
 
 
 def long_conversion(
-    cast: list[CastMember], clip: Path, out: Path, overlapped: bool
+    cast: list[CastMember], clip: Path, out: Path, loop: str
 ) -> tuple[int, float, float, float, list[float]]:
     """(frames, frames/s, MB above the size before converting, MB of growth from the first tenth of the run
     to its end, MB above the start at each tenth) of converting `clip` (full frame, with the line art), in a fresh
     process: what a user's conversion holds."""
     with PeakMemory() as memory:
-        report = conversion(clip, out, cast[:1], ConvertOptions(), overlapped)
+        report = conversion(clip, out, cast[:1], ConvertOptions(), loop)
     early = memory.samples[: max(1, len(memory.samples) // 10)]
     tenths = [(memory.samples[round(i * (len(memory.samples) - 1) / 10)] - memory.samples[0]) / 2**20 for i in range(11)]
     growth = (memory.peak - max(early)) / 2**20
     return report.frames, report.fps, (memory.peak - memory.samples[0]) / 2**20, growth, tenths
 
 
-def command_conversion(clip: Path, out: Path, frames: int) -> tuple[float, float, list[float]]:
+def command_conversion(
+    clip: Path, out: Path, frames: int, options: tuple[str, ...] = ()
+) -> tuple[float, float, list[float]]:
     """(frames/s by the wall clock, MB of growth from the first tenth of the run to its end, resident MB at each
-    tenth) of `celflow convert CLIP OUT` run as a user runs it: its own process, the command's own start-up (and
-    its one malloc arena, cli/malloc_arenas.py) included, memory sampled from outside."""
+    tenth) of `celflow convert CLIP OUT [options]` run as a user runs it: its own process, the command's own
+    start-up (and its one malloc arena, cli/malloc_arenas.py) included, memory sampled from outside."""
     started = time.perf_counter()
-    command = [str(Path(sys.executable).parent / "celflow"), "convert", str(clip), str(out)]
+    command = [str(Path(sys.executable).parent / "celflow"), "convert", str(clip), str(out), *options]
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with PeakMemory(psutil.Process(child.pid)) as memory:
         if child.wait() != 0:
@@ -187,16 +196,16 @@ def command_conversion(clip: Path, out: Path, frames: int) -> tuple[float, float
 
 
 def conversion(
-    clip: Path, out: Path, cast: list[CastMember], options: ConvertOptions, overlapped: bool
+    clip: Path, out: Path, cast: list[CastMember], options: ConvertOptions, loop: str
 ) -> ConvertReport:
-    """`celflow convert` of `clip` (`convert_file`), or, not `overlapped`, the same pipeline fed one frame at a time
-    (today's loop: given its bound `__call__`, a stylize function without a stream)."""
-    if overlapped:
+    """`celflow convert` of `clip` through `convert_file` ("read ahead": as shipped, frames read and tracked on a
+    third thread), or the same pipeline with only its two stages overlapped ("overlapped": the previous loop), or
+    fed one frame at a time ("one thread": a stylize function without a stream)."""
+    if loop == "read ahead":
         return convert_file(clip, out, cast, options, progress=False)
     rate = float(probe_video(clip).rate)
-    pipeline = build_pipeline(cast, options.mode, frame_rate=rate, track=False, working_side=options.max_side,
-                              line_art=options.line_art)
-    return convert_video(clip, out, FrameByFrame(pipeline, rate).__call__, progress=False)
+    frame_by_frame = FrameByFrame(conversion_pipeline(cast, options, rate), rate, read_ahead=False)
+    return convert_video(clip, out, frame_by_frame if loop == "overlapped" else frame_by_frame.__call__, progress=False)
 
 
 def write_clip(path: Path, frames: list[np.ndarray], repeat: int, fps: int = 30) -> Path:
@@ -287,6 +296,8 @@ def main() -> None:
     parser.add_argument("--long-loops", nargs="+", choices=LONG_LOOPS, default=LONG_LOOPS,
                         help="the long conversion's runs: one thread, overlapped (both in a fresh process through the "
                              "API), the `celflow convert` command (default: all)")
+    parser.add_argument("--pedestrians", type=Path, help="a real clip of people walking, converted per person "
+                        "(the pedestrians part; e.g. vtest.avi of Debian's opencv-doc)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -316,12 +327,11 @@ def main() -> None:
         hd_clip = write_clip(work / "hd.mp4", hd_scene(), repeat=max(1, args.hd_frames // 30)) if "1080p" in args.parts else None
         for max_side in (FULL, CONVERT_MAX_SIDE) if hd_clip is not None else ():
             for line_art in (True, False):
-                for overlapped in (False, True):
+                for loop in CONVERT_LOOPS:
                     options = ConvertOptions(max_side=max_side, line_art=line_art)
-                    report = conversion(hd_clip, work / "hd_out.mp4", cast[:1], options, overlapped)
+                    report = conversion(hd_clip, work / "hd_out.mp4", cast[:1], options, loop)
                     how = "at full size (--max-side full)" if max_side == FULL else f"drawn at --max-side {max_side}"
                     lines = "line art drawn" if line_art else "--no-line-art"
-                    loop = "overlapped" if overlapped else "one thread"
                     print(f"1920×1080 full-frame conversion {how}, {lines}, {loop}: {report.frames} frames at "
                           f"{report.fps:.2f} frames/s (target ≥ 12), audio {report.audio}", flush=True)
         if hd_clip is not None:
@@ -344,17 +354,31 @@ def main() -> None:
                       f"a user runs it, at {fps:.1f} frames/s by the wall clock (start-up included): memory growth "
                       f"from its first tenth to the end {growth:.1f} MB (target ≤ 50; resident MB at each tenth "
                       f"{', '.join(f'{mb:.0f}' for mb in tenths)})", flush=True)
-            for overlapped in [loop == "overlapped" for loop in args.long_loops if loop != "command"]:
+            for loop in [LONG_LOOP_NAMES[loop] for loop in args.long_loops if loop != "command"]:
                 with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
-                    run = pool.submit(long_conversion, cast, long_clip, work / "long_out.mp4", overlapped)
+                    run = pool.submit(long_conversion, cast, long_clip, work / "long_out.mp4", loop)
                     frames, fps, above_start, growth, tenths = run.result()
                 source_sound, output_sound = audio_seconds(long_clip), audio_seconds(work / "long_out.mp4")
-                loop = "overlapped" if overlapped else "one thread"
                 print(f"{args.long_minutes:g}-minute 320×240 clip ({frames} frames, line art drawn), {loop}, at "
                       f"{fps:.1f} frames/s, fresh process: memory growth from its first tenth to the end {growth:.1f} MB "
                       f"(target ≤ 50; peak {above_start:.1f} MB above the process before converting; at each tenth "
                       f"{', '.join(f'{mb:.0f}' for mb in tenths)} MB), sound {source_sound:.2f} s in, "
                       f"{output_sound:.2f} s out", flush=True)
+        if "pedestrians" in args.parts:
+            if args.pedestrians is None:
+                print("pedestrians: skipped, no --pedestrians CLIP given (vtest.avi of Debian's opencv-doc)")
+            else:
+                options = ConvertOptions(mode="per-person")
+                for loop in CONVERT_LOOPS:
+                    report = conversion(args.pedestrians, work / "pedestrians.mp4", cast[:1], options, loop)
+                    print(f"{args.pedestrians.name}, per-person, {loop}: {report.frames} frames at {report.fps:.2f} "
+                          f"frames/s", flush=True)
+                fps, _, tenths = command_conversion(
+                    args.pedestrians, work / "pedestrians_command.mp4", report.frames, ("--mode", "per-person")
+                )
+                print(f"{args.pedestrians.name}, `celflow convert --mode per-person` as a user runs it: {fps:.2f} "
+                      f"frames/s by the wall clock, start-up included (target ≥ 25); resident at most "
+                      f"{max(tenths):.0f} MB at its tenths (target ≤ 500)", flush=True)
         print(f"latency and FPS are medians/totals of single runs; rerun on a quiet machine for final figures "
               f"(load average now {', '.join(f'{v:.1f}' for v in psutil.getloadavg())})")
 

@@ -55,19 +55,24 @@ class FrameByFrame:
     """The pipeline as RGB → RGB for offline conversion: frames numbered in call order at `frame_rate`.
 
     Its state (frames seen, the pipeline's state) lets a resumed conversion carry on with the same people.
+    `read_ahead`: a stream's frames are read and tracked on a thread of their own (Pipeline.stream); a file's
+    frames do not grow stale waiting, as a camera's would.
     """
 
-    def __init__(self, pipeline: Pipeline, frame_rate: float) -> None:
+    def __init__(self, pipeline: Pipeline, frame_rate: float, read_ahead: bool = True) -> None:
         self._pipeline = pipeline
         self._frame_rate = frame_rate
+        self._read_ahead = read_ahead
         self._count = 0
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
         return self._pipeline(self._next_frame(rgb)).rgb
 
     def stream(self, rgbs: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
-        """Each of `rgbs` stylized in order, the next tracked and painted while this one is finished."""
-        return (result.rgb for result in self._pipeline.stream(map(self._next_frame, rgbs)))
+        """Each of `rgbs` stylized in order, the next painted while this one is finished (and, reading ahead, the
+        one after that read and tracked meanwhile)."""
+        frames = map(self._next_frame, rgbs)
+        return (result.rgb for result in self._pipeline.stream(frames, read_ahead=self._read_ahead))
 
     def _next_frame(self, rgb: np.ndarray) -> Frame:
         frame = Frame(self._count, self._count / self._frame_rate, rgb, time.perf_counter())
@@ -106,9 +111,15 @@ def convert_file(
     and scaled back (realtime/working_size.py). In-process: `celflow convert` starts at once,
     and the `convert` flow wraps this for deployments."""
     rate = float(probe_video(src).rate)
-    pipeline = build_pipeline(
+    stylize = FrameByFrame(conversion_pipeline(characters, options, rate), rate)
+    return convert_video(Path(src), Path(dst), stylize, progress, options.segment_seconds)
+
+
+def conversion_pipeline(characters: list[CastMember], options: ConvertOptions, frame_rate: float) -> Pipeline:
+    """The pipeline a video is converted with: people tracked only where the mode or the line art needs them (a
+    video has no overlay to number them on)."""
+    return build_pipeline(
         characters, options.mode, options.assignment, options.explicit, smoothing=options.smoothing,
-        frame_rate=rate, track=False, backend=options.backend, strength=options.strength, line_art=options.line_art,
-        working_side=options.max_side,
+        frame_rate=frame_rate, track=False, backend=options.backend, strength=options.strength,
+        line_art=options.line_art, working_side=options.max_side,
     )
-    return convert_video(Path(src), Path(dst), FrameByFrame(pipeline, rate), progress, options.segment_seconds)

@@ -13,7 +13,7 @@ import numpy as np
 from celflow.realtime.characters import CharacterAssigner
 from celflow.realtime.modes import FrameRenderer
 from celflow.realtime.overlay import draw_overlay
-from celflow.realtime.records import Frame, PaintedFrame, StylizedFrame, Track
+from celflow.realtime.records import Frame, PaintedFrame, StylizedFrame, Track, TrackedFrame
 from celflow.realtime.sinks import Sink
 from celflow.realtime.smoothing import TemporalSmoother
 from celflow.realtime.strength import check_strength
@@ -52,25 +52,40 @@ class Pipeline:
     def __call__(self, frame: Frame) -> StylizedFrame:
         return self.finish(self.paint(frame))
 
-    def stream(self, frames: Iterable[Frame]) -> Iterator[StylizedFrame]:
+    def stream(self, frames: Iterable[Frame], read_ahead: bool = False) -> Iterator[StylizedFrame]:
         """Each of `frames` stylized, in order, as `__call__` would: the next frame tracked and painted on a second
-        thread while this one is finished on the reader's (realtime/two_stages.py)."""
-        return two_stages(frames, self.paint, self.finish)
+        thread while this one is finished on the reader's (realtime/two_stages.py). `read_ahead` (a file, whose
+        frames cannot grow stale): the frame after that is read and tracked on a third thread meanwhile, so that
+        reading, tracking and painting no longer add up on one thread."""
+        if not read_ahead:
+            return two_stages(frames, self.paint, self.finish)
+        return two_stages(two_stages(frames, self.track, self.paint_tracked), _as_it_is, self.finish)
 
     def paint(self, frame: Frame) -> PaintedFrame:
         """The first stage: the people tracked and given their characters, the frame painted by the students
         (and, where the renderer says so, the faces the line art is drawn on found)."""
+        return self.paint_tracked(self.track(frame))
+
+    def track(self, frame: Frame) -> TrackedFrame:
+        """The people in `frame` tracked and given their characters."""
         started = time.perf_counter()
         faces = self.tracker(frame) if self.tracker is not None else {}
         tracks = tuple(
             Track(track_id, box, self._wearing(self.assigner(track_id))) for track_id, box in sorted(faces.items())
         )
+        return TrackedFrame(frame, tracks, 1000 * (time.perf_counter() - started))
+
+    def paint_tracked(self, tracked: TrackedFrame) -> PaintedFrame:
+        """The frame painted by the students (and, where the renderer says so, the faces the line art is drawn
+        on found)."""
+        started = time.perf_counter()
+        frame, tracks = tracked.frame, tracked.tracks
         background = self.renderer.default
         photo = self.working_size.shrink(frame.rgb) if self.working_size is not None else frame.rgb
         drawn = _scaled(tracks, photo.shape[1] / frame.rgb.shape[1])
         canvas, people = self.renderer.paint(photo, drawn, background)
         faces = tuple(self.renderer.faces(photo, drawn)) if self.renderer.faces_found_with_painting else None
-        ms = 1000 * (time.perf_counter() - started)
+        ms = tracked.tracking_ms + 1000 * (time.perf_counter() - started)
         shrunk = None if photo is frame.rgb else photo
         return PaintedFrame(frame, tracks, background, canvas, faces, ms, shrunk, people)
 
@@ -118,6 +133,10 @@ class Pipeline:
         self.assigner.restore(state["characters"])
         if self.smoother is not None:
             self.smoother.restore(state["smoother"])
+
+
+def _as_it_is(painted: PaintedFrame) -> PaintedFrame:
+    return painted
 
 
 def _scaled(tracks: tuple[Track, ...], scale: float) -> tuple[Track, ...]:

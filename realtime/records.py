@@ -41,6 +41,15 @@ class Track:
 
 
 @dataclass(frozen=True)
+class TrackedFrame:
+    """A frame with its people tracked and given their characters, before the students paint it."""
+
+    frame: Frame
+    tracks: tuple[Track, ...]
+    tracking_ms: float = 0.0
+
+
+@dataclass(frozen=True)
 class PaintedFrame:
     """A frame as the students painted it, before the line art: the people in it (their boxes in the frame as it
     came), and the character of the background it was painted in (the line art of the same frame is drawn in the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 import time
 
 import av
@@ -93,3 +95,42 @@ def test_the_overlapped_loop_draws_what_the_pipeline_draws_frame_by_frame(crossi
     assert [r.frame.index for r in overlapped] == [frame.index for frame in frames]
     assert [r.tracks for r in overlapped] == [r.tracks for r in one_by_one]
     assert all(np.array_equal(a.rgb, b.rgb) for a, b in zip(overlapped, one_by_one))
+
+
+def test_read_ahead_draws_what_the_pipeline_draws_frame_by_frame(crossing, characters):
+    """Read and tracked on a third thread (a file's frames): still the same people, characters and pictures."""
+    cast = [CastMember(name, path) for name, path in characters.items()]
+    frames = [Frame(index, index / 20, shot.rgb, time.perf_counter()) for index, shot in enumerate(crossing[:12])]
+
+    pipeline = build_pipeline(cast, "per-person", frame_rate=20)
+    one_by_one = [pipeline(frame) for frame in frames]
+    read_ahead = list(build_pipeline(cast, "per-person", frame_rate=20).stream(frames, read_ahead=True))
+
+    assert [r.frame.index for r in read_ahead] == [frame.index for frame in frames]
+    assert [r.tracks for r in read_ahead] == [r.tracks for r in one_by_one]
+    assert all(np.array_equal(a.rgb, b.rgb) for a, b in zip(read_ahead, one_by_one))
+
+
+def test_read_ahead_tracks_the_next_frame_while_this_one_is_painted(crossing, characters):
+    """Reading and tracking a frame of a file no longer waits for the painting of the one before: the painting of
+    each frame waits here for the next frame's tracking, which only a stage of its own can do meanwhile."""
+    frames = [Frame(index, index / 20, shot.rgb, time.perf_counter()) for index, shot in enumerate(crossing[:4])]
+    pipeline = build_pipeline([CastMember("red", characters["red"])], "per-person", frame_rate=20)
+    tracked = {frame.index: threading.Event() for frame in frames}
+    track, paint_tracked = pipeline.track, pipeline.paint_tracked
+
+    def tracking(frame: Frame):
+        result = track(frame)
+        tracked[frame.index].set()
+        return result
+
+    def painting(frame):
+        following = frame.frame.index + 1
+        overlapped = following not in tracked or tracked[following].wait(timeout=10)
+        return dataclasses.replace(paint_tracked(frame), painting_ms=0.0 if overlapped else -1.0)
+
+    pipeline.track, pipeline.paint_tracked = tracking, painting
+    results = list(pipeline.stream(frames, read_ahead=True))
+
+    assert [r.frame.index for r in results] == [0, 1, 2, 3]
+    assert all(r.stage_ms[0] == 0.0 for r in results), "a frame was painted before the next one could be tracked"
