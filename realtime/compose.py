@@ -50,21 +50,53 @@ def edge_fade(height: int, width: int, box: IntBox, frame_shape: tuple[int, ...]
     return np.minimum(top, bottom)[:, None] * np.minimum(left, right)[None, :]
 
 
+ROUNDING = 1e-6  # float32 pixel distances against float64 bounds: a person this close to the bound is measured
+
+
+def _body_line(face: Box) -> tuple[float, float, float]:
+    """(x, y, width) of a face: its body is taken as the line from (x, y) straight down, measured in widths."""
+    fx0, fy0, fx1, fy1 = face
+    return (fx0 + fx1) / 2, (fy0 + fy1) / 2, max(fx1 - fx0, 1.0)
+
+
+def _body_distance(columns: np.ndarray, rows: np.ndarray, face: Box) -> np.ndarray:
+    """Distance of pixel centres (`columns` × `rows`) to `face`'s body line, in widths of the face."""
+    centre_x, centre_y, width = _body_line(face)
+    return np.hypot(columns - centre_x, np.maximum(centre_y - rows, 0)) / width
+
+
 def nearest_person(box: IntBox, faces: Sequence[Box], own: int) -> np.ndarray:
-    """H×W float32 over the crop `box`: 1 where the person of `faces[own]` is the nearest person, else 0.
+    """H×W float32 over the crop `box`: 1 where the person of `faces[own]` is the nearest person, else 0 (a tie
+    goes to the one listed first).
 
     A person mask marks everyone in a crop, so where two crops overlap it cannot say whose a pixel is. Each
     pixel goes to the person whose body is nearest: the distance to the line from their face's centre straight
     down, in widths of their face, so a person standing closer (a wider face) owns more of the space between.
+    Someone whose body is, everywhere in the crop, farther than the own person's body is at the crop's farthest
+    corner (the distance is convex, so a corner bounds it) cannot take a pixel and is not measured pixel by pixel:
+    in a group each crop is near only its neighbours.
     """
     x0, y0, x1, y1 = box
     columns = np.arange(x0, x1, dtype=np.float32)[None, :] + 0.5
     rows = np.arange(y0, y1, dtype=np.float32)[:, None] + 0.5
-    distances = []
-    for fx0, fy0, fx1, fy1 in faces:
-        centre_x, centre_y, width = (fx0 + fx1) / 2, (fy0 + fy1) / 2, max(fx1 - fx0, 1.0)
-        distances.append(np.hypot(columns - centre_x, np.maximum(centre_y - rows, 0)) / width)
-    return (np.argmin(distances, axis=0) == own).astype(np.float32)
+    corners_x, corners_y = columns[0, [0, -1]], rows[[0, -1], 0]
+    farthest_own = float(_body_distance(corners_x[None, :], corners_y[:, None], faces[own]).max())
+    own_distance = _body_distance(columns, rows, faces[own])
+    theirs = np.ones(own_distance.shape, bool)
+    for other, face in enumerate(faces):
+        if other == own or _nearest_in(corners_x, corners_y, face) > farthest_own * (1 + ROUNDING) + ROUNDING:
+            continue
+        distance = _body_distance(columns, rows, face)
+        theirs &= own_distance < distance if other < own else own_distance <= distance
+    return theirs.astype(np.float32)
+
+
+def _nearest_in(columns: np.ndarray, rows: np.ndarray, face: Box) -> float:
+    """The smallest _body_distance to `face` over pixel centres from columns[0] to columns[1] and rows[0] to
+    rows[1]: the nearest column to the face's centre and the lowest row, each on its own."""
+    centre_x, centre_y, width = _body_line(face)
+    across = max(columns[0] - centre_x, centre_x - columns[1], 0.0)
+    return float(np.hypot(across, max(centre_y - rows[1], 0.0)) / width)
 
 
 def paste_soft(canvas: np.ndarray, patch: np.ndarray, alpha: np.ndarray, box: IntBox) -> np.ndarray:
