@@ -294,8 +294,9 @@ def main() -> None:
     parser.add_argument("--student", type=Path, default=BASE_STUDENT, help="student folder (default: the shipped one)")
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=PARTS, help="which parts to run (default: all)")
     parser.add_argument("--long-loops", nargs="+", choices=LONG_LOOPS, default=LONG_LOOPS,
-                        help="the long conversion's runs: one thread, overlapped (both in a fresh process through the "
-                             "API), the `celflow convert` command (default: all)")
+                        help="the long conversion's runs: one thread, overlapped (as `convert` runs it, frames read "
+                             "ahead; both in a fresh process through the API), the `celflow convert` command "
+                             "(default: all)")
     parser.add_argument("--pedestrians", type=Path, help="a real clip of people walking, converted per person "
                         "(the pedestrians part; e.g. vtest.avi of Debian's opencv-doc)")
     args = parser.parse_args()
