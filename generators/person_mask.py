@@ -7,9 +7,11 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from celflow.generators.crop_fade import edge_fade
 from celflow.generators.face_mesh import FACE_OVAL, NOSE_TIP, Face
 
 FACE_EDGE_SIGMA = 1.0  # px: the face oval joins the mask with a soft edge, as the segmenter's own edges are
+WINDOW_FADE = 0.3  # of a window's shorter side: how far its own pass fades out towards its sides inside the photo
 
 
 def with_faces(mask: np.ndarray, faces: Sequence[Face]) -> np.ndarray:
@@ -41,6 +43,17 @@ def with_their_faces(mask: np.ndarray, faces: Sequence[Face]) -> np.ndarray:
         keep[labels[y, x]] = True
     keep[0] = False
     return np.where(keep[labels], mask, 0.0).astype(np.float32)
+
+
+def with_window(mask: np.ndarray, found: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The H×W person `mask` with `found` (a mask of the window `box` = x0, y0, x1, y1 segmented on its own)
+    joined in, fading out over WINDOW_FADE of the window towards its sides inside the photo: cut off there, a
+    body running on past the window would end in a straight edge, and the outline would follow it."""
+    x0, y0, x1, y1 = box
+    fade = edge_fade(y1 - y0, x1 - x0, box, mask.shape, round(WINDOW_FADE * min(y1 - y0, x1 - x0)))
+    joined = mask.copy()
+    joined[y0:y1, x0:x1] = np.maximum(mask[y0:y1, x0:x1], found * fade)
+    return joined
 
 
 FOUND_SHARE = 0.6  # share of the neck and shoulders under a face that a mask holding that person covers
@@ -75,16 +88,15 @@ class PersonSegmenter:
 
         With several faces, each person's own box is segmented too and joined in: on a wide group photo the
         whole-frame pass, made for one selfie, can miss a smaller person entirely, whose face would then be
-        drawn as background. Every face's oval is part of the mask (with_faces).
+        drawn as background (joined in by with_window). Every face's oval is part of the mask (with_faces).
         """
         mask = self._segment(rgb)
         if len(faces) > 1:
             for face in faces:
                 if self._video and _found(mask, face):
                     continue
-                x0, y0, x1, y1 = face.person_box(rgb.shape[:2])
-                window = (slice(y0, y1), slice(x0, x1))
-                mask[window] = np.maximum(mask[window], self._segment(rgb[window]))
+                x0, y0, x1, y1 = box = face.person_box(rgb.shape[:2])
+                mask = with_window(mask, self._segment(rgb[y0:y1, x0:x1]), box)
         return with_faces(mask, faces)
 
     def _segment(self, rgb: np.ndarray) -> np.ndarray:

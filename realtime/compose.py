@@ -8,9 +8,8 @@ import cv2
 import numpy as np
 
 from celflow.export.stylizer import PhotoToWebtoon
+from celflow.generators.crop_fade import IntBox
 from celflow.realtime.records import Box
-
-IntBox = tuple[int, int, int, int]
 
 
 def run_scaled(
@@ -33,21 +32,6 @@ def run_scaled(
 def stylize_crop(stylize: PhotoToWebtoon, rgb: np.ndarray, box: IntBox, max_side: int) -> np.ndarray:
     """The crop `box` of `rgb` stylized, at the crop's size (see `run_scaled`)."""
     return run_scaled(lambda crop: (stylize(crop),), rgb, box, max_side)[0]
-
-
-def edge_fade(height: int, width: int, box: IntBox, frame_shape: tuple[int, ...], ramp: int) -> np.ndarray:
-    """H×W float32 weights rising from 0 to 1 over `ramp` pixels at the crop's sides inside the frame.
-
-    Sides on the frame's own border stay at 1: nothing lies beyond them to blend into.
-    """
-    x0, y0, x1, y1 = box
-    rows, cols = np.arange(height, dtype=np.float32), np.arange(width, dtype=np.float32)
-    ramp = max(ramp, 1)
-    top = np.clip((rows + 1) / ramp, 0, 1) if y0 > 0 else np.ones(height, np.float32)
-    bottom = np.clip((height - rows) / ramp, 0, 1) if y1 < frame_shape[0] else np.ones(height, np.float32)
-    left = np.clip((cols + 1) / ramp, 0, 1) if x0 > 0 else np.ones(width, np.float32)
-    right = np.clip((width - cols) / ramp, 0, 1) if x1 < frame_shape[1] else np.ones(width, np.float32)
-    return np.minimum(top, bottom)[:, None] * np.minimum(left, right)[None, :]
 
 
 ROUNDING = 1e-6  # float32 pixel distances against float64 bounds: a person this close to the bound is measured

@@ -10,11 +10,11 @@ from celflow.core.defaults import AUTO_BACKEND
 from celflow.export.open_stylizer import open_stylizer, read_student_line_art
 from celflow.export.runtime import AlphaStylizer
 from celflow.export.stylizer import PhotoToWebtoon
+from celflow.generators.crop_fade import edge_fade
 from celflow.generators.face_mesh import NOSE_TIP, Face
 from celflow.generators.face_warp import FaceWarp
 from celflow.realtime.characters import CastMember
 from celflow.realtime.compose import (
-    edge_fade,
     nearest_person,
     paste_soft,
     run_scaled,

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from celflow.export.open_stylizer import open_stylizer
-from celflow.realtime.compose import edge_fade, paste_soft, stylize_crop
+from celflow.generators.crop_fade import edge_fade
+from celflow.realtime.compose import paste_soft, stylize_crop
 from celflow.realtime.modes import FrameRenderer
 from celflow.realtime.records import Track
 from celflow.realtime.scenes import real_background, render, scene_people
