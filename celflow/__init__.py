@@ -31,7 +31,8 @@ def load(
     folder, a `celflow distill` or `celflow demo` output folder, or NAME=PATH; by default the base student shipped
     with celflow). `strength` (0: the photo, 1: the student's picture) may be changed on the object between
     calls; `mode` is full-frame or person-only; `line_art` draws the teacher's eyes, face strokes and outline
-    over the picture (False: the student alone).
+    over the picture (False: the student alone). The array is drawn at its own size: shrink a phone's photo first
+    (`celflow stylize` shrinks to core.defaults.STILL_MAX_SIDE), or it takes gigabytes of memory.
     """
     from celflow.realtime.still import open_photo_stylizer
 

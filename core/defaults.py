@@ -18,3 +18,7 @@ DEFAULT_TRAIN_STEPS = 3000
 # The long side `convert` draws a video's frames at before scaling them back (realtime/working_size.py says why):
 # half a 1080p frame's width, larger than the photos the students learn from.
 CONVERT_MAX_SIDE = 960
+
+# The long side a still is shrunk to before it is drawn (`stylize`, the studio): drawn at their own size, a phone
+# camera's 12 megapixels take several gigabytes of memory and come out no better (README: stills).
+STILL_MAX_SIDE = 1600

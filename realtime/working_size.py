@@ -53,7 +53,8 @@ def parse_max_side(text: str) -> int | str:
 
 
 def parse_fixed_max_side(text: str) -> int | str:
-    """`convert --max-side`'s value: FULL or a positive number of pixels (a conversion draws every frame alike)."""
+    """`convert` and `stylize --max-side`'s value: FULL or a positive number of pixels (a conversion draws every frame
+    alike; a still has no frames to time)."""
     value = parse_max_side(text)
     if value == AUTO:
         raise ValueError(f"--max-side {text}: only live picks a size as it runs; give full or a number of pixels")

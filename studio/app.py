@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from celflow.core.character import CharacterPackError, load_character
-from celflow.core.defaults import AUTO_BACKEND
+from celflow.core.defaults import AUTO_BACKEND, STILL_MAX_SIDE
 from celflow.core.image_files import write_image
 from celflow.realtime.strength import check_strength
 from celflow.realtime.video import VideoError
@@ -61,7 +61,6 @@ from celflow.studio.uploads import (
 from celflow.studio.video_job import convert_upload
 
 STATIC = Path(__file__).resolve().parent / "static"
-DEFAULT_MAX_SIDE = 1600
 DEFAULT_DISTILL_MINUTES = 10.0
 
 
@@ -119,7 +118,7 @@ def create_app(root: Path, backend: str = AUTO_BACKEND) -> FastAPI:
         return [{"name": s.name, "pack": s.pack, "card": s.card} for s in list_students(studio)]
 
     @app.post("/api/stills")
-    async def still_upload(request: Request, student: str, name: str = "photo", max_side: int | None = DEFAULT_MAX_SIDE):
+    async def still_upload(request: Request, student: str, name: str = "photo", max_side: int | None = STILL_MAX_SIDE):
         data = await body(request, name, PHOTO_LIMIT)
         chosen = find_student_named(studio, student)
         if max_side is not None and max_side < 1:

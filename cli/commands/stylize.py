@@ -14,7 +14,12 @@ from celflow.cli.support import (
     show_celflow_logs,
     user_errors,
 )
-from celflow.core.defaults import AUTO_BACKEND, DEFAULT_CHARACTER
+from celflow.core.defaults import AUTO_BACKEND, DEFAULT_CHARACTER, STILL_MAX_SIDE
+
+MAX_SIDE_HELP = (
+    f"Shrink photos so their long side is at most this first (default {STILL_MAX_SIDE}: a phone's 12 megapixels "
+    "drawn at their own size take several gigabytes of memory and look no better); full = the photo's own size."
+)
 
 EXAMPLES = """Examples:
 
@@ -24,7 +29,7 @@ EXAMPLES = """Examples:
 
   celflow stylize holiday/ 'extra/*.png' -o webtoon/ --character runs/anna --strength 0.6
 
-  celflow stylize group.jpg -o webtoon/ --model student.onnx --mode person-only --max-side 1600
+  celflow stylize group.jpg -o webtoon/ --model student.onnx --mode person-only --max-side 1024
 
 A folder's photos keep their sub-folders inside OUT; every result is a PNG named after its photo. A photo that
 cannot be read is skipped with a line naming it; the exit code is 1 only when nothing was converted."""
@@ -62,7 +67,7 @@ def stylize(
             "with one character, the same as full-frame."
         ),
     ] = "full-frame",
-    max_side: Annotated[int | None, typer.Option(help="Shrink photos so their long side is at most this first.")] = None,
+    max_side: Annotated[str, typer.Option(help=MAX_SIDE_HELP)] = str(STILL_MAX_SIDE),
     backend: BackendOption = AUTO_BACKEND,
     line_art: LineArtOption = True,
 ) -> None:
@@ -71,14 +76,14 @@ def stylize(
     from celflow.pipelines.stills import names_one_image, plan_stills, stylize_stills
     from celflow.realtime.sources import IMAGE_SUFFIXES
     from celflow.realtime.still import open_photo_stylizer
+    from celflow.realtime.working_size import FULL, parse_fixed_max_side
 
     try:
         if model is not None and character is not None:
             raise ValueError("give --model or --character, not both")
         if out.exists() and not out.is_dir() and not names_one_image(out):
             raise ValueError(f"--out {out}: is a file, not a folder")
-        if max_side is not None and max_side < 1:
-            raise ValueError(f"--max-side {max_side}: must be a positive number of pixels")
+        side = parse_fixed_max_side(max_side)
         plan = plan_stills(inputs, out)
         if not plan.photos:
             suffixes = ", ".join(sorted(IMAGE_SUFFIXES))
@@ -88,7 +93,7 @@ def stylize(
     except user_errors() as error:
         fail(error)
     try:
-        report = stylize_stills(plan, stylizer, max_side)
+        report = stylize_stills(plan, stylizer, None if side == FULL else side)
     except (OSError, ValueError) as error:  # the output folder cannot be written
         fail(error)
     finally:

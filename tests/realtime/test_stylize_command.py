@@ -11,6 +11,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from celflow.cli import app
+from celflow.core.defaults import STILL_MAX_SIDE
 from tests.cli_process import run_celflow
 from tests.conftest import save_rgb
 
@@ -125,3 +126,20 @@ def test_without_a_model_or_a_character_the_shipped_base_student_draws(hopper, t
 
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "a.png").is_file()
+
+
+def test_a_large_photo_is_drawn_at_the_default_side_unless_full_is_asked(characters, hopper, tmp_path):
+    """A phone's photo drawn at its own size takes gigabytes: by default it is shrunk to STILL_MAX_SIDE first."""
+    scale = (STILL_MAX_SIDE + 200) / max(hopper.shape[:2])
+    photo = save_rgb(tmp_path / "big.jpg", cv2.resize(hopper, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC))
+    height, width = cv2.imread(str(photo)).shape[:2]
+    common = ["stylize", str(photo), "--model", str(characters["red"])]
+
+    default = CliRunner().invoke(app, [*common, "-o", str(tmp_path / "default")])
+    full = CliRunner().invoke(app, [*common, "-o", str(tmp_path / "full"), "--max-side", "full"])
+    wrong = CliRunner().invoke(app, [*common, "-o", str(tmp_path / "wrong"), "--max-side", "auto"])
+
+    assert default.exit_code == 0 and full.exit_code == 0, default.output + full.output
+    assert max(cv2.imread(str(tmp_path / "default" / "big.png")).shape[:2]) == STILL_MAX_SIDE
+    assert cv2.imread(str(tmp_path / "full" / "big.png")).shape[:2] == (height, width)
+    assert wrong.exit_code == 1 and "celflow: error: --max-side auto:" in wrong.output
