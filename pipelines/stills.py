@@ -40,6 +40,7 @@ class StillsPlan:
 class StillsReport:
     converted: list[Path] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    shrunk: int = 0  # photos of those converted that were drawn `max_side` long
 
 
 def _named_photos(spec: str) -> list[tuple[Path, Path]] | None:
@@ -140,4 +141,5 @@ def stylize_stills(
                 raise ValueError(f"{result}: outside the output folder {plan.folder}; not written")
             write_image(result, stylize(rgb))
             report.converted.append(result)
+            report.shrunk += bool(max_side) and max(rgb.shape[:2]) == max_side
     return report

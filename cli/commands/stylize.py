@@ -98,9 +98,11 @@ def stylize(
         fail(error)
     finally:
         stylizer.close()
-    skipped = f" ({len(report.skipped)} skipped)" if report.skipped else ""
+    skipped = f"{len(report.skipped)} skipped" if report.skipped else ""
     if not report.converted:
-        fail(ValueError(f"nothing converted: every photo was skipped{skipped}"))
+        fail(ValueError(f"nothing converted: every photo was skipped ({skipped})"))
+    shrunk = f"{report.shrunk} drawn {side} px long, --max-side" if report.shrunk else ""
+    details = "; ".join(part for part in (shrunk, skipped) if part)
     images = "image" if len(report.converted) == 1 else "images"
-    typer.echo(f"wrote {len(report.converted)} webtoon {images} to {out}{skipped}")
+    typer.echo(f"wrote {len(report.converted)} webtoon {images} to {out}" + (f" ({details})" if details else ""))
 

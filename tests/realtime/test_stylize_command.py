@@ -141,5 +141,7 @@ def test_a_large_photo_is_drawn_at_the_default_side_unless_full_is_asked(charact
 
     assert default.exit_code == 0 and full.exit_code == 0, default.output + full.output
     assert max(cv2.imread(str(tmp_path / "default" / "big.png")).shape[:2]) == STILL_MAX_SIDE
+    assert f"(1 drawn {STILL_MAX_SIDE} px long, --max-side)" in default.output
+    assert "px long" not in full.output
     assert cv2.imread(str(tmp_path / "full" / "big.png")).shape[:2] == (height, width)
     assert wrong.exit_code == 1 and "celflow: error: --max-side auto:" in wrong.output
