@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
@@ -170,7 +171,7 @@ def main() -> None:
         except PairRejected as error:
             print(f"{name:<22}  rejected: {error}")
             continue
-        for pair in pairs:
+        for number, pair in enumerate(pairs, start=1):
             scores = score_look(
                 pair.photo, pair.target, pair.faces, pair.person_mask, character.geometry, identity, pair.unwarped_faces
             )
@@ -180,7 +181,7 @@ def main() -> None:
             for index, face in enumerate(scores.faces):
                 dist = scores.identity_distances[index] if index < len(scores.identity_distances) else float("nan")
                 delta_itas.append(face.delta_ita)
-                order.append((face.photo_ita, face.output_ita))
+                order.append((face.photo_ita, face.output_ita, f"{name} pair {number} face {index + 1}"))
                 print(
                     f"{name:<22}{index + 1:>5}{dist:>9.3f}{face.photo_ita:>11.1f}{face.output_ita:>9.1f}"
                     f"{face.delta_ita:>7.1f}{face.delta_e:>6.1f}{scores.stroke_share:>9.2f}{scores.flat_share:>6.2f}"
@@ -219,16 +220,16 @@ def main() -> None:
             f"skin: |ΔITA| median {statistics.median(abs(d) for d in delta_itas):.1f}°, worst {worst:.1f}° "
             f"(targets ≤ 4°, ≤ 8°)"
         )
-        swapped = sum(
-            1
-            for (a_in, a_out), (b_in, b_out) in combinations(sorted(order), 2)
-            if b_in - a_in > ORDER_GAP and b_out <= a_out
-        )
-        rho = spearmanr([i for i, _ in order], [o for _, o in order]).statistic
-        ranked = [o for _, o in sorted(order)]
+        in_swaps: Counter[str] = Counter()  # face → pairs it is swapped in: one face often accounts for most
+        for (a_in, a_out, a), (b_in, b_out, b) in combinations(sorted(order), 2):
+            if b_in - a_in > ORDER_GAP and b_out <= a_out:
+                in_swaps.update((a, b))
+        rho = spearmanr([i for i, _, _ in order], [o for _, o, _ in order]).statistic
+        ranked = [o for _, o, _ in sorted(order)]
         print(
             f"skin order darkest → lightest: exactly kept {ranked == sorted(ranked)}, Spearman ρ {rho:.3f}, "
-            f"{swapped} pairs of faces more than {ORDER_GAP:.0f}° apart swapped (target 0)"
+            f"{sum(in_swaps.values()) // 2} pairs of faces more than {ORDER_GAP:.0f}° apart swapped (target 0)"
+            + (f"; most often: {', '.join(f'{face} ({n})' for face, n in in_swaps.most_common(4))}" if in_swaps else "")
         )
     print(
         f"strokes: median share of ink in strokes ≥ 20 px {statistics.median(strokes):.2f} (target ≥ 0.80); "
