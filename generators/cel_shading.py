@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from celflow.core.character import CelStyle
+from celflow.generators.flat_regions import merge_small_regions
 from celflow.generators.palette import hex_to_rgb, lab_to_rgb, rgb_to_lab
 from celflow.generators.smoothstep import smoothstep
 from celflow.generators.strokes import long_strokes
@@ -40,6 +41,19 @@ def smoothed_photo(rgb: np.ndarray) -> np.ndarray:
     return smooth_preserving_edges(rgb, OWN_COLOUR_PASSES, max(rgb.shape[:2]) / REFERENCE_SIDE)
 
 
+def _band_guide(lightness: np.ndarray, scale: float) -> np.ndarray:
+    return cv2.GaussianBlur(lightness, (0, 0), 1.5 * scale)
+
+
+def _band_edges(tones: int) -> np.ndarray:
+    return np.linspace(0.0, 255.0, tones + 1)
+
+
+def lightness_bands(lightness: np.ndarray, tones: int, scale: float) -> np.ndarray:
+    """H×W int: the band (0 darkest) each pixel falls in, as quantise_lightness cuts them."""
+    return np.digitize(_band_guide(lightness, scale), _band_edges(tones)[1:-1])
+
+
 def quantise_lightness(lightness: np.ndarray, tones: int, scale: float) -> np.ndarray:
     """Flat lightness bands at fixed cuts, with edges a pixel or two wide.
 
@@ -48,8 +62,8 @@ def quantise_lightness(lightness: np.ndarray, tones: int, scale: float) -> np.nd
     is lifted towards white in proportion to how far it sits from black too: shadows on a shirt come out
     light, as webtoons draw them, while black hair and a black suit stay dark instead of turning grey.
     """
-    guide = cv2.GaussianBlur(lightness, (0, 0), 1.5 * scale)
-    edges = np.linspace(0.0, 255.0, tones + 1)
+    guide = _band_guide(lightness, scale)
+    edges = _band_edges(tones)
     levels = (edges[:-1] + edges[1:]) / 2
     levels = levels + 2 * SHADOW_LIFT * levels * (255 - levels) / 255
     flat = np.full_like(guide, levels[0])
@@ -70,12 +84,18 @@ def _nearest_palette_table(palette_lab_bytes: bytes) -> np.ndarray:
     return distance.argmin(-1).astype(np.uint8)
 
 
+def nearest_palette_colour(lab: np.ndarray, palette_lab: np.ndarray) -> np.ndarray:
+    """H×W uint8: the index of each pixel's nearest palette colour."""
+    table = _nearest_palette_table(palette_lab.astype(np.float32).tobytes()).ravel()
+    bins = (np.clip(lab, 0, 255).astype(np.uint8) // LAB_BIN).astype(np.int32)
+    side = 256 // LAB_BIN
+    return table[(bins[..., 0] * side + bins[..., 1]) * side + bins[..., 2]]
+
+
 def pull_chroma_to_palette(lab: np.ndarray, palette_lab: np.ndarray, strength: float, saturation: float) -> np.ndarray:
     """Blend each pixel's chroma (a, b) with that of its nearest palette colour; returns chroma centred on 0."""
     chroma = (lab[..., 1:] - 128) * saturation
-    table = _nearest_palette_table(palette_lab.astype(np.float32).tobytes())
-    bins = np.clip(lab, 0, 255).astype(np.int32) // LAB_BIN
-    nearest = table[bins[..., 0], bins[..., 1], bins[..., 2]]
+    nearest = nearest_palette_colour(lab, palette_lab)
     chroma = (1 - strength) * chroma + strength * (palette_lab[nearest, 1:] - 128)
     flat = cv2.medianBlur(np.clip(chroma + 128, 0, 255).astype(np.uint8), 5)
     # slivers of one band a pixel or two wide along an edge read as speckled ink: fold them into their neighbours
@@ -109,6 +129,8 @@ def cel_shade(rgb: np.ndarray, params: CelStyle) -> np.ndarray:
     lab = rgb_to_lab(smooth)
     palette = hex_to_rgb(params.palette)
     palette_lab = rgb_to_lab(palette)
+    tones = lightness_bands(lab[..., 0], params.shading_tones, scale) * len(palette)
+    lab = merge_small_regions(lab, tones + nearest_palette_colour(lab, palette_lab), scale)
     lightness = quantise_lightness(lab[..., 0], params.shading_tones, scale)
     chroma = pull_chroma_to_palette(lab, palette_lab, params.palette_strength, params.saturation)
     shaded = lab_to_rgb(np.dstack([lightness, chroma + 128])).astype(np.float32)

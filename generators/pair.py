@@ -37,7 +37,7 @@ from celflow.generators.quality import (
     PairRejected,
 )
 from celflow.generators.sam import SamPersonSegmenter, SamSettings
-from celflow.generators.skin import face_regions, paint_own_skin, skin_mask
+from celflow.generators.skin import face_regions, paint_own_skin, skin_masks
 from celflow.generators.skin_tone import MIN_SKIN_CHROMA, cheek_colour, skin_difference
 from celflow.generators.specks import clear_specks
 from celflow.generators.teacher import build_teacher
@@ -157,8 +157,8 @@ class PairMaker:
         if not low <= coverage <= high:
             raise PairRejected(MASK_COVERAGE, f"person mask covers {coverage:.1%}, allowed {low:.0%}–{high:.0%}")
         with _stage(timings, "skin"):
-            skin = skin_mask(photo, everyone, mask)
-            lit = correct_light(photo, skin, everyone)
+            sure_skin, skin = skin_masks(photo, everyone, mask)
+            lit = correct_light(photo, sure_skin, everyone)
         style = character.teacher
         procedural = style.kind == "procedural"
         with _stage(timings, "teacher"):

@@ -7,8 +7,11 @@ standard (colour spaces, Gaussian statistics, morphology) come from OpenCV and n
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import cv2
 import numpy as np
+from skimage.filters import apply_hysteresis_threshold
 
 from celflow.core.character import SkinTone
 from celflow.generators.face_mesh import (
@@ -31,6 +34,8 @@ CHEEKS = (RIGHT_CHEEK, LEFT_CHEEK)
 SKIN_SAMPLES = (*CHEEKS, FOREHEAD)
 COLOUR_DISTANCE = 3.0  # Mahalanobis distance (σ) from the face skin's colour that still counts as skin
 SHADING_SLACK = 2.5  # lightness varies more than hue across skin (shadows): its σ is widened this much
+GROWN_DISTANCE = 4.5  # σ: lighter skin that touches skin found at COLOUR_DISTANCE may drift this far
+MIN_SKIN_PATCH = 0.01  # share of a face's width squared: a skin patch smaller than this is taken for hair or wood
 FACE_SLACK = 2.0  # inside the face oval, colours this many times further away still count
 MIN_SAMPLES = 30
 BAND_STEP = (4.0, 10.0)  # L* between skin bands: the skin's own spread, within these bounds
@@ -55,21 +60,29 @@ def _lab(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
 
 
-def skin_mask(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> np.ndarray:
-    """H×W float32 0..1: face, neck, ears, arms and hands; not eyes, brows, lips, hair or clothes.
+class SkinMasks(NamedTuple):
+    """Where a photo's skin is, two ways (H×W float32 0..1 each)."""
+
+    sure: np.ndarray  # skin by the strict colour test: what the light is read from
+    painted: np.ndarray  # also the lit skin joined to it, less small patches: what is painted in the person's colours
+
+
+def skin_masks(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> SkinMasks:
+    """Face, neck, ears, arms and hands; not eyes, brows, lips, hair or clothes.
 
     Skin pixels outside the face are found by their colour's distance to this photo's own cheek and
-    forehead skin, so the model follows the photo's lighting and the person's complexion.
+    forehead skin, so the model follows the photo's lighting and the person's complexion. The light correction
+    reads the sure mask: a lit arm's paler, less saturated skin would move the skin colour it holds steady.
     """
     shape = rgb.shape[:2]
     if not faces:
-        return np.zeros(shape, np.float32)
+        return SkinMasks(*[np.zeros(shape, np.float32)] * 2)
     features = cv2.dilate(face_regions(shape, faces, FEATURES).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     samples = face_regions(shape, faces, SKIN_SAMPLES) & ~features
     lab = _lab(rgb)
     pixels = lab[samples]
     if len(pixels) < MIN_SAMPLES:
-        return (face_regions(shape, faces, (FACE_OVAL,)) & ~features).astype(np.float32)
+        return SkinMasks(*[(face_regions(shape, faces, (FACE_OVAL,)) & ~features).astype(np.float32)] * 2)
     mean = pixels.mean(0)
     spread = np.cov(pixels, rowvar=False) + np.eye(3)  # +1: a flat-coloured face stays invertible
     widen = np.diag([1 / SHADING_SLACK, 1.0, 1.0])
@@ -78,10 +91,42 @@ def skin_mask(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> np
     distance = np.einsum("...i,ij,...j->...", offset, inverse, offset)
     # Inside the face oval a looser test suffices (shadows, make-up); it still drops hat brims and fringes.
     in_face = face_regions(shape, faces, (FACE_OVAL,)) & (distance < (FACE_SLACK * COLOUR_DISTANCE) ** 2)
-    by_colour = (distance < COLOUR_DISTANCE**2) & (person_mask > 0.5)
-    by_colour = cv2.morphologyEx(by_colour.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
-    skin = ((by_colour | in_face) & ~features) | samples
-    return cv2.GaussianBlur(skin.astype(np.float32), (0, 0), 0.8)
+    person = person_mask > 0.5
+    near = ((distance < COLOUR_DISTANCE**2) & person).astype(np.uint8)
+    near = cv2.morphologyEx(near, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    grown = _grown_skin(near, distance, lab[..., 0] > mean[0], person, in_face, faces)
+    sure, painted = [((found | in_face) & ~features) | samples for found in (near, grown)]
+    return SkinMasks(*[cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.8) for mask in (sure, painted)])
+
+
+def skin_mask(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> np.ndarray:
+    """H×W float32 0..1: the skin painted in the person's own colours (`skin_masks`)."""
+    return skin_masks(rgb, faces, person_mask).painted
+
+
+def _grown_skin(
+    near: np.ndarray,
+    distance: np.ndarray,
+    lighter: np.ndarray,
+    person: np.ndarray,
+    in_face: np.ndarray,
+    faces: list[Face],
+) -> np.ndarray:
+    """H×W bool: `near` (skin by the strict test) grown into the person's pixels lighter than the face skin and
+    within GROWN_DISTANCE of its colour that touch it or the face (hysteresis), less patches smaller than
+    MIN_SKIN_PATCH of a face's area.
+
+    A lit arm or shoulder drifts away from the face's colour gradually, paler and less saturated, so a looser
+    test holds where it joins skin the strict test found; only towards lighter, since hair is mostly darker
+    than the skin beside it. The brown curls of hair near a skin colour are small islands, and a patch smaller
+    than a fingertip is more often hair or wood than skin."""
+    loose = ((distance < GROWN_DISTANCE**2) & person & lighter) | near
+    grown = apply_hysteresis_threshold(loose.astype(np.uint8) + (near | in_face), 0.5, 1.5)
+    _, patches, stats, _ = cv2.connectedComponentsWithStats(grown.astype(np.uint8), connectivity=8)
+    min_area = MIN_SKIN_PATCH * float(np.median([face.width for face in faces])) ** 2
+    big = stats[:, cv2.CC_STAT_AREA] >= min_area
+    big[0] = False
+    return big[patches] | (grown & in_face)
 
 
 def _weighted_blur(values: np.ndarray, weight: np.ndarray, sigma: float) -> np.ndarray:

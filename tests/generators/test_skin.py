@@ -7,7 +7,7 @@ from celflow.generators.cel_shading import smoothed_photo
 from celflow.generators.face_mesh import CHIN, LEFT_EYE, LIPS_OUTER, RIGHT_EYE, FaceMeshDetector
 from celflow.generators.palette import hex_to_rgb
 from celflow.generators.person_mask import PersonSegmenter
-from celflow.generators.skin import SKIN_SAMPLES, face_regions, paint_own_skin, skin_mask
+from celflow.generators.skin import SKIN_SAMPLES, face_regions, paint_own_skin, skin_mask, skin_masks
 
 TONE = SkinTone(tone="#f1c6a7")
 
@@ -126,3 +126,38 @@ def test_a_face_lit_from_above_keeps_its_cheeks_tone(find_skin, photo, request):
     painted = paint_own_skin(lit, smoothed_photo(lit), skin, faces, bands_alone)
     points = faces[0].points
     assert abs(cheek_colour(painted, points).ita - cheek_colour(lit, points).ita) <= 1.5
+
+
+def _face_skin_colour(rgb, faces):
+    return np.median(rgb[face_regions(rgb.shape[:2], faces, SKIN_SAMPLES)], axis=0)
+
+
+def test_skin_lit_paler_where_it_joins_the_face_is_painted(hopper):
+    """A lit arm or shoulder drifts from the face's colour towards white; left to the cel palette it came out
+    the character's peach instead of the person's own skin."""
+    detect = FaceMeshDetector()
+    faces = detect(hopper)
+    detect.close()
+    colour = _face_skin_colour(hopper, faces)
+    x0, y0 = np.round(faces[0].points[CHIN]).astype(int)
+    photo = hopper.copy()
+    paler = np.linspace(0.0, 0.5, 80)[:, None, None]  # from the face's colour to halfway to white, downwards
+    photo[y0 : y0 + 80, x0 - 30 : x0 + 30] = np.round(colour * (1 - paler) + 255 * paler).astype(np.uint8)
+    sure, painted = skin_masks(photo, faces, np.ones(photo.shape[:2], np.float32))
+    lit = np.s_[y0 + 5 : y0 + 75, x0 - 25 : x0 + 25]
+    assert (sure[lit] > 0.5).mean() < 0.8  # the strict colour test loses the paler end
+    assert (painted[lit] > 0.5).mean() > 0.95
+
+
+def test_flecks_of_skin_colour_away_from_skin_are_not_painted(hopper):
+    """Curls of brown hair near the skin's colour are islands: painted as skin they read as blotches."""
+    detect = FaceMeshDetector()
+    faces = detect(hopper)
+    detect.close()
+    photo = hopper.copy()
+    photo[430:, 20:] = (20, 20, 30)  # a dark coat
+    for x in range(40, photo.shape[1] - 10, 20):
+        photo[450:455, x : x + 5] = _face_skin_colour(hopper, faces)
+    sure, painted = skin_masks(photo, faces, np.ones(photo.shape[:2], np.float32))
+    assert (sure[450:455] > 0.5).sum() > 100
+    assert (painted[440:] > 0.5).sum() == 0
