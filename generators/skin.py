@@ -35,6 +35,7 @@ SKIN_SAMPLES = (*CHEEKS, FOREHEAD)
 COLOUR_DISTANCE = 3.0  # Mahalanobis distance (σ) from the face skin's colour that still counts as skin
 SHADING_SLACK = 2.5  # lightness varies more than hue across skin (shadows): its σ is widened this much
 GROWN_DISTANCE = 4.5  # σ: lighter skin that touches skin found at COLOUR_DISTANCE may drift this far
+LIT_CHROMA = 0.4  # lit skin keeps at least this share of the face skin's chroma, along its hue
 MIN_SKIN_PATCH = 0.01  # share of a face's width squared: a skin patch smaller than this is taken for hair or wood
 FACE_SLACK = 2.0  # inside the face oval, colours this many times further away still count
 MIN_SAMPLES = 30
@@ -94,7 +95,10 @@ def skin_masks(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> S
     person = person_mask > 0.5
     near = ((distance < COLOUR_DISTANCE**2) & person).astype(np.uint8)
     near = cv2.morphologyEx(near, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
-    grown = _grown_skin(near, distance, lab[..., 0] > mean[0], person, in_face, faces)
+    # lit skin keeps some of the skin's own colour: its chroma along the face skin's hue
+    along_hue = (lab[..., 1] * mean[1] + lab[..., 2] * mean[2]) / max(float(np.hypot(mean[1], mean[2])), 1e-3)
+    lit = (lab[..., 0] > mean[0]) & (along_hue > LIT_CHROMA * np.hypot(mean[1], mean[2]))
+    grown = _grown_skin(near, distance, lit, person, in_face, faces)
     sure, painted = [((found | in_face) & ~features) | samples for found in (near, grown)]
     return SkinMasks(*[cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.8) for mask in (sure, painted)])
 
@@ -107,20 +111,21 @@ def skin_mask(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> np
 def _grown_skin(
     near: np.ndarray,
     distance: np.ndarray,
-    lighter: np.ndarray,
+    lit: np.ndarray,
     person: np.ndarray,
     in_face: np.ndarray,
     faces: list[Face],
 ) -> np.ndarray:
-    """H×W bool: `near` (skin by the strict test) grown into the person's pixels lighter than the face skin and
-    within GROWN_DISTANCE of its colour that touch it or the face (hysteresis), less patches smaller than
-    MIN_SKIN_PATCH of a face's area.
+    """H×W bool: `near` (skin by the strict test) grown into the person's `lit` pixels within GROWN_DISTANCE of
+    the face skin's colour that touch it or the face (hysteresis), less patches smaller than MIN_SKIN_PATCH of a
+    face's area.
 
     A lit arm or shoulder drifts away from the face's colour gradually, paler and less saturated, so a looser
-    test holds where it joins skin the strict test found; only towards lighter, since hair is mostly darker
-    than the skin beside it. The brown curls of hair near a skin colour are small islands, and a patch smaller
-    than a fingertip is more often hair or wood than skin."""
-    loose = ((distance < GROWN_DISTANCE**2) & person & lighter) | near
+    test holds where it joins skin the strict test found: only towards lighter, since hair is mostly darker
+    than the skin beside it, and only while some of the skin's colour is left, since the lit edge of a grey car
+    seat beside a face is lighter too. The brown curls of hair near a skin colour are small islands, and a patch
+    smaller than a fingertip is more often hair or wood than skin."""
+    loose = ((distance < GROWN_DISTANCE**2) & person & lit) | near
     grown = apply_hysteresis_threshold(loose.astype(np.uint8) + (near | in_face), 0.5, 1.5)
     _, patches, stats, _ = cv2.connectedComponentsWithStats(grown.astype(np.uint8), connectivity=8)
     min_area = MIN_SKIN_PATCH * float(np.median([face.width for face in faces])) ** 2

@@ -1,13 +1,16 @@
+import cv2
 import numpy as np
 import pytest
 from skimage.color import deltaE_cie76, rgb2lab
 
 from celflow.core.character import SkinTone
 from celflow.generators.cel_shading import smoothed_photo
-from celflow.generators.face_mesh import CHIN, LEFT_EYE, LIPS_OUTER, RIGHT_EYE, FaceMeshDetector
+from celflow.generators.face_finder import FaceFinder
+from celflow.generators.face_mesh import CHIN, FACE_OVAL, LEFT_EYE, LIPS_OUTER, RIGHT_EYE, FaceMeshDetector
 from celflow.generators.palette import hex_to_rgb
 from celflow.generators.person_mask import PersonSegmenter
 from celflow.generators.skin import SKIN_SAMPLES, face_regions, paint_own_skin, skin_mask, skin_masks
+from celflow.pipelines.demo_photos import clip_frames
 
 TONE = SkinTone(tone="#f1c6a7")
 
@@ -92,10 +95,6 @@ def test_no_skin_no_change(astronaut):
 
 def test_in_a_group_photo_each_person_keeps_their_own_tone(obama, astronaut):
     """Two people side by side: each is banded around their own skin, not the group's average."""
-    import cv2
-
-    from celflow.generators.face_finder import FaceFinder
-
     group = np.hstack([cv2.resize(obama, (384, 384)), cv2.resize(astronaut, (384, 384))])
     detect, segment = FaceFinder(max_faces=2), PersonSegmenter()
     faces = detect(group).faces
@@ -161,3 +160,20 @@ def test_flecks_of_skin_colour_away_from_skin_are_not_painted(hopper):
     sure, painted = skin_masks(photo, faces, np.ones(photo.shape[:2], np.float32))
     assert (sure[450:455] > 0.5).sum() > 100
     assert (painted[440:] > 0.5).sum() == 0
+
+
+def test_a_lit_grey_seat_beside_the_face_is_not_painted():
+    """In the carphone clip the lit edge of the grey car seat, left of the man's jaw, is lighter than his face
+    and inside the person mask; growth towards lighter pixels took it for skin, though none of the skin's
+    colour is left in it."""
+    frame = clip_frames(every=40, limit=120)[1]
+    rgb = cv2.resize(frame, None, fx=512 / frame.shape[1], fy=512 / frame.shape[1], interpolation=cv2.INTER_AREA)
+    finder, segment = FaceFinder(max_faces=1), PersonSegmenter()
+    faces = finder(rgb).faces
+    _, painted = skin_masks(rgb, faces, segment(rgb, faces))
+    finder.close()
+    segment.close()
+    oval = faces[0].points[list(FACE_OVAL)]
+    below_mid_face = int(oval[:, 1].mean())
+    beside_the_face = np.s_[below_mid_face:, : int(oval[:, 0].min())]
+    assert (painted[beside_the_face] > 0.5).sum() < 20
