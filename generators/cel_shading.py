@@ -130,7 +130,8 @@ def cel_shade(rgb: np.ndarray, params: CelStyle) -> np.ndarray:
     palette = hex_to_rgb(params.palette)
     palette_lab = rgb_to_lab(palette)
     tones = lightness_bands(lab[..., 0], params.shading_tones, scale) * len(palette)
-    lab = merge_small_regions(lab, tones + nearest_palette_colour(lab, palette_lab), scale)
+    band_width = 255 / params.shading_tones
+    lab = merge_small_regions(lab, tones + nearest_palette_colour(lab, palette_lab), scale, band_width)
     lightness = quantise_lightness(lab[..., 0], params.shading_tones, scale)
     chroma = pull_chroma_to_palette(lab, palette_lab, params.palette_strength, params.saturation)
     shaded = lab_to_rgb(np.dstack([lightness, chroma + 128])).astype(np.float32)

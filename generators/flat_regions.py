@@ -4,7 +4,8 @@ Banding a photo at fixed cuts turns every patch of hair, cloth or background who
 cut into scattered islands of the next tone, and pulling colours to the nearest palette colour does the same
 wherever a colour sits between two: the picture reads as blotches rather than as the few flat shapes a webtoon
 artist paints. Islands smaller than MIN_REGION_PX are given the colour of the nearest pixel outside them, before
-the banding, so they band as their surroundings do. Lines are drawn from the photo itself, not from this, so
+the banding, so they band as their surroundings do; not those more than a band apart from that colour, which
+are small shapes rather than wanders across a cut. Lines are drawn from the photo itself, not from this, so
 an edge that matters keeps its stroke. scikit-image labels the regions of equal tone in one pass; the fill is
 OpenCV's distance transform, which names for every pixel the nearest pixel that is kept.
 """
@@ -18,12 +19,11 @@ from skimage.measure import label
 MIN_REGION_PX = 100  # area at 512 px: about 10×10, a blotch rather than a shape
 
 
-def small_islands(tones: np.ndarray, min_area: float) -> np.ndarray:
-    """H×W bool: the pixels of the 4-connected regions of equal value in the H×W integer `tones` whose area is
-    under `min_area`."""
+def tone_regions(tones: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 4-connected regions of equal value in the H×W integer `tones`: H×W region labels, and each label's
+    area in pixels."""
     regions = label(tones, background=-1, connectivity=1)
-    areas = np.bincount(regions.ravel())
-    return areas[regions] < min_area
+    return regions, np.bincount(regions.ravel())
 
 
 def fill_from_nearest(image: np.ndarray, holes: np.ndarray) -> np.ndarray:
@@ -42,7 +42,15 @@ def fill_from_nearest(image: np.ndarray, holes: np.ndarray) -> np.ndarray:
     return filled.reshape(image.shape)
 
 
-def merge_small_regions(lab: np.ndarray, tones: np.ndarray, scale: float) -> np.ndarray:
+def merge_small_regions(lab: np.ndarray, tones: np.ndarray, scale: float, band_width: float) -> np.ndarray:
     """H×W×3 Lab with every island of `tones` (H×W integer labels: band and palette colour) smaller than
-    MIN_REGION_PX × scale² filled from the nearest pixel around it."""
-    return fill_from_nearest(lab, small_islands(tones, MIN_REGION_PX * scale * scale))
+    MIN_REGION_PX × scale² filled from the nearest pixel around it, unless it is on average more than
+    `band_width` lighter or darker than that fill.
+
+    A tone wandering across one cut makes islands within a band of what surrounds them; an island further
+    apart is a shape that happens to be small (a white stripe on a black dress, a catchlight) and stays."""
+    regions, areas = tone_regions(tones)
+    small = areas[regions] < MIN_REGION_PX * scale * scale
+    filled = fill_from_nearest(lab, small)
+    moved = np.bincount(regions.ravel(), np.abs(lab[..., 0] - filled[..., 0]).ravel()) / np.maximum(areas, 1)
+    return np.where((moved[regions] > band_width)[..., None], lab, filled)

@@ -2,16 +2,19 @@ import numpy as np
 
 from celflow.core.character import load_character
 from celflow.generators.cel_shading import cel_shade
-from celflow.generators.flat_regions import fill_from_nearest, small_islands
+from celflow.generators.flat_regions import fill_from_nearest, tone_regions
 
 
-def test_small_islands_are_the_regions_under_the_area():
+def test_tone_regions_are_the_connected_areas_of_one_tone():
     tones = np.zeros((40, 40), np.int32)
     tones[5:8, 5:8] = 1  # 9 px
     tones[20:35, 20:35] = 2  # 225 px
-    islands = small_islands(tones, min_area=50)
-    assert islands[5:8, 5:8].all()
-    assert islands.sum() == 9
+    tones[0, 30:] = 1  # 10 px, the same tone as the first square but apart from it
+    regions, areas = tone_regions(tones)
+    assert areas[regions[6, 6]] == 9
+    assert areas[regions[25, 25]] == 225
+    assert areas[regions[0, 35]] == 10
+    assert areas[regions[39, 0]] == 1600 - 9 - 225 - 10
 
 
 def test_holes_take_the_value_of_the_nearest_pixel_outside_them():
@@ -39,3 +42,16 @@ def test_flecks_of_another_tone_are_painted_as_the_region_around_them():
     ground = drawn[280, 256]
     assert np.abs(drawn[20:260, 20:492] - ground).max() <= 2
     assert np.abs(drawn[390, 150] - ground).max() > 10
+
+
+def test_thin_stripes_far_lighter_than_their_cloth_stay_stripes():
+    """White stripes on a black dress, broken by folds into short dashes, are each smaller than a shape but far
+    more than a tone lighter than the cloth: they are the pattern, not a wander of one tone across a cut, and
+    filling them painted the dress plain black."""
+    photo = np.full((512, 512, 3), 30, np.uint8)  # a black dress
+    for y in range(60, 460, 16):
+        for x in range(60, 460, 30):
+            photo[y : y + 4, x : x + 20] = 230  # white dashes of 80 px
+    drawn = cel_shade(photo, load_character().teacher).astype(int)
+    dashes = drawn[61:63, 66:74]
+    assert (dashes.mean(axis=-1) > drawn[40, 40].mean() + 60).all()
