@@ -38,6 +38,7 @@ from celflow.realtime.characters import find_character
 from celflow.realtime.despeckle import despeckle
 from celflow.realtime.face_follower import FaceFollower
 from celflow.realtime.face_warps import FaceWarps
+from celflow.realtime.flat_tones import flatten_tones
 from celflow.realtime.modes import open_renderer
 from celflow.realtime.own_mouth import draw_own_mouths
 from celflow.realtime.still import open_photo_stylizer
@@ -66,21 +67,23 @@ def quality(model: str, pairs: Path) -> None:
     lines = read_student_line_art(find_character(model).model)
     geometry = lines.geometry if lines else FaceGeometry()
 
-    def with_line_art(despeckled: bool, own_mouths: bool, faces_warped: bool):
+    def with_line_art(despeckled: bool, flattened: bool, own_mouths: bool, faces_warped: bool):
         stylizer = open_photo_stylizer(model)
         if stylizer.renderer.line_art is not None:
             stylizer.renderer.line_art.despeckled = despeckled
+            stylizer.renderer.line_art.flattened = flattened
             stylizer.renderer.line_art.own_mouths = own_mouths
             stylizer.renderer.line_art.faces_warped = faces_warped
         return stylizer
 
     runs = {
         "network alone": open_photo_stylizer(model, line_art=False),
-        "network + line art, specks kept, the network's mouth": with_line_art(False, False, False),
-        "… specks cleared first (realtime/despeckle.py)": with_line_art(True, False, False),
-        "… and the mouth in the person's own colours (realtime/own_mouth.py)": with_line_art(True, True, False),
+        "network + line art, specks kept, the network's mouth": with_line_art(False, False, False, False),
+        "… specks cleared first (realtime/despeckle.py)": with_line_art(True, False, False, False),
+        "… and the texture flattened (realtime/flat_tones.py)": with_line_art(True, True, False, False),
+        "… and the mouth in the person's own colours (realtime/own_mouth.py)": with_line_art(True, True, True, False),
         "… and the faces warped to the character (a student of aligned drawings): as shipped": with_line_art(
-            True, True, True
+            True, True, True, True
         ),
     }
     outputs: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {"teacher": [], **{name: [] for name in runs}}
@@ -135,7 +138,8 @@ def time_steps(model: str, scenes: list[list[np.ndarray]]) -> tuple[dict[str, li
     mesh, segment = FaceFollower(max_faces=6), PersonSegmenter(landscape=True)
     roomy_mesh = FaceMeshDetector(max_faces=6, video=True)  # mediapipe's own, its detector on every frame
     parts = [
-        "specks cleared", "face mesh", "person mask", "mouth in own colours", "eyes and face strokes", "outline",
+        "specks cleared", "texture flattened", "face mesh", "person mask", "mouth in own colours",
+        "eyes and face strokes", "outline",
         "face warp, fitted every frame", "face warp, fitted once per expression (as the run time does)",
     ]
     times: dict[str, list[float]] = {name: [] for name in [*renderers, *(f"line art part: {p}" for p in parts)]}
@@ -154,6 +158,8 @@ def time_steps(model: str, scenes: list[list[np.ndarray]]) -> tuple[dict[str, li
                 continue
             steps = [time.perf_counter()]
             despeckle(frame)
+            steps.append(time.perf_counter())
+            flatten_tones(frame)
             steps.append(time.perf_counter())
             faces = mesh(frame)
             steps.append(time.perf_counter())

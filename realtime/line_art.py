@@ -1,7 +1,7 @@
 """Line art at run time: the teacher's webtoon eyes, face strokes and person outline, and the mouth in the
-person's own colours, drawn over the student's picture (its specks cleared first) from a face mesh and a person
-mask of the frame, then each face warped to its character's proportions, each face in the character its person
-wears (why: core/line_art.py)."""
+person's own colours, drawn over the student's picture (its specks cleared and its texture flattened first:
+realtime/despeckle.py, realtime/flat_tones.py) from a face mesh and a person mask of the frame, then each face
+warped to its character's proportions, each face in the character its person wears (why: core/line_art.py)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from celflow.generators.person_mask import with_faces, with_their_faces
 from celflow.realtime.despeckle import despeckle
 from celflow.realtime.face_follower import FaceFollower
 from celflow.realtime.face_warps import FaceWarps
+from celflow.realtime.flat_tones import flatten_tones
 from celflow.realtime.own_mouth import draw_own_mouths
 from celflow.realtime.records import Box
 
@@ -48,6 +49,7 @@ class LineArtist:
         self.lines = dict(lines)
         # all on; off only to measure what each gains (benchmarks/bench_student_line_art.py)
         self.despeckled = True
+        self.flattened = True
         self.own_mouths = True
         self.faces_warped = True
         self.warps: list[FaceWarp] = []  # the last call's face warps, to give the photo the same proportions
@@ -77,16 +79,19 @@ class LineArtist:
         faces: list[Face],
         people: np.ndarray | None = None,
     ) -> np.ndarray:
-        """`canvas` (the stylized `photo`) cleared of the network's specks, with the mouth in the person's own
-        colours and the line art of every one of `faces` (what `self.faces` found in `photo`), and the people's
-        outline in the line art of character `outline` (None: no outline), only inside `where` (H×W bool; None:
-        the whole frame), along `people` (H×W float: the mask the people were pasted through) or, when None, a
-        person mask of `photo` around those of `faces`; then, for a student that learnt drawings aligned with the
-        photo, each face warped to its character's proportions, as the teacher warps its picture last. A face
-        narrower than its character's `min_face_px` (at 512 px) gets only its own mouth, as the teacher leaves it."""
+        """`canvas` (the stylized `photo`) cleared of the network's specks and its texture flattened, with the
+        mouth in the person's own colours and the line art of every one of `faces` (what `self.faces` found in
+        `photo`), and the people's outline in the line art of character `outline` (None: no outline), only inside
+        `where` (H×W bool; None: the whole frame), along `people` (H×W float: the mask the people were pasted
+        through) or, when None, a person mask of `photo` around those of `faces`; then, for a student that learnt
+        drawings aligned with the photo, each face warped to its character's proportions, as the teacher warps its
+        picture last. A face narrower than its character's `min_face_px` (at 512 px) gets only its own mouth, as
+        the teacher leaves it."""
         self.warps = []
         if self.despeckled:
             canvas = despeckle(canvas, where)
+        if self.flattened:
+            canvas = flatten_tones(canvas, where)
         by_character: dict[str, list[Face]] = {}
         too_small: list[Face] = []
         for face in faces:
