@@ -28,9 +28,7 @@ def flatten_tones(rgb: np.ndarray, where: np.ndarray | None = None) -> np.ndarra
     shrink = min(1.0, COEFFICIENT_SIDE / max(height, width))
     size = (max(1, round(width * shrink)), max(1, round(height * shrink)))
     small = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA).astype(np.float32)
-    guide = cv2.cvtColor(
-        cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB
-    )  # one grey, three times
+    guide = cv2.cvtColor(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)  # one grey, three times
     radius = max(1, round(FLAT_RADIUS * max(size) / REFERENCE_SIDE))
     window = (2 * radius + 1, 2 * radius + 1)
 
@@ -39,17 +37,11 @@ def flatten_tones(rgb: np.ndarray, where: np.ndarray | None = None) -> np.ndarra
 
     mean_guide, mean_colour = mean(guide), mean(small)
     variance = mean(guide * guide) - mean_guide * mean_guide
-    slope = (mean(small * guide) - mean_colour * mean_guide) / (
-        variance + FLAT_VARIANCE * 255**2
-    )
+    slope = (mean(small * guide) - mean_colour * mean_guide) / (variance + FLAT_VARIANCE * 255**2)
     offset = mean_colour - slope * mean_guide
     # at full size in place: each new full-size float image costs more than the arithmetic on it
     flat = cv2.resize(mean(slope), (width, height), interpolation=cv2.INTER_LINEAR)
-    flat *= cv2.cvtColor(
-        cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB
-    ).astype(np.float32)
+    flat *= cv2.cvtColor(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB).astype(np.float32)
     flat += cv2.resize(mean(offset), (width, height), interpolation=cv2.INTER_LINEAR)
-    flat = cv2.convertScaleAbs(
-        np.maximum(flat, 0, out=flat)
-    )  # rounded, and saturated at 255
+    flat = cv2.convertScaleAbs(np.maximum(flat, 0, out=flat))  # rounded, and saturated at 255
     return flat if where is None else np.where(where[..., None], flat, rgb)

@@ -13,9 +13,7 @@ from celflow.realtime.flat_tones import flatten_tones
 
 def fitted(rgb: np.ndarray, side: int = 512) -> np.ndarray:
     scale = side / max(rgb.shape[:2])
-    return np.ascontiguousarray(
-        cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    )
+    return np.ascontiguousarray(cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
 
 
 def grey(rgb: np.ndarray) -> np.ndarray:
@@ -25,9 +23,7 @@ def grey(rgb: np.ndarray) -> np.ndarray:
 def cheek_grain(rgb: np.ndarray, cheeks: np.ndarray) -> float:
     """Standard deviation of the cheeks' fine detail: the grey minus its own blur (2 px at 512 px long)."""
     g = grey(rgb)
-    return float(
-        (g - cv2.GaussianBlur(g, (0, 0), 2 * max(g.shape) / 512))[cheeks].std()
-    )
+    return float((g - cv2.GaussianBlur(g, (0, 0), 2 * max(g.shape) / 512))[cheeks].std())
 
 
 def gradient(rgb: np.ndarray) -> np.ndarray:
@@ -56,12 +52,7 @@ def test_skin_grain_is_flattened_and_strong_edges_stay_sharp(portrait_and_cheeks
     strong = edges >= np.percentile(edges, 98)
     assert np.median(gradient(flat)[strong] / edges[strong]) > 0.85
     # and the picture keeps its colours: a flattened tone is the mean of what it flattened
-    assert (
-        np.abs(
-            flat.astype(np.float32).mean((0, 1)) - photo.astype(np.float32).mean((0, 1))
-        ).max()
-        < 1.5
-    )
+    assert np.abs(flat.astype(np.float32).mean((0, 1)) - photo.astype(np.float32).mean((0, 1))).max() < 1.5
 
 
 def test_only_the_stylised_area_is_flattened(portrait_and_cheeks):
@@ -79,20 +70,11 @@ def test_a_large_picture_is_flattened_as_its_smaller_self(portrait_and_cheeks):
     """The window grows with the picture, as the teacher's smoothing does: the same photo at 1600 px loses as
     large a share of its grain as at 512."""
     photo, cheeks = portrait_and_cheeks
-    large = cv2.resize(
-        photo, None, fx=1600 / max(photo.shape[:2]), fy=1600 / max(photo.shape[:2])
-    )
-    large_cheeks = (
-        cv2.resize(
-            cheeks.astype(np.uint8), large.shape[1::-1], interpolation=cv2.INTER_NEAREST
-        )
-        > 0
-    )
+    large = cv2.resize(photo, None, fx=1600 / max(photo.shape[:2]), fy=1600 / max(photo.shape[:2]))
+    large_cheeks = cv2.resize(cheeks.astype(np.uint8), large.shape[1::-1], interpolation=cv2.INTER_NEAREST) > 0
 
     kept_small = cheek_grain(flatten_tones(photo), cheeks) / cheek_grain(photo, cheeks)
-    kept_large = cheek_grain(flatten_tones(large), large_cheeks) / cheek_grain(
-        large, large_cheeks
-    )
+    kept_large = cheek_grain(flatten_tones(large), large_cheeks) / cheek_grain(large, large_cheeks)
 
     assert kept_large < 0.7
     assert abs(kept_large - kept_small) < 0.06
