@@ -9,15 +9,25 @@ import numpy as np
 
 from celflow.export.stylizer import PhotoToWebtoon
 from celflow.generators.crop_fade import IntBox
+from celflow.realtime.fast_guided_filter import fast_guided_filter
 from celflow.realtime.records import Box
+
+
+# The painting scaled back up: each window of UPSAMPLING_RADIUS px (at the painted size) fitted to the photo's grey,
+# flat under UPSAMPLING_FLATNESS (grey variance, of 1²) — small, so that the photo's faint edges come back too.
+UPSAMPLING_RADIUS = 2
+UPSAMPLING_FLATNESS = 1e-3
 
 
 def run_scaled(
     run: Callable[[np.ndarray], tuple[np.ndarray, ...]], rgb: np.ndarray, box: IntBox, max_side: int
 ) -> tuple[np.ndarray, ...]:
-    """`run`'s images for the crop `box` of `rgb`, at the crop's size; crops longer than `max_side` run scaled down.
+    """`run`'s images for the crop `box` of `rgb` (the painting first, then any masks), at the crop's size; crops
+    longer than `max_side` run scaled down.
 
-    The student's cost grows with pixels, and a person seen close up has more pixels than their look needs.
+    The student's cost grows with pixels, and a person seen close up, or a whole frame, has more pixels than its
+    look needs. The painting comes back up along the crop's own edges (realtime/fast_guided_filter.py), the masks
+    by a plain resize.
     """
     x0, y0, x1, y1 = box
     crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
@@ -26,7 +36,11 @@ def run_scaled(
     if scale == 1.0:
         return run(crop)
     small = cv2.resize(crop, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
-    return tuple(cv2.resize(image, (width, height), interpolation=cv2.INTER_LINEAR) for image in run(small))
+    painting, *masks = run(small)
+    return (
+        fast_guided_filter(painting, crop, UPSAMPLING_RADIUS, UPSAMPLING_FLATNESS, small_guide=small),
+        *(cv2.resize(mask, (width, height), interpolation=cv2.INTER_LINEAR) for mask in masks),
+    )
 
 
 def stylize_crop(stylize: PhotoToWebtoon, rgb: np.ndarray, box: IntBox, max_side: int) -> np.ndarray:

@@ -29,6 +29,10 @@ Mode = Literal["full-frame", "per-person", "person-only"]
 MODES: tuple[Mode, ...] = ("full-frame", "per-person", "person-only")
 PersonMask = Callable[[np.ndarray], np.ndarray]  # RGB crop → H×W float in [0, 1], 1 on the person
 PeopleMask = np.ndarray | None  # H×W float in [0, 1] over a frame: the people the students pasted, or not known
+# The long side a whole frame is painted at, then scaled back along its own edges (realtime/compose.run_scaled):
+# the students learnt from photos a few hundred pixels across, and the painting's cost grows with its pixels
+# while the line art drawn over it stays at the frame's size (README: bench_paint_side.py).
+PAINT_SIDE = 640
 
 
 def all_have_alpha(stylizers: Iterable[PhotoToWebtoon]) -> bool:
@@ -42,8 +46,8 @@ class FrameRenderer:
     frame, then each person is cropped with a margin, stylized by their own character and pasted back
     through a soft person mask (the student's alpha head when it has one, else `person_mask`), limited to the
     pixels nearer them than anyone else. person-only: the same pasting over the real, unstylized background.
-    Crops run at most `max_side` pixels long; whole frames at their own size (a video's loop shrinks them first:
-    realtime/working_size.py).
+    Crops are painted at most `max_side` pixels long, whole frames at most `paint_side` (a video's loop may shrink
+    the frames first: realtime/working_size.py), and scaled back to their size.
     `line_art` then draws each stylized face's eyes and strokes over the result, in its person's character, and
     the stylized people's outline in the first character's ink.
     """
@@ -56,6 +60,7 @@ class FrameRenderer:
         margin: float = 0.25,
         max_side: int = 192,
         line_art: LineArtist | None = None,
+        paint_side: int = PAINT_SIDE,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"--mode {mode}: expected one of {', '.join(MODES)}")
@@ -67,6 +72,7 @@ class FrameRenderer:
         self._person_mask = person_mask
         self._margin = margin
         self._max_side = max_side
+        self.paint_side = paint_side
         self.line_art = line_art
         self._warps: list[FaceWarp] = []
 
@@ -167,7 +173,8 @@ class FrameRenderer:
 
     def _whole_frame(self, rgb: np.ndarray, background: str) -> np.ndarray:
         """`background`'s character over the whole frame."""
-        return self.stylizers[background](rgb)
+        height, width = rgb.shape[:2]
+        return stylize_crop(self.stylizers[background], rgb, (0, 0, width, height), self.paint_side)
 
     def _paste_person(
         self, canvas: np.ndarray, rgb: np.ndarray, track: Track, faces: list[Box], own: int, people: PeopleMask

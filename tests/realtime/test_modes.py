@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -11,6 +12,7 @@ from celflow.realtime.compose import paste_soft, stylize_crop
 from celflow.realtime.modes import FrameRenderer
 from celflow.realtime.records import Track
 from celflow.realtime.scenes import real_background, render, scene_people
+from celflow.student.metrics import ssim
 
 from .conftest import redness
 
@@ -107,6 +109,32 @@ def test_large_crops_are_stylized_small_and_returned_at_their_size(stylizers, tw
 
     assert patch.shape == (300, 400, 3)
     assert sizes == [(150, 200, 3)]
+
+
+def test_whole_frames_are_painted_at_most_the_paint_side_and_returned_at_their_size(stylizers, two_people):
+    photo, tracks = two_people  # 640×480
+    sizes = []
+
+    def remember(rgb):
+        sizes.append(rgb.shape)
+        return stylizers["red"](rgb)
+
+    out = FrameRenderer("full-frame", {"red": remember}, paint_side=320)(photo, tracks)
+
+    assert out.shape == photo.shape
+    assert sizes == [(240, 320, 3)]
+    assert redness(out) > redness(photo) + 100
+
+
+def test_a_painting_made_small_comes_back_with_the_photos_edges(hopper):
+    """A student that paints the photo as it is, at half size: scaled back along the photo's own edges it is the
+    photo again, nearer than a plain resize that smears every edge over two pixels."""
+    photo = np.ascontiguousarray(hopper[:480, :480])
+    out = stylize_crop(lambda rgb: rgb, photo, (0, 0, 480, 480), max_side=240)
+    smeared = cv2.resize(cv2.resize(photo, (240, 240), interpolation=cv2.INTER_AREA), (480, 480))
+
+    assert out.shape == photo.shape
+    assert ssim(out, photo) > ssim(smeared, photo) + 0.03
 
 
 def test_paste_soft_blends_by_alpha_and_fades_only_inside_the_frame():
