@@ -20,14 +20,20 @@ UPSAMPLING_FLATNESS = 1e-3
 
 
 def run_scaled(
-    run: Callable[[np.ndarray], tuple[np.ndarray, ...]], rgb: np.ndarray, box: IntBox, max_side: int
+    run: Callable[[np.ndarray], tuple[np.ndarray, ...]],
+    rgb: np.ndarray,
+    box: IntBox,
+    max_side: int,
+    along_edges: bool = False,
 ) -> tuple[np.ndarray, ...]:
     """`run`'s images for the crop `box` of `rgb` (the painting first, then any masks), at the crop's size; crops
     longer than `max_side` run scaled down.
 
     The student's cost grows with pixels, and a person seen close up, or a whole frame, has more pixels than its
-    look needs. The painting comes back up along the crop's own edges (realtime/fast_guided_filter.py), the masks
-    by a plain resize.
+    look needs. Everything comes back up by a plain resize; with `along_edges` the painting comes back along the
+    crop's own edges (realtime/fast_guided_filter.py), sharp where the resize smears each edge over the scale
+    factor — for a whole frame, whose painting at full size costs far more; the crops of up to six people in a
+    frame would pay more for it than for their painting.
     """
     x0, y0, x1, y1 = box
     crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
@@ -37,15 +43,22 @@ def run_scaled(
         return run(crop)
     small = cv2.resize(crop, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
     painting, *masks = run(small)
-    return (
-        fast_guided_filter(painting, crop, UPSAMPLING_RADIUS, UPSAMPLING_FLATNESS, small_guide=small),
-        *(cv2.resize(mask, (width, height), interpolation=cv2.INTER_LINEAR) for mask in masks),
-    )
+
+    def resized(image: np.ndarray) -> np.ndarray:
+        return cv2.resize(image, (width, height), interpolation=cv2.INTER_LINEAR)
+
+    if along_edges:
+        painting = fast_guided_filter(painting, crop, UPSAMPLING_RADIUS, UPSAMPLING_FLATNESS, small_guide=small)
+    else:
+        painting = resized(painting)
+    return painting, *(resized(mask) for mask in masks)
 
 
-def stylize_crop(stylize: PhotoToWebtoon, rgb: np.ndarray, box: IntBox, max_side: int) -> np.ndarray:
+def stylize_crop(
+    stylize: PhotoToWebtoon, rgb: np.ndarray, box: IntBox, max_side: int, along_edges: bool = False
+) -> np.ndarray:
     """The crop `box` of `rgb` stylized, at the crop's size (see `run_scaled`)."""
-    return run_scaled(lambda crop: (stylize(crop),), rgb, box, max_side)[0]
+    return run_scaled(lambda crop: (stylize(crop),), rgb, box, max_side, along_edges)[0]
 
 
 ROUNDING = 1e-6  # float32 pixel distances against float64 bounds: a person this close to the bound is measured

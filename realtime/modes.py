@@ -174,7 +174,7 @@ class FrameRenderer:
     def _whole_frame(self, rgb: np.ndarray, background: str) -> np.ndarray:
         """`background`'s character over the whole frame."""
         height, width = rgb.shape[:2]
-        return stylize_crop(self.stylizers[background], rgb, (0, 0, width, height), self.paint_side)
+        return stylize_crop(self.stylizers[background], rgb, (0, 0, width, height), self.paint_side, along_edges=True)
 
     def _paste_person(
         self, canvas: np.ndarray, rgb: np.ndarray, track: Track, faces: list[Box], own: int, people: PeopleMask

@@ -130,7 +130,7 @@ def test_a_painting_made_small_comes_back_with_the_photos_edges(hopper):
     """A student that paints the photo as it is, at half size: scaled back along the photo's own edges it is the
     photo again, nearer than a plain resize that smears every edge over two pixels."""
     photo = np.ascontiguousarray(hopper[:480, :480])
-    out = stylize_crop(lambda rgb: rgb, photo, (0, 0, 480, 480), max_side=240)
+    out = stylize_crop(lambda rgb: rgb, photo, (0, 0, 480, 480), max_side=240, along_edges=True)
     smeared = cv2.resize(cv2.resize(photo, (240, 240), interpolation=cv2.INTER_AREA), (480, 480))
 
     assert out.shape == photo.shape
