@@ -33,6 +33,7 @@ FEATURES = (RIGHT_EYE, LEFT_EYE, RIGHT_BROW, LEFT_BROW, LIPS_OUTER)
 CHEEKS = (RIGHT_CHEEK, LEFT_CHEEK)
 SKIN_SAMPLES = (*CHEEKS, FOREHEAD)
 COLOUR_DISTANCE = 3.0  # Mahalanobis distance (σ) from the face skin's colour that still counts as skin
+STRAY_SAMPLE = 3.0  # σ: a sample this much darker than the rest is a strand of hair over the skin, not skin
 SHADING_SLACK = 2.5  # lightness varies more than hue across skin (shadows): its σ is widened this much
 GROWN_DISTANCE = 4.5  # σ: lighter skin that touches skin found at COLOUR_DISTANCE may drift this far
 LIT_CHROMA = 0.4  # lit skin keeps at least this share of the face skin's chroma, along its hue
@@ -84,8 +85,7 @@ def skin_masks(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> S
     pixels = lab[samples]
     if len(pixels) < MIN_SAMPLES:
         return SkinMasks(*[(face_regions(shape, faces, (FACE_OVAL,)) & ~features).astype(np.float32)] * 2)
-    mean = pixels.mean(0)
-    spread = np.cov(pixels, rowvar=False) + np.eye(3)  # +1: a flat-coloured face stays invertible
+    mean, spread = _skin_colour(pixels)
     widen = np.diag([1 / SHADING_SLACK, 1.0, 1.0])
     inverse = widen @ np.linalg.inv(spread) @ widen
     offset = lab - mean
@@ -101,6 +101,24 @@ def skin_masks(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> S
     grown = _grown_skin(near, distance, lit, person, in_face, faces)
     sure, painted = [((found | in_face) & ~features) | samples for found in (near, grown)]
     return SkinMasks(*[cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.8) for mask in (sure, painted)])
+
+
+def _skin_colour(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and covariance (+1 on the diagonal: a flat-coloured face stays invertible) of N×3 Lab skin samples,
+    without the samples darker than the skin by more than STRAY_SAMPLE σ.
+
+    Strands of dark hair over a forehead or a cheek, and in a group photo the hair between faces, fall among the
+    samples: they widen the spread so far that the hair itself then passes for skin and is painted in skin
+    tones, dark hair coming out a mottled grey-brown. A plain mean and covariance are pulled towards the strands
+    they should leave out, so the strays are found against the median and the median absolute deviation (which
+    a minority of strands cannot move), and the skin's covariance is taken without them. Only darker strays are
+    left out: lit skin is lighter, and what lit arms and shoulders are found by."""
+    centre = np.median(pixels, axis=0)
+    spread = 1.4826 * np.median(np.abs(pixels - centre), axis=0) + 1.0  # σ of a normal; +1 as below
+    kept = pixels[(np.abs(pixels - centre) < STRAY_SAMPLE * spread).all(1) | (pixels[:, 0] >= centre[0])]
+    if len(kept) < MIN_SAMPLES:
+        kept = pixels
+    return kept.mean(0), np.cov(kept, rowvar=False) + np.eye(3)
 
 
 def skin_mask(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> np.ndarray:
