@@ -33,7 +33,7 @@ FEATURES = (RIGHT_EYE, LEFT_EYE, RIGHT_BROW, LEFT_BROW, LIPS_OUTER)
 CHEEKS = (RIGHT_CHEEK, LEFT_CHEEK)
 SKIN_SAMPLES = (*CHEEKS, FOREHEAD)
 COLOUR_DISTANCE = 3.0  # Mahalanobis distance (σ) from the face skin's colour that still counts as skin
-STRAY_SAMPLE = 3.0  # σ: a sample this much darker than the rest is a strand of hair over the skin, not skin
+STRAY_SAMPLE = 3.0  # robust σ: a sample darker than the skin and this far off is a strand of hair, not skin
 SHADING_SLACK = 2.5  # lightness varies more than hue across skin (shadows): its σ is widened this much
 GROWN_DISTANCE = 4.5  # σ: lighter skin that touches skin found at COLOUR_DISTANCE may drift this far
 LIT_CHROMA = 0.4  # lit skin keeps at least this share of the face skin's chroma, along its hue
@@ -105,7 +105,8 @@ def skin_masks(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> S
 
 def _skin_colour(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean and covariance (+1 on the diagonal: a flat-coloured face stays invertible) of N×3 Lab skin samples,
-    without the samples darker than the skin by more than STRAY_SAMPLE σ.
+    without the strays: samples darker than their median that lie more than STRAY_SAMPLE robust σ from it in any
+    channel.
 
     Strands of dark hair over a forehead or a cheek, and in a group photo the hair between faces, fall among the
     samples: they widen the spread so far that the hair itself then passes for skin and is painted in skin
@@ -114,7 +115,7 @@ def _skin_colour(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     a minority of strands cannot move), and the skin's covariance is taken without them. Only darker strays are
     left out: lit skin is lighter, and what lit arms and shoulders are found by."""
     centre = np.median(pixels, axis=0)
-    spread = 1.4826 * np.median(np.abs(pixels - centre), axis=0) + 1.0  # σ of a normal; +1 as below
+    spread = 1.4826 * np.median(np.abs(pixels - centre), axis=0) + 1.0  # the MAD as a normal's σ, +1 as below
     kept = pixels[(np.abs(pixels - centre) < STRAY_SAMPLE * spread).all(1) | (pixels[:, 0] >= centre[0])]
     if len(kept) < MIN_SAMPLES:
         kept = pixels
