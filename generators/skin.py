@@ -15,8 +15,10 @@ from skimage.filters import apply_hysteresis_threshold
 
 from celflow.core.character import SkinTone
 from celflow.generators.face_mesh import (
+    CHIN,
     FACE_OVAL,
     FOREHEAD,
+    FOREHEAD_TOP,
     LEFT_BROW,
     LEFT_CHEEK,
     LEFT_EYE,
@@ -37,6 +39,12 @@ STRAY_SAMPLE = 3.0  # robust σ: a sample darker than the skin and this far off 
 SHADING_SLACK = 2.5  # lightness varies more than hue across skin (shadows): its σ is widened this much
 GROWN_DISTANCE = 4.5  # σ: lighter skin that touches skin found at COLOUR_DISTANCE may drift this far
 LIT_CHROMA = 0.4  # lit skin keeps at least this share of the face skin's chroma, along its hue
+SAME_HUE = 15.0  # degrees of hue (CIE Lab) from the face skin's: an arm in other light keeps its hue
+SAME_CHROMA = (0.4, 1.6)  # ... and its chroma within these shares of the face skin's
+SMOOTH_SKIN = 3.0  # L* standard deviation over a few pixels: skin is smooth, curls and knits are not
+SMOOTH_SIGMA = 1.5  # px at PORTRAIT_FACE_PX, where that deviation is read
+MAJORITY_PX = 7  # px: the window of the majority vote that closes pores and stubble in such skin
+CROWN_REACH = 1.0  # face heights above the brows: where hair is, and skin is found by its colour alone
 MIN_SKIN_PATCH = 0.01  # share of a face's width squared: a skin patch smaller than this is taken for hair or wood
 FACE_SLACK = 2.0  # inside the face oval, colours this many times further away still count
 MIN_SAMPLES = 30
@@ -73,7 +81,9 @@ def skin_masks(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> S
     """Face, neck, ears, arms and hands; not eyes, brows, lips, hair or clothes.
 
     Skin pixels outside the face are found by their colour's distance to this photo's own cheek and
-    forehead skin, so the model follows the photo's lighting and the person's complexion. The light correction
+    forehead skin, so the model follows the photo's lighting and the person's complexion; skin in other light
+    than the face (an arm by a window, a neck in the body's shade) by the face skin's hue on smooth pixels that
+    join it, outside the hair above the brows. The light correction
     reads the sure mask: a lit arm's paler, less saturated skin would move the skin colour it holds steady.
     """
     shape = rgb.shape[:2]
@@ -96,9 +106,12 @@ def skin_masks(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> S
     near = ((distance < COLOUR_DISTANCE**2) & person).astype(np.uint8)
     near = cv2.morphologyEx(near, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     # lit skin keeps some of the skin's own colour: its chroma along the face skin's hue
-    along_hue = (lab[..., 1] * mean[1] + lab[..., 2] * mean[2]) / max(float(np.hypot(mean[1], mean[2])), 1e-3)
+    along_hue = _along_skin_hue(lab, mean)
     lit = (lab[..., 0] > mean[0]) & (along_hue > LIT_CHROMA * np.hypot(mean[1], mean[2]))
-    grown = _grown_skin(near, distance, lit, person, in_face, faces)
+    lit &= distance < GROWN_DISTANCE**2
+    unshaded = lab[..., 0] > mean[0] - SHADING_SLACK * np.sqrt(spread[0, 0])  # deep shade: the palette's dark
+    other_light = _smooth_in_skin_hue(lab, along_hue, mean, faces) & unshaded & ~_crowns(shape, faces)
+    grown = _grown_skin(near, lit | other_light, person, in_face, faces)
     sure, painted = [((found | in_face) & ~features) | samples for found in (near, grown)]
     return SkinMasks(*[cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.8) for mask in (sure, painted)])
 
@@ -122,6 +135,48 @@ def _skin_colour(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return kept.mean(0), np.cov(kept, rowvar=False) + np.eye(3)
 
 
+def _along_skin_hue(lab: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """H×W: each pixel's chroma along the hue of the skin colour `mean` (Lab), i.e. chroma × cos(hue apart)."""
+    return (lab[..., 1] * mean[1] + lab[..., 2] * mean[2]) / max(float(np.hypot(mean[1], mean[2])), 1e-3)
+
+
+def _smooth_in_skin_hue(lab: np.ndarray, along_hue: np.ndarray, mean: np.ndarray, faces: list[Face]) -> np.ndarray:
+    """H×W bool: smooth pixels within SAME_HUE of the face skin's hue (`along_hue`: `_along_skin_hue`) and about
+    its chroma, however far their lightness.
+
+    An arm or a shoulder in other light than the face (a window's highlight, the shade of the body) drifts
+    from the face's colour mostly in lightness and saturation, and far: a colour test centred on the cheeks
+    misses it, and the missed skin is painted the palette's light skin instead of the person's own. Its hue
+    stays, and skin is smooth; hair of a skin-like hue (brown curls, auburn) is not, at the scale of its
+    strands."""
+    skin_chroma = max(float(np.hypot(mean[1], mean[2])), 1e-3)
+    chroma = np.sqrt(lab[..., 1] ** 2 + lab[..., 2] ** 2)
+    in_hue = (along_hue > np.cos(np.radians(SAME_HUE)) * chroma) & (chroma > SAME_CHROMA[0] * skin_chroma)
+    in_hue &= chroma < SAME_CHROMA[1] * skin_chroma
+    sigma = SMOOTH_SIGMA * max(float(np.median([face.width for face in faces])) / PORTRAIT_FACE_PX, 0.5)
+    lightness = lab[..., 0]
+    variance = cv2.GaussianBlur(lightness * lightness, (0, 0), sigma) - cv2.GaussianBlur(lightness, (0, 0), sigma) ** 2
+    found = in_hue & (variance < SMOOTH_SKIN**2)
+    # a majority over a few pixels: stubble and pores leave holes in a neck, which painted half in the person's
+    # colours and half in the palette's come out mottled
+    return cv2.medianBlur(found.astype(np.uint8), MAJORITY_PX) > 0
+
+
+def _crowns(shape: tuple[int, int], faces: list[Face]) -> np.ndarray:
+    """H×W bool: above each face's brows (along the face's own up) and within CROWN_REACH face heights of them:
+    where the hair is. Smooth hair of a skin-like hue (a light-brown fringe) passes the hue and smoothness test
+    and touches the forehead; arms rarely reach there, and those that do are still found by their colour."""
+    ys, xs = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
+    crowns = np.zeros(shape, bool)
+    for face in faces:
+        up = face.points[FOREHEAD_TOP] - face.points[CHIN]
+        height = max(float(np.hypot(*up)), 1.0)
+        brows = face.points[list(RIGHT_BROW + LEFT_BROW)].mean(0)
+        above = ((xs - brows[0]) * up[0] + (ys - brows[1]) * up[1]) / height
+        crowns |= (above > 0) & (np.hypot(xs - brows[0], ys - brows[1]) < CROWN_REACH * height)
+    return crowns
+
+
 def skin_mask(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> np.ndarray:
     """H×W float32 0..1: the skin painted in the person's own colours (`skin_masks`)."""
     return skin_masks(rgb, faces, person_mask).painted
@@ -129,22 +184,21 @@ def skin_mask(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> np
 
 def _grown_skin(
     near: np.ndarray,
-    distance: np.ndarray,
-    lit: np.ndarray,
+    loose: np.ndarray,
     person: np.ndarray,
     in_face: np.ndarray,
     faces: list[Face],
 ) -> np.ndarray:
-    """H×W bool: `near` (skin by the strict test) grown into the person's `lit` pixels within GROWN_DISTANCE of
-    the face skin's colour that touch it or the face (hysteresis), less patches smaller than MIN_SKIN_PATCH of a
-    face's area.
+    """H×W bool: `near` (skin by the strict test) grown into the person's `loose` pixels (skin by a looser test)
+    that touch it or the face (hysteresis), less patches smaller than MIN_SKIN_PATCH of a face's area.
 
     A lit arm or shoulder drifts away from the face's colour gradually, paler and less saturated, so a looser
-    test holds where it joins skin the strict test found: only towards lighter, since hair is mostly darker
-    than the skin beside it, and only while some of the skin's colour is left, since the lit edge of a grey car
-    seat beside a face is lighter too. The brown curls of hair near a skin colour are small islands, and a patch
-    smaller than a fingertip is more often hair or wood than skin."""
-    loose = ((distance < GROWN_DISTANCE**2) & person & lit) | near
+    test holds where it joins skin the strict test found: lighter pixels within GROWN_DISTANCE, since hair is
+    mostly darker than the skin beside it, while some of the skin's colour is left, since the lit edge of a grey
+    car seat beside a face is lighter too; and smooth pixels of the skin's hue (`_smooth_in_skin_hue`). The
+    brown curls of hair near a skin colour are small islands, and a patch smaller than a fingertip is more often
+    hair or wood than skin."""
+    loose = (person & loose) | near
     grown = apply_hysteresis_threshold(loose.astype(np.uint8) + (near | in_face), 0.5, 1.5)
     _, patches, stats, _ = cv2.connectedComponentsWithStats(grown.astype(np.uint8), connectivity=8)
     min_area = MIN_SKIN_PATCH * float(np.median([face.width for face in faces])) ** 2

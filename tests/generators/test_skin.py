@@ -1,12 +1,20 @@
 import cv2
 import numpy as np
 import pytest
-from skimage.color import deltaE_cie76, rgb2lab
+from skimage.color import deltaE_cie76, lab2rgb, rgb2lab
 
 from celflow.core.character import SkinTone
 from celflow.generators.cel_shading import smoothed_photo
 from celflow.generators.face_finder import FaceFinder
-from celflow.generators.face_mesh import CHIN, FACE_OVAL, LEFT_EYE, LIPS_OUTER, RIGHT_EYE, FaceMeshDetector
+from celflow.generators.face_mesh import (
+    CHIN,
+    FACE_OVAL,
+    FOREHEAD_TOP,
+    LEFT_EYE,
+    LIPS_OUTER,
+    RIGHT_EYE,
+    FaceMeshDetector,
+)
 from celflow.generators.palette import hex_to_rgb
 from celflow.generators.person_mask import PersonSegmenter
 from celflow.generators.skin import CHEEKS, SKIN_SAMPLES, face_regions, paint_own_skin, skin_mask, skin_masks
@@ -198,3 +206,61 @@ def test_a_lit_grey_seat_beside_the_face_is_not_painted():
     below_mid_face = int(oval[:, 1].mean())
     beside_the_face = np.s_[below_mid_face:, : int(oval[:, 0].min())]
     assert (painted[beside_the_face] > 0.5).sum() < 20
+
+
+def _face_colour_in_other_light(rgb, faces, lightness, chroma, hue=0.0):
+    """The face skin's median colour with its L* moved by `lightness`, its chroma scaled by `chroma` and its hue
+    turned by `hue` degrees: the same skin in other light (shade, a window's highlight) keeps about its hue."""
+    lab = rgb2lab(_face_skin_colour(rgb, faces).reshape(1, 1, 3) / 255).reshape(3)
+    turn = np.radians(hue)
+    a, b = (
+        chroma * (np.cos(turn) * lab[1] - np.sin(turn) * lab[2]),
+        chroma * (np.sin(turn) * lab[1] + np.cos(turn) * lab[2]),
+    )
+    shifted = np.array([lab[0] + lightness, a, b]).reshape(1, 1, 3)
+    return np.round(np.clip(lab2rgb(shifted).reshape(3), 0, 1) * 255).astype(np.uint8)
+
+
+def _drifting(rgb, faces, other, rows):
+    """`rows` × 60 px of colour drifting from the face skin's colour to `other` over the first half."""
+    drift = np.clip(np.linspace(0.0, 2.0, rows), 0, 1)[:, None, None]
+    patch = _face_skin_colour(rgb, faces) * (1 - drift) + other.astype(np.float32) * drift
+    return np.broadcast_to(patch, (rows, 60, 3)).copy()
+
+
+@pytest.mark.parametrize(("light", "hue"), [((-20, 1.2), -8), ((20, 0.45), 8)], ids=["shade", "window light"])
+def test_skin_in_other_light_than_the_face_is_painted_in_the_persons_own_colours(obama, light, hue):
+    """An arm or a shoulder in the shade of the body, or in a window's light, drifts far from the cheeks' colour
+    in lightness and saturation, though not in hue: left to the cel palette, a brown arm's highlights came out
+    the character's pale cream, its shade the palette's brown."""
+    detect = FaceMeshDetector()
+    faces = detect(obama)
+    detect.close()
+    x0, y0 = np.round(faces[0].points[CHIN]).astype(int)
+    photo = obama.copy()
+    other = _face_colour_in_other_light(obama, faces, *light, hue)
+    photo[y0 : y0 + 80, x0 - 30 : x0 + 30] = np.round(_drifting(obama, faces, other, 80))
+    sure, painted = skin_masks(photo, faces, np.ones(photo.shape[:2], np.float32))
+    arm = np.s_[y0 + 45 : y0 + 75, x0 - 25 : x0 + 25]
+    assert (sure[arm] > 0.5).mean() < 0.1  # far from the cheeks' colour
+    assert (painted[arm] > 0.5).mean() > 0.95
+
+
+def test_curls_or_a_fringe_of_a_skin_like_hue_are_not_painted(obama):
+    """Brown curls and a light-brown fringe share the skin's hue and may drift into it; curls are not smooth, and
+    a smooth fringe lies above the brows, where the hair is."""
+    tall = np.vstack([np.repeat(obama[:1], 80, axis=0), obama])  # room above the head for a fringe
+    detect = FaceMeshDetector()
+    faces = detect(tall)
+    detect.close()
+    hair = _face_colour_in_other_light(tall, faces, -20, 1.2, -8)
+    photo = tall.copy()
+    x0, y0 = np.round(faces[0].points[CHIN]).astype(int)
+    strands = (np.arange(80)[:, None] // 2 + np.arange(60)[None, :] // 2) % 2  # curls: strands 2 px wide
+    curls = _drifting(tall, faces, hair, 80) + 30 * (strands[..., None] - 0.5)
+    photo[y0 : y0 + 80, x0 - 30 : x0 + 30] = np.round(np.clip(curls, 0, 255))
+    x1, top = np.round(faces[0].points[FOREHEAD_TOP]).astype(int)
+    photo[top - 70 : top + 10, x1 - 30 : x1 + 30] = np.round(_drifting(tall, faces, hair, 80)[::-1])  # upwards
+    _, painted = skin_masks(photo, faces, np.ones(photo.shape[:2], np.float32))
+    assert (painted[y0 + 45 : y0 + 75, x0 - 25 : x0 + 25] > 0.5).mean() < 0.05
+    assert (painted[top - 65 : top - 35, x1 - 25 : x1 + 25] > 0.5).mean() < 0.05
