@@ -48,6 +48,7 @@ CROWN_REACH = 1.0  # face heights above the brows: where hair is, and skin is fo
 MIN_SKIN_PATCH = 0.01  # share of a face's width squared: a skin patch smaller than this is taken for hair or wood
 FACE_SLACK = 2.0  # inside the face oval, colours this many times further away still count
 MIN_SAMPLES = 30
+MIN_OWN_SAMPLES = 100  # a face's own skin samples for a colour model of its own, in a group photo
 BAND_STEP = (4.0, 10.0)  # L* between skin bands: the skin's own spread, within these bounds
 BAND_SOFTNESS = 0.25  # share of a band over which one skin tone blends into the next
 BAND_EDGE_SIGMA = 1.5  # px: band edges follow the face's shape, not its pores
@@ -81,10 +82,10 @@ def skin_masks(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> S
     """Face, neck, ears, arms and hands; not eyes, brows, lips, hair or clothes.
 
     Skin pixels outside the face are found by their colour's distance to this photo's own cheek and
-    forehead skin, so the model follows the photo's lighting and the person's complexion; skin in other light
-    than the face (an arm by a window, a neck in the body's shade) by the face skin's hue on smooth pixels that
-    join it, outside the hair above the brows. The light correction
-    reads the sure mask: a lit arm's paler, less saturated skin would move the skin colour it holds steady.
+    forehead skin (in a group photo, their person's), so the model follows the photo's lighting and the person's
+    complexion; skin in other light than the face (an arm by a window, a neck in the body's shade) by the face
+    skin's hue on smooth pixels that join it, outside the hair above the brows. The light correction reads the
+    sure mask: a lit arm's paler, less saturated skin would move the skin colour it holds steady.
     """
     shape = rgb.shape[:2]
     if not faces:
@@ -95,22 +96,18 @@ def skin_masks(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> S
     pixels = lab[samples]
     if len(pixels) < MIN_SAMPLES:
         return SkinMasks(*[(face_regions(shape, faces, (FACE_OVAL,)) & ~features).astype(np.float32)] * 2)
-    mean, spread = _skin_colour(pixels)
-    widen = np.diag([1 / SHADING_SLACK, 1.0, 1.0])
-    inverse = widen @ np.linalg.inv(spread) @ widen
-    offset = lab - mean
-    distance = np.einsum("...i,ij,...j->...", offset, inverse, offset)
+    mean, shade, distance = _colour_distance(lab, faces, features, pixels)
     # Inside the face oval a looser test suffices (shadows, make-up); it still drops hat brims and fringes.
     in_face = face_regions(shape, faces, (FACE_OVAL,)) & (distance < (FACE_SLACK * COLOUR_DISTANCE) ** 2)
     person = person_mask > 0.5
     near = ((distance < COLOUR_DISTANCE**2) & person).astype(np.uint8)
     near = cv2.morphologyEx(near, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
-    # lit skin keeps some of the skin's own colour: its chroma along the face skin's hue
-    along_hue = _along_skin_hue(lab, mean)
-    lit = (lab[..., 0] > mean[0]) & (along_hue > LIT_CHROMA * np.hypot(mean[1], mean[2]))
-    lit &= distance < GROWN_DISTANCE**2
-    unshaded = lab[..., 0] > mean[0] - SHADING_SLACK * np.sqrt(spread[0, 0])  # deep shade: the palette's dark
-    other_light = _smooth_in_skin_hue(lab, along_hue, mean, faces) & unshaded & ~_crowns(shape, faces)
+    # lit skin keeps some of the skin's own colour: its chroma along the face skin's hue (chroma × cos(hue apart))
+    skin_chroma = _chroma(mean)
+    along_hue = (lab[..., 1] * mean[..., 1] + lab[..., 2] * mean[..., 2]) / skin_chroma
+    lit = (lab[..., 0] > mean[..., 0]) & (along_hue > LIT_CHROMA * skin_chroma) & (distance < GROWN_DISTANCE**2)
+    unshaded = lab[..., 0] > mean[..., 0] - SHADING_SLACK * shade  # deep shade: the palette's dark
+    other_light = _smooth_in_skin_hue(lab, along_hue, skin_chroma, faces) & unshaded & ~_crowns(shape, faces)
     grown = _grown_skin(near, lit | other_light, person, in_face, faces)
     sure, painted = [((found | in_face) & ~features) | samples for found in (near, grown)]
     return SkinMasks(*[cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.8) for mask in (sure, painted)])
@@ -135,22 +132,55 @@ def _skin_colour(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return kept.mean(0), np.cov(kept, rowvar=False) + np.eye(3)
 
 
-def _along_skin_hue(lab: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """H×W: each pixel's chroma along the hue of the skin colour `mean` (Lab), i.e. chroma × cos(hue apart)."""
-    return (lab[..., 1] * mean[1] + lab[..., 2] * mean[2]) / max(float(np.hypot(mean[1], mean[2])), 1e-3)
+def _colour_distance(
+    lab: np.ndarray, faces: list[Face], features: np.ndarray, samples: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The skin colour each pixel is judged against (Lab: one, or H×W×3 in a group photo), the spread of its
+    lightness (σ: one, or H×W) and each pixel's squared Mahalanobis distance from it (H×W), L* widened by
+    SHADING_SLACK. `samples` are the cheek and forehead pixels of every face (N×3 Lab).
+
+    In a group photo each pixel is judged against the skin of its person (the nearest face), when that face has
+    MIN_OWN_SAMPLES of its own: one model pooled over people of lighter and darker skin was wide enough to take
+    a woman's brown hair beside her face for skin."""
+    pooled = _skin_colour(samples)
+    widen = np.diag([1 / SHADING_SLACK, 1.0, 1.0])
+    if len(faces) == 1:
+        mean, spread = pooled
+        offset = lab - mean
+        inverse = widen @ np.linalg.inv(spread) @ widen
+        return mean, np.sqrt(spread[0, 0]), np.einsum("...i,ij,...j->...", offset, inverse, offset)
+    models = []
+    for face in faces:
+        own = lab[face_regions(lab.shape[:2], [face], SKIN_SAMPLES) & ~features]
+        models.append(_skin_colour(own) if len(own) >= MIN_OWN_SAMPLES else pooled)
+    people = nearest_face(lab.shape[:2], faces)
+    mean = np.stack([centre for centre, _ in models]).astype(np.float32)[people]
+    shade = np.sqrt([spread[0, 0] for _, spread in models]).astype(np.float32)[people]
+    offset = lab - mean
+    distance = np.empty(lab.shape[:2], np.float32)
+    for index, (_, spread) in enumerate(models):
+        mine = people == index
+        inverse = (widen @ np.linalg.inv(spread) @ widen).astype(np.float32)
+        distance[mine] = np.einsum("...i,ij,...j->...", offset[mine], inverse, offset[mine])
+    return mean, shade, distance
 
 
-def _smooth_in_skin_hue(lab: np.ndarray, along_hue: np.ndarray, mean: np.ndarray, faces: list[Face]) -> np.ndarray:
-    """H×W bool: smooth pixels within SAME_HUE of the face skin's hue (`along_hue`: `_along_skin_hue`) and about
-    its chroma, however far their lightness.
+def _chroma(lab: np.ndarray) -> np.ndarray:
+    return np.maximum(np.hypot(lab[..., 1], lab[..., 2]), 1e-3)
+
+
+def _smooth_in_skin_hue(
+    lab: np.ndarray, along_hue: np.ndarray, skin_chroma: np.ndarray, faces: list[Face]
+) -> np.ndarray:
+    """H×W bool: smooth pixels within SAME_HUE of the face skin's hue and about its chroma (`skin_chroma`),
+    however far their lightness. `along_hue` is each pixel's chroma along the skin's hue.
 
     An arm or a shoulder in other light than the face (a window's highlight, the shade of the body) drifts
     from the face's colour mostly in lightness and saturation, and far: a colour test centred on the cheeks
     misses it, and the missed skin is painted the palette's light skin instead of the person's own. Its hue
     stays, and skin is smooth; hair of a skin-like hue (brown curls, auburn) is not, at the scale of its
     strands."""
-    skin_chroma = max(float(np.hypot(mean[1], mean[2])), 1e-3)
-    chroma = np.sqrt(lab[..., 1] ** 2 + lab[..., 2] ** 2)
+    chroma = _chroma(lab)
     in_hue = (along_hue > np.cos(np.radians(SAME_HUE)) * chroma) & (chroma > SAME_CHROMA[0] * skin_chroma)
     in_hue &= chroma < SAME_CHROMA[1] * skin_chroma
     sigma = SMOOTH_SIGMA * max(float(np.median([face.width for face in faces])) / PORTRAIT_FACE_PX, 0.5)
@@ -159,7 +189,7 @@ def _smooth_in_skin_hue(lab: np.ndarray, along_hue: np.ndarray, mean: np.ndarray
     found = in_hue & (variance < SMOOTH_SKIN**2)
     # a majority over a few pixels: stubble and pores leave holes in a neck, which painted half in the person's
     # colours and half in the palette's come out mottled
-    return cv2.medianBlur(found.astype(np.uint8), MAJORITY_PX) > 0
+    return cv2.blur(found.astype(np.float32), (MAJORITY_PX, MAJORITY_PX)) > 0.5
 
 
 def _crowns(shape: tuple[int, int], faces: list[Face]) -> np.ndarray:

@@ -264,3 +264,22 @@ def test_curls_or_a_fringe_of_a_skin_like_hue_are_not_painted(obama):
     _, painted = skin_masks(photo, faces, np.ones(photo.shape[:2], np.float32))
     assert (painted[y0 + 45 : y0 + 75, x0 - 25 : x0 + 25] > 0.5).mean() < 0.05
     assert (painted[top - 65 : top - 35, x1 - 25 : x1 + 25] > 0.5).mean() < 0.05
+
+
+def test_in_a_group_photo_one_persons_skin_does_not_make_anothers_hair_pass_for_skin(obama, astronaut):
+    """One skin model pooled over every face of a group photo was wide enough, with people of lighter and darker
+    skin side by side, to take a woman's brown hair beside her face for skin (face-api's group of four women):
+    each person's skin is judged against their own face's."""
+    group = np.hstack([cv2.resize(obama, (384, 384)), cv2.resize(astronaut, (384, 384))])
+    detect = FaceFinder(max_faces=2)
+    faces = sorted(detect(group).faces, key=lambda face: face.points[:, 0].mean())
+    detect.close()
+    darker_skin = _face_skin_colour(group, faces[:1])
+    oval = faces[1].points[list(FACE_OVAL)]
+    eyes = int(faces[1].points[list(LEFT_EYE)][:, 1].mean())
+    lock = np.s_[eyes - 15 : eyes + 15, int(oval[:, 0].max()) + 4 : int(oval[:, 0].max()) + 24]
+    photo = group.copy()
+    photo[lock] = np.round(darker_skin * 0.8)  # brown hair, as dark as the other person's skin in shade
+    _, painted = skin_masks(photo, faces, np.ones(photo.shape[:2], np.float32))
+    assert (painted[lock] > 0.5).mean() < 0.05
+    assert (painted[face_regions(photo.shape[:2], faces, CHEEKS)] > 0.5).mean() > 0.95
