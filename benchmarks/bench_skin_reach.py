@@ -14,16 +14,14 @@ import argparse
 import statistics
 from pathlib import Path
 
-import cv2
 import numpy as np
-from bench_teacher_look import real_photos  # the same photos as the look benchmark
+from bench_teacher_look import real_photos, write_sheet  # the same photos and sheets as the look benchmark
 from celflow.cli.native_stderr import drop_native_noise
 from celflow.core.character import load_character
 from celflow.core.defaults import DEFAULT_CHARACTER
 from celflow.generators import skin
 from celflow.generators.pair import PairMaker
 from celflow.generators.quality import PairRejected
-from celflow.pipelines.contact_sheet import captioned_grid
 
 REPO = Path(__file__).resolve().parent.parent
 MIN_ADDED_PX = 200  # fewer added pixels than this: no colour worth comparing
@@ -89,9 +87,7 @@ def main() -> None:
             f"ΔE median {statistics.median(e[column - 1] for e in errors):.1f} ({len(itas)} photos)"
         )
     if args.sheet:
-        grid = captioned_grid([image for _, image in sheet], [name for name, _ in sheet], SHEET_CELL_PX, columns=1)
-        cv2.imwrite(str(args.sheet), cv2.cvtColor(grid, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
-        print(f"contact sheet: {args.sheet}")
+        write_sheet(args.sheet, sheet, SHEET_CELL_PX, columns=1)
 
 
 if __name__ == "__main__":

@@ -137,6 +137,13 @@ def geometry_costs(character, photos: dict[str, np.ndarray], identity: FaceIdent
         )
 
 
+def write_sheet(path: Path, labelled: list[tuple[str, np.ndarray]], cell_px: int, columns: int) -> None:
+    """A captioned contact sheet of (label, image) as a JPEG at `path`."""
+    grid = captioned_grid([image for _, image in labelled], [label for label, _ in labelled], cell_px, columns)
+    cv2.imwrite(str(path), cv2.cvtColor(grid, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
+    print(f"contact sheet: {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_folders = [p for p in [REPO.parent / "shared" / "photos"] if p.is_dir()]
@@ -244,9 +251,7 @@ def main() -> None:
                 f"{CAST_LIMITS[cast]:.0f}° (the target), worst {worst:.1f}° ({where})"
             )
     if args.sheet and sheet:
-        grid = captioned_grid([pair for _, pair in sheet], [label for label, _ in sheet], SHEET_CELL_PX, columns=2)
-        cv2.imwrite(str(args.sheet), cv2.cvtColor(grid, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
-        print(f"contact sheet: {args.sheet}")
+        write_sheet(args.sheet, sheet, SHEET_CELL_PX, columns=2)
 
 
 if __name__ == "__main__":
