@@ -29,6 +29,7 @@ from celflow.generators.face_mesh import (
     Face,
 )
 from celflow.generators.palette import hex_to_rgb
+from celflow.generators.skin_tone import MIN_SKIN_CHROMA
 from celflow.generators.smoothstep import smoothstep
 
 FEATURES = (RIGHT_EYE, LEFT_EYE, RIGHT_BROW, LEFT_BROW, LIPS_OUTER)
@@ -99,6 +100,11 @@ def skin_masks(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> S
     mean, shade, distance = _colour_distance(lab, faces, features, pixels)
     # Inside the face oval a looser test suffices (shadows, make-up); it still drops hat brims and fringes.
     in_face = face_regions(shape, faces, (FACE_OVAL,)) & (distance < (FACE_SLACK * COLOUR_DISTANCE) ** 2)
+    if float(_chroma(np.median(pixels, axis=0))) < MIN_SKIN_CHROMA:
+        # black and white (or nearly): without colour a neck looks like a grey suit or a wall, and the whole
+        # person was painted in skin bands, a black jacket turned grey; the face alone is skin there
+        face_skin = ((in_face & ~features) | samples).astype(np.float32)
+        return SkinMasks(*[cv2.GaussianBlur(face_skin, (0, 0), 0.8)] * 2)
     person = person_mask > 0.5
     near = ((distance < COLOUR_DISTANCE**2) & person).astype(np.uint8)
     near = cv2.morphologyEx(near, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0

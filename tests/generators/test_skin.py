@@ -283,3 +283,13 @@ def test_in_a_group_photo_one_persons_skin_does_not_make_anothers_hair_pass_for_
     _, painted = skin_masks(photo, faces, np.ones(photo.shape[:2], np.float32))
     assert (painted[lock] > 0.5).mean() < 0.05
     assert (painted[face_regions(photo.shape[:2], faces, CHEEKS)] > 0.5).mean() > 0.95
+
+
+def test_in_a_black_and_white_photo_only_the_face_is_skin(find_skin, hopper):
+    """Without colour a neck looks like a grey suit or a wall: the whole person passed for skin and was painted in
+    skin bands, Grace Hopper's black jacket and hat a muddy grey."""
+    grey = cv2.cvtColor(cv2.cvtColor(hopper, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+    faces, skin = find_skin(grey)
+    oval = face_regions(grey.shape[:2], faces, (FACE_OVAL,))
+    assert (skin[~oval] > 0.5).mean() < 0.01
+    assert (skin[face_regions(grey.shape[:2], faces, CHEEKS)] > 0.5).mean() > 0.95
