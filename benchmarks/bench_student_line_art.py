@@ -1,15 +1,17 @@
-"""What the student cannot copy from the teacher, drawn at run time: its eyes, mouth, face strokes, outline and
-face warp.
+"""What the student cannot copy from the teacher, drawn at run time: its eyes, mouth, face strokes, outline, face
+warp and the background's bands and lines.
 
 Scores a student on held-out pairs as the network alone and as `celflow stylize` runs it (the network, its
 specks cleared, its mouth in the person's own colours, then the line art the student carries, drawn from a
-static-image face mesh and a person mask of the photo, then its faces warped to the character), beside the
-teacher and beside the same without clearing the specks, drawing the mouth or warping the faces; then times the
+static-image face mesh and a person mask of the photo, then its faces warped to the character, the background's
+bands and lines drawn from the photo), beside the teacher and beside the same without clearing the specks,
+drawing the mouth, warping the faces or drawing the background; then times the
 whole student step on 640×480 frames of a camera panning across each held-out photo, as `live` runs it (the face
 mesh following faces from frame to frame), network alone and with the line art interleaved, and the line art's
-parts (specks cleared, face mesh, person mask, mouth, eyes and strokes, outline, face warp fitted every frame and
-once per expression) one by one, beside a face mesh with room for six faces (mediapipe's detector then runs on
-every frame); then the same on a real talking head (the carphone clip), whose expression changes as he talks.
+parts (specks cleared, face mesh, person mask, background bands and lines, mouth, eyes and strokes, outline, face
+warp fitted every frame and once per expression) one by one, beside a face mesh with room for six faces
+(mediapipe's detector then runs on every frame); then the same on a real talking head (the carphone clip), whose
+expression changes as he talks.
 
 Run: .venv/bin/python benchmarks/bench_student_line_art.py MODEL HELDOUT_PAIRS
 e.g. the shipped base student on the demo's held-out people: core/students/default celflow-demo/heldout_pairs
@@ -34,6 +36,7 @@ from celflow.generators.outline import draw_silhouette
 from celflow.generators.person_mask import PersonSegmenter
 from celflow.pipelines.demo_photos import clip_frames
 from celflow.pipelines.look_report import pair_images, summarise_look
+from celflow.realtime.background_bands import draw_background_bands
 from celflow.realtime.characters import find_character
 from celflow.realtime.despeckle import despeckle
 from celflow.realtime.face_follower import FaceFollower
@@ -67,23 +70,29 @@ def quality(model: str, pairs: Path) -> None:
     lines = read_student_line_art(find_character(model).model)
     geometry = lines.geometry if lines else FaceGeometry()
 
-    def with_line_art(despeckled: bool, flattened: bool, own_mouths: bool, faces_warped: bool):
+    def with_line_art(despeckled: bool, flattened: bool, own_mouths: bool, faces_warped: bool, backgrounds: bool):
         stylizer = open_photo_stylizer(model)
         if stylizer.renderer.line_art is not None:
             stylizer.renderer.line_art.despeckled = despeckled
             stylizer.renderer.line_art.flattened = flattened
             stylizer.renderer.line_art.own_mouths = own_mouths
             stylizer.renderer.line_art.faces_warped = faces_warped
+            stylizer.renderer.line_art.backgrounds_drawn = backgrounds
         return stylizer
 
     runs = {
         "network alone": open_photo_stylizer(model, line_art=False),
-        "network + line art, specks kept, the network's mouth": with_line_art(False, False, False, False),
-        "… specks cleared first (realtime/despeckle.py)": with_line_art(True, False, False, False),
-        "… and the texture flattened (realtime/flat_tones.py)": with_line_art(True, True, False, False),
-        "… and the mouth in the person's own colours (realtime/own_mouth.py)": with_line_art(True, True, True, False),
-        "… and the faces warped to the character (a student of aligned drawings): as shipped": with_line_art(
-            True, True, True, True
+        "network + line art, specks kept, the network's mouth": with_line_art(False, False, False, False, False),
+        "… specks cleared first (realtime/despeckle.py)": with_line_art(True, False, False, False, False),
+        "… and the texture flattened (realtime/flat_tones.py)": with_line_art(True, True, False, False, False),
+        "… and the mouth in the person's own colours (realtime/own_mouth.py)": with_line_art(
+            True, True, True, False, False
+        ),
+        "… and the faces warped to the character (a student of aligned drawings)": with_line_art(
+            True, True, True, True, False
+        ),
+        "… and the background's bands and lines from the frame (realtime/background_bands.py): as shipped": (
+            with_line_art(True, True, True, True, True)
         ),
     }
     outputs: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {"teacher": [], **{name: [] for name in runs}}
@@ -138,8 +147,8 @@ def time_steps(model: str, scenes: list[list[np.ndarray]]) -> tuple[dict[str, li
     mesh, segment = FaceFollower(max_faces=6), PersonSegmenter(landscape=True)
     roomy_mesh = FaceMeshDetector(max_faces=6, video=True)  # mediapipe's own, its detector on every frame
     parts = [
-        "specks cleared", "texture flattened", "face mesh", "person mask", "mouth in own colours",
-        "eyes and face strokes", "outline",
+        "specks cleared", "texture flattened", "face mesh", "person mask", "background bands and lines",
+        "mouth in own colours", "eyes and face strokes", "outline",
         "face warp, fitted every frame", "face warp, fitted once per expression (as the run time does)",
     ]
     times: dict[str, list[float]] = {name: [] for name in [*renderers, *(f"line art part: {p}" for p in parts)]}
@@ -165,7 +174,9 @@ def time_steps(model: str, scenes: list[list[np.ndarray]]) -> tuple[dict[str, li
             steps.append(time.perf_counter())
             person = segment(frame, faces)
             steps.append(time.perf_counter())
-            drawn = draw_own_mouths(frame, frame, faces, faces)
+            drawn = frame if art.background is None else draw_background_bands(frame, frame, person, art.background)
+            steps.append(time.perf_counter())
+            drawn = draw_own_mouths(drawn, frame, faces, faces)
             steps.append(time.perf_counter())
             drawn = draw_line_art(drawn, frame, faces, art)
             steps.append(time.perf_counter())

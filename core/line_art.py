@@ -8,7 +8,8 @@ draws them itself from a face mesh and a person mask of each frame, in the ink, 
 teacher drew with. The character's face warp goes the same way: a network that sees a few dozen pixels cannot
 learn to move a jaw or widen an eye, so it learns the drawing aligned with the photo and the run time warps the
 faces of its picture from the same face mesh (the character's proportions then change without retraining). The
-record travels from the pairs' manifest to the trained student's folder and into its ONNX file's metadata.
+background's flat lightness bands go the same way (realtime/background_bands.py). The record travels from the
+pairs' manifest to the trained student's folder and into its ONNX file's metadata.
 """
 from __future__ import annotations
 
@@ -22,6 +23,18 @@ LINE_ART_FILE = "line_art.json"
 # the record's sizes in pixels are at this long side, the size the teacher draws its pairs at by default
 REFERENCE_SIDE = 512
 LINE_ART_METADATA_KEY = "celflow.line_art"
+
+
+class BackgroundLines(BaseModel):
+    """How the teacher drew the background apart from the person: its lightness in `tones` flat bands at fixed
+    cuts (generators/cel_shading.py), and lighter ink lines."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tones: int = Field(ge=2)
+    ink: tuple[int, int, int] = Field(description="RGB of the background's ink lines")
+    line_weight: float = Field(ge=0.0, description="the widest stroke in pixels at 512 px")
+    line_darkness: float = Field(ge=0.0, le=1.0)
 
 
 class LineArt(BaseModel):
@@ -42,6 +55,9 @@ class LineArt(BaseModel):
     # the faces as found and then warps each face to `geometry`, as the teacher does. False (students trained on
     # warped targets): the network drew the geometry itself, and the lines are drawn where the warp puts them.
     warp_at_run_time: bool = False
+    # the background's bands and lines, drawn again over the student's picture outside the people; None (records
+    # written without it, a teacher that keeps the photo behind the people): the background as the network paints it
+    background: BackgroundLines | None = None
 
 
 def smallest_lined_face(min_face_px: float, image_shape: tuple[int, ...]) -> float:

@@ -4,8 +4,8 @@ draws the same over the student's picture (see core/line_art.py)."""
 from __future__ import annotations
 
 import numpy as np
-from celflow.core.character import Character
-from celflow.core.line_art import LineArt
+from celflow.core.character import BackgroundStyle, CelStyle, Character
+from celflow.core.line_art import BackgroundLines, LineArt
 from celflow.generators.cel_eyes import draw_cel_eyes
 from celflow.generators.cel_shading import ink_colour
 from celflow.generators.face_lines import draw_face_lines
@@ -18,9 +18,8 @@ def line_art_of(character: Character) -> LineArt | None:
     style = character.teacher
     if style.kind != "procedural":
         return None
-    ink = tuple(int(round(float(c))) for c in ink_colour(style))
     return LineArt(
-        ink=ink,
+        ink=_ink(style),
         line_weight=style.line_weight,
         line_darkness=style.line_darkness,
         draw_eyes=style.draw_eyes,
@@ -28,6 +27,21 @@ def line_art_of(character: Character) -> LineArt | None:
         geometry=character.geometry,
         min_face_px=character.quality.min_face_px,
         warp_at_run_time=True,  # its pairs are pixel-aligned (pair.py keeps the drawing before the warp)
+        background=_background_lines(character.background or style),
+    )
+
+
+def _ink(style: CelStyle) -> tuple[int, int, int]:
+    return tuple(int(round(float(c))) for c in ink_colour(style))
+
+
+def _background_lines(behind: CelStyle) -> BackgroundLines | None:
+    """The bands and lines of the style the teacher draws the background in (its own, or else the person's);
+    None where the real background is kept."""
+    if isinstance(behind, BackgroundStyle) and behind.keep_photo:
+        return None
+    return BackgroundLines(
+        tones=behind.shading_tones, ink=_ink(behind), line_weight=behind.line_weight, line_darkness=behind.line_darkness
     )
 
 

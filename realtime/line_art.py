@@ -1,7 +1,8 @@
-"""Line art at run time: the teacher's webtoon eyes, face strokes and person outline, and the mouth in the
-person's own colours, drawn over the student's picture (its specks cleared and its texture flattened first:
-realtime/despeckle.py, realtime/flat_tones.py) from a face mesh and a person mask of the frame, then each face
-warped to its character's proportions, each face in the character its person wears (why: core/line_art.py)."""
+"""Line art at run time: the teacher's webtoon eyes, face strokes and person outline, the mouth in the person's
+own colours and the background's flat bands and lines, drawn over the student's picture (its specks cleared and
+its texture flattened first: realtime/despeckle.py, realtime/flat_tones.py) from a face mesh and a person mask of
+the frame, then each face warped to its character's proportions, each face in the character its person wears
+(why: core/line_art.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from celflow.generators.face_warp import (
 from celflow.generators.line_art import draw_line_art
 from celflow.generators.outline import draw_silhouette
 from celflow.generators.person_mask import with_faces, with_their_faces
+from celflow.realtime.background_bands import draw_background_bands
 from celflow.realtime.despeckle import despeckle
 from celflow.realtime.face_follower import FaceFollower
 from celflow.realtime.face_warps import FaceWarps
@@ -51,6 +53,7 @@ class LineArtist:
         self.despeckled = True
         self.flattened = True
         self.own_mouths = True
+        self.backgrounds_drawn = True
         self.faces_warped = True
         self.warps: list[FaceWarp] = []  # the last call's face warps, to give the photo the same proportions
         self._warpers = {name: FaceWarps(art.geometry) for name, art in self.lines.items() if art.warp_at_run_time}
@@ -58,7 +61,7 @@ class LineArtist:
         self._follower = FaceFollower(max_faces, min_face_px=smallest) if video else None
         self._finder = None if video else FaceFinder(max_faces=max_faces)
         self._segment = None
-        if any(art.outline for art in self.lines.values()):
+        if any(art.outline or art.background for art in self.lines.values()):
             from celflow.generators.person_mask import PersonSegmenter
 
             # video frames are landscape camera frames: mediapipe's landscape model is made for them, and faster
@@ -86,12 +89,19 @@ class LineArtist:
         through) or, when None, a person mask of `photo` around those of `faces`; then, for a student that learnt
         drawings aligned with the photo, each face warped to its character's proportions, as the teacher warps its
         picture last. A face narrower than its character's `min_face_px` (at 512 px) gets only its own mouth, as
-        the teacher leaves it."""
+        the teacher leaves it. Where the whole frame is stylized (no `where`, no `people`), the background outside a
+        person mask of `photo` gets the bands and lines of character `outline`'s background first."""
         self.warps = []
         if self.despeckled:
             canvas = despeckle(canvas, where)
         if self.flattened:
             canvas = flatten_tones(canvas, where)
+        art = self.lines.get(outline) if outline is not None else None
+        segmented = None  # one person mask of the frame, for the background and the outline
+        behind = art.background if art is not None and where is None and people is None else None
+        if behind is not None and self.backgrounds_drawn:
+            segmented = self._segment(photo, faces)
+            canvas = draw_background_bands(canvas, photo, segmented, behind)
         by_character: dict[str, list[Face]] = {}
         too_small: list[Face] = []
         for face in faces:
@@ -109,16 +119,16 @@ class LineArtist:
             if self.own_mouths:
                 canvas = draw_own_mouths(canvas, photo, found, worn)
             canvas = draw_line_art(canvas, photo, worn, lines)
-        art = self.lines.get(outline) if outline is not None else None
-        # last, as the teacher draws it; with no face found, no one to outline and nothing to segment
+        # last, as the teacher draws it; with no face found, no one to outline
         if art is not None and art.outline and self._segment is not None and (people is not None or faces):
             if people is not None:
                 person = with_faces(people, faces)
             else:
-                person = with_their_faces(self._segment(photo, faces), faces)
+                person = with_their_faces(self._segment(photo, faces) if segmented is None else segmented, faces)
             if where is not None:
                 person = np.where(where, person, 0.0).astype(np.float32)
-            canvas = draw_silhouette(canvas, person, np.asarray(art.ink, np.float32), art.line_weight, art.line_darkness)
+            ink = np.asarray(art.ink, np.float32)
+            canvas = draw_silhouette(canvas, person, ink, art.line_weight, art.line_darkness)
         for character, found in by_character.items():
             lines = self.lines[character]
             if lines.warp_at_run_time and self.faces_warped:

@@ -1,0 +1,105 @@
+"""The background's flat bands and lines drawn again at run time from the frame: the teacher's band levels and
+lines behind the people, the network's colours kept, the people as the network drew them; on real photos."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from celflow.core.character import BackgroundStyle, load_character
+from celflow.core.line_art import BackgroundLines, LineArt, parse_line_art
+from celflow.generators.cel_shading import quantise_lightness
+from celflow.generators.line_art import line_art_of
+from celflow.generators.pair import PairMaker
+from celflow.realtime.background_bands import draw_background_bands
+from celflow.realtime.still import open_photo_stylizer
+from celflow.student.metrics import ssim
+
+DEFAULT_BACKGROUND = line_art_of(load_character("default")).background
+
+
+def fitted(rgb: np.ndarray, side: int = 384) -> np.ndarray:
+    scale = side / max(rgb.shape[:2])
+    return np.ascontiguousarray(cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+
+
+def lightness(rgb: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
+
+
+def band_levels(tones: int) -> np.ndarray:
+    """The flat lightness levels the teacher's bands take (8-bit Lab L), read off its own banding of a ramp."""
+    ramp = np.tile(np.linspace(0, 255, 512, dtype=np.float32), (8, 1))
+    return np.unique(quantise_lightness(ramp, tones, 1.0)[:, [0, -1]])
+
+
+def test_the_default_pack_s_background_is_carried_by_its_students():
+    assert DEFAULT_BACKGROUND == BackgroundLines(tones=2, ink=(59, 42, 42), line_weight=1.0, line_darkness=0.6)
+    # a pack keeping the real background has none; a pack without a background style bands it in its own
+    kept = load_character("default")
+    kept = kept.model_copy(update={"background": BackgroundStyle(palette=["#000000", "#ffffff"], keep_photo=True)})
+    assert line_art_of(kept).background is None
+    whole = load_character("default").model_copy(update={"background": None})
+    assert line_art_of(whole).background.tones == whole.teacher.shading_tones
+    # students saved before the field: their background stays as the network paints it
+    old = LineArt(ink=(1, 2, 3), line_weight=1.0, line_darkness=0.5).model_dump_json(exclude={"background"})
+    assert parse_line_art(old, "old record").background is None
+
+
+@pytest.fixture(scope="module", params=["obama", "hopper"])
+def photo(request) -> np.ndarray:
+    return fitted(request.getfixturevalue(request.param))
+
+
+def test_behind_the_person_the_lightness_takes_the_bands_and_the_colours_stay(photo):
+    picture = cv2.GaussianBlur(photo, (0, 0), 3)  # a network's soft picture of the photo
+    person = np.zeros(photo.shape[:2], np.float32)
+    person[:, : photo.shape[1] // 2] = 1.0
+    drawn = draw_background_bands(picture, photo, person, DEFAULT_BACKGROUND)
+
+    behind = person == 0
+    levels = band_levels(DEFAULT_BACKGROUND.tones)
+    off_level = np.abs(lightness(drawn)[behind][:, None] - levels[None]).min(1)
+    # flat bands, but for their narrow edges and the lines; the blurred picture's lightness took every value
+    assert (off_level <= 3).mean() > 0.7 > (np.abs(lightness(picture)[behind][:, None] - levels).min(1) <= 3).mean()
+    # the network's colours are kept where no line is drawn (Lab a, b; rounding in the conversion)
+    lab_in, lab_out = (cv2.cvtColor(x, cv2.COLOR_RGB2LAB).astype(np.int16) for x in (picture, drawn))
+    unlined = behind & (np.abs(drawn.astype(np.int16) - picture.astype(np.int16)).max(-1) < 200)
+    assert np.median(np.abs(lab_out[..., 1:] - lab_in[..., 1:])[unlined]) <= 2
+    # and the person is exactly as the network drew them
+    assert np.array_equal(drawn[person == 1], picture[person == 1])
+
+
+def test_lines_are_drawn_along_the_background_s_strong_edges():
+    photo = np.full((384, 384, 3), 200, np.uint8)
+    photo[:, 250:] = 90  # a darker door beside a light wall
+    person = np.zeros(photo.shape[:2], np.float32)
+    drawn = draw_background_bands(photo, photo, person, DEFAULT_BACKGROUND)
+    unlined = draw_background_bands(photo, photo, person, DEFAULT_BACKGROUND.model_copy(update={"line_darkness": 0}))
+    inked = np.abs(drawn.astype(np.int16) - unlined.astype(np.int16)).max(-1) > 20
+    columns = np.flatnonzero(inked[150:230].all(0))  # a line down the whole height, not specks
+    assert columns.size and np.abs(columns - 250).max() <= 3
+
+
+def test_the_shipped_student_s_background_is_drawn_closer_to_its_teacher(obama, hopper):
+    """The network alone paints the background as a soft ramp between the teacher's bands; the run time's bands
+    and lines bring it nearer the teacher's picture behind the person, and leave the person as it was."""
+    maker, banded = PairMaker(load_character("default")), open_photo_stylizer("default")
+    soft = open_photo_stylizer("default")
+    soft.renderer.line_art.backgrounds_drawn = False
+    try:
+        for photo in (fitted(obama), fitted(hopper)):
+            pair = maker(photo)[0]
+            behind = pair.person_mask < 16
+            with_bands, without = banded(pair.photo), soft(pair.photo)
+
+            def closeness(picture: np.ndarray) -> float:
+                return ssim(np.where(behind[..., None], picture, 0), np.where(behind[..., None], pair.target, 0))
+
+            assert closeness(with_bands) > closeness(without) + 0.02
+            inside = pair.person_mask > 240
+            assert np.abs(with_bands[inside].astype(int) - without[inside].astype(int)).mean() < 2
+    finally:
+        maker.close()
+        banded.close()
+        soft.close()
