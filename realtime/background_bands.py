@@ -19,11 +19,9 @@ import cv2
 import numpy as np
 from celflow.core.line_art import BackgroundLines
 from celflow.generators.cel_shading import REFERENCE_SIDE, ink_lines, quantise_lightness
-from celflow.generators.strokes import ink_over
 from celflow.realtime.flat_tones import flatten_tones
 
 BANDS_SIDE = 384  # the demo draws its pairs this long; finer bands and lines scored no closer to the teacher
-FAINTEST_INK = 1 / 255  # a line's blurred edge fainter than this changes no pixel: left out, not blended
 
 
 def draw_background_bands(
@@ -44,7 +42,9 @@ def draw_background_bands(
         lines = cv2.resize(lines, (width, height), interpolation=cv2.INTER_LINEAR)
     lab = cv2.cvtColor(picture, cv2.COLOR_RGB2LAB)
     lab[..., 0] = np.clip(np.round(bands), 0, 255).astype(np.uint8)
-    behind = cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
-    ink_over(behind, np.where(lines >= FAINTEST_INK, lines, 0.0).astype(np.float32), np.asarray(style.ink, np.float32))
+    # blended over the whole frame in two passes: the lines' soft edges reach too many pixels to ink one by one
+    ink = np.empty_like(picture)
+    ink[:] = style.ink
+    behind = cv2.blendLinear(cv2.cvtColor(lab, cv2.COLOR_LAB2RGB), ink, 1.0 - lines, lines)
     alpha = np.clip(person, 0.0, 1.0).astype(np.float32)
     return cv2.blendLinear(picture, behind, alpha, 1.0 - alpha)
