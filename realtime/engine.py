@@ -77,7 +77,7 @@ class Pipeline:
 
     def paint_tracked(self, tracked: TrackedFrame) -> PaintedFrame:
         """The frame painted by the students (and, where the renderer says so, the faces the line art is drawn
-        on found)."""
+        on found, and the bands and lines behind the people)."""
         started = time.perf_counter()
         frame, tracks = tracked.frame, tracked.tracks
         background = self.renderer.default
@@ -85,9 +85,10 @@ class Pipeline:
         drawn = _scaled(tracks, photo.shape[1] / frame.rgb.shape[1])
         canvas, people = self.renderer.paint(photo, drawn, background)
         faces = tuple(self.renderer.faces(photo, drawn)) if self.renderer.faces_found_with_painting else None
+        behind = self.renderer.background_drawing(photo, background)
         ms = tracked.tracking_ms + 1000 * (time.perf_counter() - started)
         shrunk = None if photo is frame.rgb else photo
-        return PaintedFrame(frame, tracks, background, canvas, faces, ms, shrunk, people)
+        return PaintedFrame(frame, tracks, background, canvas, faces, ms, shrunk, people, behind)
 
     def finish(self, painted: PaintedFrame) -> StylizedFrame:
         """The second stage: the line art (its faces found first, unless they were with the painting) and face
@@ -96,7 +97,9 @@ class Pipeline:
         photo = painted.drawn_photo
         drawn = _scaled(painted.tracks, photo.shape[1] / painted.frame.rgb.shape[1])
         faces = self.renderer.faces(photo, drawn) if painted.faces is None else list(painted.faces)
-        rgb = self.renderer.finish(photo, painted.canvas, drawn, painted.background, faces, painted.people)
+        rgb = self.renderer.finish(
+            photo, painted.canvas, drawn, painted.background, faces, painted.people, painted.behind
+        )
         if self.smoother is not None:
             rgb = self.smoother(photo, rgb)
         if self.strength == 0.0:  # the camera's own frame, not one scaled down and up again

@@ -12,9 +12,13 @@ from celflow.generators.cel_shading import quantise_lightness
 from celflow.generators.line_art import line_art_of
 from celflow.generators.pair import PairMaker
 from celflow.realtime.background_bands import draw_background_bands
+from celflow.realtime.build import build_pipeline
+from celflow.realtime.characters import find_character
+from celflow.realtime.records import Frame
 from celflow.realtime.still import open_photo_stylizer
 from celflow.student.metrics import ssim
 
+MODES = ("full-frame", "person-only")
 DEFAULT_BACKGROUND = line_art_of(load_character("default")).background
 
 
@@ -103,3 +107,19 @@ def test_the_shipped_student_s_background_is_drawn_closer_to_its_teacher(obama, 
         maker.close()
         banded.close()
         soft.close()
+
+
+def test_a_video_finds_the_background_with_the_painting_and_draws_it_the_same(obama):
+    """In full-frame mode a video's first stage (the network alone) finds the bands and lines while the second
+    draws the frame before: the frame comes out as if the second stage had found them itself."""
+    frame = Frame(0, 0.0, fitted(obama, 480), 0.0)
+    shipped = [find_character("default")]
+    full, people_only = (build_pipeline(shipped, mode, track=mode != "full-frame") for mode in MODES)
+    painted = full.paint(frame)
+    assert painted.behind is not None and people_only.paint(frame).behind is None  # the real photo behind them
+    faces = full.renderer.faces(painted.drawn_photo, ())
+    found_first, found_here = (
+        full.renderer.finish(painted.drawn_photo, painted.canvas, (), painted.background, faces, None, behind)
+        for behind in (painted.behind, None)
+    )
+    assert np.array_equal(found_first, found_here)
