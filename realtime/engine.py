@@ -85,7 +85,7 @@ class Pipeline:
         drawn = _scaled(tracks, photo.shape[1] / frame.rgb.shape[1])
         canvas, people = self.renderer.paint(photo, drawn, background)
         faces = tuple(self.renderer.faces(photo, drawn)) if self.renderer.faces_found_with_painting else None
-        behind = self.renderer.background_drawing(photo, background)
+        behind = self.renderer.background_drawing(photo, canvas, background)
         ms = tracked.tracking_ms + 1000 * (time.perf_counter() - started)
         shrunk = None if photo is frame.rgb else photo
         return PaintedFrame(frame, tracks, background, canvas, faces, ms, shrunk, people, behind)

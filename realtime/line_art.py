@@ -22,7 +22,7 @@ from celflow.generators.face_warp import (
 from celflow.generators.line_art import draw_line_art
 from celflow.generators.outline import draw_silhouette
 from celflow.generators.person_mask import with_faces, with_their_faces
-from celflow.realtime.background_bands import BackgroundDrawing, background_drawing, draw_background
+from celflow.realtime.background_bands import behind_people, drawn_behind
 from celflow.realtime.despeckle import despeckle
 from celflow.realtime.face_follower import FaceFollower
 from celflow.realtime.face_warps import FaceWarps
@@ -81,7 +81,7 @@ class LineArtist:
         where: np.ndarray | None,
         faces: list[Face],
         people: np.ndarray | None = None,
-        behind: BackgroundDrawing | None = None,
+        behind: np.ndarray | None = None,
     ) -> np.ndarray:
         """`canvas` (the stylized `photo`) cleared of the network's specks and its texture flattened, with the
         mouth in the person's own colours and the line art of every one of `faces` (what `self.faces` found in
@@ -91,20 +91,21 @@ class LineArtist:
         drawings aligned with the photo, each face warped to its character's proportions, as the teacher warps its
         picture last. A face narrower than its character's `min_face_px` (at 512 px) gets only its own mouth, as
         the teacher leaves it. Where the whole frame is stylized (no `where`, no `people`), the background outside a
-        person mask of `photo` gets the bands and lines of character `outline`'s background first (`behind`, when
-        the caller found them already: `self.background`)."""
+        person mask of `photo` is drawn as character `outline`'s teacher draws backgrounds first (`behind`, when the
+        caller drew it already: `self.background`)."""
         self.warps = []
+        everything = where is None and people is None  # everything stylized, behind the people too
+        if everything and behind is None:
+            behind = self.background(photo, canvas, outline)
         if self.despeckled:
             canvas = despeckle(canvas, where)
         if self.flattened:
             canvas = flatten_tones(canvas, where)
         art = self.lines.get(outline) if outline is not None else None
         segmented = None  # one person mask of the frame, for the background and the outline
-        if where is None and people is None:  # everything stylized, behind the people too
-            behind = behind if behind is not None else self.background(photo, outline)
-            if behind is not None:
-                segmented = self._segment(photo, faces)
-                canvas = draw_background(canvas, behind, segmented, art.background.ink)
+        if everything and behind is not None:
+            segmented = self._segment(photo, faces)
+            canvas = behind_people(canvas, behind, segmented)
         by_character: dict[str, list[Face]] = {}
         too_small: list[Face] = []
         for face in faces:
@@ -141,13 +142,13 @@ class LineArtist:
                     self.warps.append(warp)
         return canvas
 
-    def background(self, photo: np.ndarray, character: str | None) -> BackgroundDrawing | None:
-        """The bands and lines `character`'s background is drawn with, found from `photo` alone; None where that
-        character's teacher kept the real background (or drew none apart), or backgrounds are not drawn."""
+    def background(self, photo: np.ndarray, picture: np.ndarray, character: str | None) -> np.ndarray | None:
+        """`picture` (the network's, of `photo`) drawn as `character`'s teacher draws backgrounds (drawn_behind);
+        None where that teacher kept the real background or drew none apart, or backgrounds are not drawn."""
         art = self.lines.get(character) if character is not None else None
         if art is None or art.background is None or not self.backgrounds_drawn:
             return None
-        return background_drawing(photo, art.background)
+        return drawn_behind(picture, photo, art.background)
 
     def close(self) -> None:
         (self._follower or self._finder).close()

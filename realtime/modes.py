@@ -13,7 +13,6 @@ from celflow.export.stylizer import PhotoToWebtoon
 from celflow.generators.crop_fade import edge_fade
 from celflow.generators.face_mesh import NOSE_TIP, Face
 from celflow.generators.face_warp import FaceWarp
-from celflow.realtime.background_bands import BackgroundDrawing
 from celflow.realtime.characters import CastMember
 from celflow.realtime.compose import (
     nearest_person,
@@ -121,12 +120,12 @@ class FrameRenderer:
         background: str,
         faces: list[Face],
         people: PeopleMask = None,
-        behind: BackgroundDrawing | None = None,
+        behind: np.ndarray | None = None,
     ) -> np.ndarray:
         """`canvas` (what `paint` made of `rgb`) with the line art of `faces` (what `faces` found) drawn over it
         and the faces warped to their characters, the outline in `background`'s ink: along `people` (the mask
-        `paint` pasted them through) when given, else along a person mask of the frame; the background behind
-        the people in `behind` (what `background_drawing` found) when given, else as found here."""
+        `paint` pasted them through) when given, else along a person mask of the frame; behind the people,
+        `behind` (what `background_drawing` drew) when given, else what the line art draws there."""
         self._warps = []
         if self._draws_line_art(tracks):
             area = self._stylized_area(rgb, tracks)
@@ -135,13 +134,14 @@ class FrameRenderer:
             self._warps = self.line_art.warps
         return canvas
 
-    def background_drawing(self, rgb: np.ndarray, background: str) -> BackgroundDrawing | None:
-        """In full-frame mode, the bands and lines behind the people found from `rgb` alone, for a video's first
-        stage, which paints the whole frame with the network alone, to find while the second draws the frame
-        before; None in the other modes (their first stage paints every person and is the heavier one)."""
+    def background_drawing(self, rgb: np.ndarray, canvas: np.ndarray, background: str) -> np.ndarray | None:
+        """In full-frame mode, `canvas` (what `paint` made of `rgb`) drawn as `background`'s teacher draws what is
+        behind the people, for a video's first stage, which paints the whole frame with the network alone, to draw
+        while the second finishes the frame before; None in the other modes (their first stage paints every person
+        and is the heavier one)."""
         if self.mode != "full-frame" or self.line_art is None:
             return None
-        return self.line_art.background(rgb, background)
+        return self.line_art.background(rgb, canvas, background)
 
     def in_proportion(self, photo: np.ndarray) -> np.ndarray:
         """`photo` with the faces warped as the last call warped the student's picture (the character's face

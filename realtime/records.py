@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from celflow.generators.face_mesh import Face
-
-if TYPE_CHECKING:
-    from celflow.realtime.background_bands import BackgroundDrawing
 
 Box = tuple[float, float, float, float]  # (x0, y0, x1, y1) in pixels
 
@@ -67,7 +63,7 @@ class PaintedFrame:
     painting_ms: float = 0.0  # how long tracking, painting and finding the faces took
     photo: np.ndarray | None = None  # the frame as drawn, when smaller than it came (None: as it came)
     people: np.ndarray | None = None  # the mask the people were pasted through, when that is everyone stylized
-    behind: BackgroundDrawing | None = None  # the background's bands and lines, when found with the painting
+    behind: np.ndarray | None = None  # what is behind the people, when drawn with the painting (background_bands)
 
     @property
     def drawn_photo(self) -> np.ndarray:
