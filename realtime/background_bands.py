@@ -20,6 +20,7 @@ import numpy as np
 from celflow.core.line_art import BackgroundLines
 from celflow.generators.cel_shading import REFERENCE_SIDE, ink_lines, quantise_lightness
 from celflow.realtime.flat_tones import flatten_tones
+from celflow.realtime.small_copy import small_copy
 
 BANDS_SIDE = 384  # the demo draws its pairs this long; finer bands and lines scored no closer to the teacher
 
@@ -31,7 +32,8 @@ def drawn_behind(picture: np.ndarray, photo: np.ndarray, style: BackgroundLines)
     height, width = photo.shape[:2]
     shrink = min(1.0, BANDS_SIDE / max(height, width))
     if shrink < 1.0:
-        photo, picture = (_shrunk(x, shrink) for x in (photo, picture))
+        size = (max(1, round(width * shrink)), max(1, round(height * shrink)))
+        photo, picture = small_copy(photo, size), small_copy(picture, size)
     scale = max(photo.shape[:2]) / REFERENCE_SIDE
     smooth = flatten_tones(photo)
     lab = cv2.cvtColor(picture, cv2.COLOR_RGB2LAB)
@@ -42,10 +44,6 @@ def drawn_behind(picture: np.ndarray, photo: np.ndarray, style: BackgroundLines)
     ink[:] = style.ink
     behind = cv2.blendLinear(cv2.cvtColor(lab, cv2.COLOR_LAB2RGB), ink, 1.0 - lines, lines)
     return behind if shrink == 1.0 else cv2.resize(behind, (width, height), interpolation=cv2.INTER_LINEAR)
-
-
-def _shrunk(rgb: np.ndarray, shrink: float) -> np.ndarray:
-    return cv2.resize(rgb, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
 
 
 def behind_people(picture: np.ndarray, behind: np.ndarray, person: np.ndarray) -> np.ndarray:

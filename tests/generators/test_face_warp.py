@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from celflow.core.character import FaceGeometry, load_character
+from celflow.generators import face_warp
 from celflow.generators.face_mesh import CHIN, LEFT_EYE, LIPS_OUTER, RIGHT_EYE, FaceMeshDetector
 from celflow.generators.face_warp import (
     WarpOutOfRange,
@@ -126,6 +127,14 @@ def test_each_field_at_its_limit_and_the_default_character_never_fold(detect, ho
     for photo in (hopper, astronaut):
         map_x, map_y = character_warp_field(photo.shape[:2], detect(photo), geometry)
         assert _jacobian(map_x, map_y).min() > 0
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (9, 7), (120, 90)])
+def test_the_fold_check_reads_the_determinant_numpy_gradient_gives_edges_included(shape):
+    rng = np.random.default_rng(0)
+    ys, xs = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
+    map_x, map_y = (grid + rng.normal(0, 0.4, shape).astype(np.float32) for grid in (xs, ys))
+    np.testing.assert_allclose(face_warp._jacobian(map_x, map_y), _jacobian(map_x, map_y), atol=1e-6)
 
 
 def test_all_limits_at_once_are_refused_rather_than_folded(detect, hopper):
