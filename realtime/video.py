@@ -109,7 +109,10 @@ def probe_video(path: Path) -> VideoInfo:
     """Upright size (from the first frame), rate, time base, frame count and colour tags of the video in `path`."""
     with open_video(path) as container:
         stream = container.streams.best("video")
-        first = next(container.decode(stream), None)
+        try:  # a file FFmpeg opens by its name alone (text saved as .jpg) fails only here
+            first = next(container.decode(stream), None)
+        except av.FFmpegError as error:
+            raise VideoError(f"{path}: not a readable video ({error.strerror})") from error
         if first is None:
             raise VideoError(f"{path}: video stream has no frames")
         rate = stream.average_rate or stream.guessed_rate

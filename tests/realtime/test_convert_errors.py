@@ -3,11 +3,14 @@ server to wait for before the first frame."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.cli_process import run_celflow
 
 
-def test_a_file_that_is_not_a_video_gives_one_line_and_no_traceback(tmp_path, characters):
-    not_a_video = tmp_path / "holiday.mp4"
+@pytest.mark.parametrize("name", ["holiday.mp4", "holiday.jpg"])  # FFmpeg opens .jpg by its name, fails to decode
+def test_a_file_that_is_not_a_video_gives_one_line_and_no_traceback(tmp_path, characters, name):
+    not_a_video = tmp_path / name
     not_a_video.write_text("these bytes are no video")
 
     result = run_celflow(["convert", str(not_a_video), str(tmp_path / "out.mp4"), "--model", str(characters["red"])],
