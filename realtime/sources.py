@@ -11,7 +11,7 @@ import av
 import cv2
 
 from celflow.realtime.records import Frame
-from celflow.realtime.video import VideoError, decode_packet, open_video, upright_rgb
+from celflow.realtime.video import VideoError, decode_packet, open_video, probe_video, upright_rgb
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ class VideoSource:
             if self.live:
                 self._container = av.open(location, timeout=STREAM_TIMEOUT_S)
             else:
+                probe_video(Path(location))  # a file FFmpeg opens by its name alone fails on its first frame
                 self._container = open_video(Path(location))
         except av.FFmpegError as error:
             raise SourceError(f"{location}: cannot open the stream ({error.strerror})") from error
@@ -68,7 +69,7 @@ class CameraSource:
     def __init__(self, index: int) -> None:
         self.name = f"camera {index}"
         self.end_reason = ""
-        self._capture = cv2.VideoCapture(index)
+        self._capture = _quietly_opened(index)
         if not self._capture.isOpened():
             raise SourceError(f"{self.name}: cannot be opened (no such camera, or it is in use)")
         self.rate = self._capture.get(cv2.CAP_PROP_FPS) or 30.0
@@ -86,6 +87,17 @@ class CameraSource:
                 index += 1
         finally:
             self._capture.release()
+
+
+def _quietly_opened(index: int) -> cv2.VideoCapture:
+    """Camera `index` opened without OpenCV's own log lines (a missing camera prints an ERROR and WARN line per
+    backend it tries): the caller says in one line what failed."""
+    level = cv2.utils.logging.getLogLevel()
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    try:
+        return cv2.VideoCapture(index)
+    finally:
+        cv2.utils.logging.setLogLevel(level)
 
 
 class ImageFolderSource:

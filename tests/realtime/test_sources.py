@@ -137,3 +137,18 @@ def test_bad_sources_are_named(tmp_path):
     (tmp_path / "notes.mp4").write_text("not a video\n" * 50)
     with pytest.raises(SourceError, match="notes.mp4: not a readable video"):
         open_source(str(tmp_path / "notes.mp4"))
+
+
+def test_a_file_ffmpeg_opens_by_its_name_but_cannot_decode_is_named_at_once(tmp_path):
+    """Text saved as .jpg: FFmpeg's image reader opens it and fails only on its first frame, which `live` read
+    as a corrupt frame and a clean end of zero frames."""
+    (tmp_path / "notes.jpg").write_text("not an image\n")
+    with pytest.raises(SourceError, match="notes.jpg: not a readable video"):
+        open_source(str(tmp_path / "notes.jpg"))
+
+
+def test_a_camera_that_cannot_be_opened_says_so_without_opencvs_own_log_lines(capfd):
+    with pytest.raises(SourceError, match="camera 99: cannot be opened"):
+        open_source("99")
+    printed = capfd.readouterr().err
+    assert "[ERROR" not in printed and "[ WARN" not in printed, printed
