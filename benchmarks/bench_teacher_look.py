@@ -44,6 +44,8 @@ CASTS = {
 }
 ORDER_GAP = 5.0  # ITA° apart on the photos: two faces closer than this may trade places within measuring noise
 CAST_LIMITS = {"warm": 6.0, "cool": 6.0, "dark": 6.0, "bright": 12.0}
+BEHIND_MASK = 16  # person mask (0..255) under this: background
+MIN_BACKGROUND_SHARE = 0.1
 
 
 def fit(rgb: np.ndarray, side: int = MAX_SIDE) -> np.ndarray:
@@ -103,6 +105,17 @@ def head_and_shoulders(pair) -> tuple[slice, slice]:
     height, width = pair.photo.shape[:2]
     top, left = int(np.clip(cy - side / 2, 0, height - 1)), int(np.clip(cx - side / 2, 0, width - 1))
     return slice(top, int(min(height, top + side))), slice(left, int(min(width, left + side)))
+
+
+def background_lightness_change(pair) -> float | None:
+    """Median |ΔL*| (CIE Lab, 0..100) between the photo and the teacher's drawing behind the people: whether a
+    backdrop is drawn about as light as it is, rather than split into far-apart tones; None with no background."""
+    behind = pair.person_mask < BEHIND_MASK
+    if behind.mean() < MIN_BACKGROUND_SHARE:
+        return None
+    lightness = (cv2.cvtColor(x.astype(np.float32) / 255, cv2.COLOR_RGB2LAB)[..., 0] for x in (pair.photo, pair.target))
+    photo, drawn = lightness
+    return float(np.median(np.abs(drawn - photo)[behind]))
 
 
 def identity_distances(character, photos: dict[str, np.ndarray], identity: FaceIdentity) -> list[float]:
@@ -171,6 +184,7 @@ def main() -> None:
         f"{'strokes':>9}{'flat':>6}"
     )
     distances, delta_itas, strokes, flats, order, sheet = [], [], [], [], [], []
+    backgrounds: list[tuple[float, str]] = []
     cast_errors: dict[str, list[tuple[float, str]]] = {name: [] for name in CASTS}
     for name, photo in photos.items():
         try:
@@ -185,6 +199,8 @@ def main() -> None:
             distances += scores.identity_distances
             strokes.append(scores.stroke_share)
             flats.append(scores.flat_share)
+            if (change := background_lightness_change(pair)) is not None:
+                backgrounds.append((change, f"{name} pair {number}"))
             for index, face in enumerate(scores.faces):
                 dist = scores.identity_distances[index] if index < len(scores.identity_distances) else float("nan")
                 delta_itas.append(face.delta_ita)
@@ -242,6 +258,12 @@ def main() -> None:
         f"strokes: median share of ink in strokes ≥ 20 px {statistics.median(strokes):.2f} (target ≥ 0.80); "
         f"flat share in the person {statistics.median(flats):.2f} (target ≥ 0.60)"
     )
+    if backgrounds:
+        worst, where = max(backgrounds)
+        print(
+            f"background: median |ΔL*| between the photo and the drawing behind the people, per pair: median "
+            f"{statistics.median(c for c, _ in backgrounds):.1f}, worst {worst:.1f} ({where}), {len(backgrounds)} pairs"
+        )
     for cast, errors in cast_errors.items():
         if errors:
             worst, where = max(errors)

@@ -76,7 +76,8 @@ TeacherSpec = Annotated[ProceduralTeacher | DiffusionTeacher | InstructPix2PixTe
 
 
 class BackgroundStyle(CelStyle):
-    """How the background is drawn, apart from the person: its own cel style, or the real photo kept."""
+    """How the background is drawn, apart from the person: its own cel style, its tones cut where the scene's
+    lightness has a gap rather than at fixed levels (generators/tone_bands.py), or the real photo kept."""
 
     keep_photo: bool = Field(False, description="person-only styling: the real background stays")
 

@@ -9,8 +9,9 @@ from celflow.generators.cel_shading import cel_shade
 
 
 def draw_background(photo: np.ndarray, style: BackgroundStyle) -> np.ndarray:
-    """The background layer: the real photo (person-only styling) or the photo in the background's own cel style."""
-    return photo.copy() if style.keep_photo else cel_shade(photo, style)
+    """The background layer: the real photo (person-only styling) or the photo in the background's own cel style,
+    its tones cut where the scene's lightness has a gap (generators/tone_bands.py)."""
+    return photo.copy() if style.keep_photo else cel_shade(photo, style, scene_tones=True)
 
 
 def compose_person_and_background(person: np.ndarray, background: np.ndarray, person_mask: np.ndarray) -> np.ndarray:

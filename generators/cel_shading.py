@@ -16,9 +16,9 @@ from celflow.generators.flat_regions import merge_small_regions
 from celflow.generators.palette import hex_to_rgb, lab_to_rgb, rgb_to_lab
 from celflow.generators.smoothstep import smoothstep
 from celflow.generators.strokes import long_strokes
+from celflow.generators.tone_bands import ToneBands, fixed_bands, scene_bands
 
 REFERENCE_SIDE = 512
-SHADOW_LIFT = 0.18  # webtoon shadows are light: a mid tone is lifted this share of the way to white
 LAB_BIN = 4  # nearest palette colours are looked up per 4×4×4 Lab bin: a table, not a search per pixel
 MIN_STROKE_PX = 20  # at 512 px
 OWN_COLOUR_PASSES = 2
@@ -41,33 +41,26 @@ def smoothed_photo(rgb: np.ndarray) -> np.ndarray:
     return smooth_preserving_edges(rgb, OWN_COLOUR_PASSES, max(rgb.shape[:2]) / REFERENCE_SIDE)
 
 
-def _band_guide(lightness: np.ndarray, scale: float) -> np.ndarray:
+def band_guide(lightness: np.ndarray, scale: float) -> np.ndarray:
+    """The lightness the bands are cut from: lightly blurred, so that a band edge follows shapes, not noise."""
     return cv2.GaussianBlur(lightness, (0, 0), 1.5 * scale)
 
 
-def _band_edges(tones: int) -> np.ndarray:
-    return np.linspace(0.0, 255.0, tones + 1)
-
-
-def lightness_bands(lightness: np.ndarray, tones: int, scale: float) -> np.ndarray:
+def lightness_bands(lightness: np.ndarray, bands: ToneBands, scale: float) -> np.ndarray:
     """H×W int: the band (0 darkest) each pixel falls in, as quantise_lightness cuts them."""
-    return np.digitize(_band_guide(lightness, scale), _band_edges(tones)[1:-1])
+    return np.digitize(band_guide(lightness, scale), bands.cuts)
 
 
-def quantise_lightness(lightness: np.ndarray, tones: int, scale: float) -> np.ndarray:
-    """Flat lightness bands at fixed cuts, with edges a pixel or two wide.
+def quantise_lightness(lightness: np.ndarray, bands: ToneBands, scale: float) -> np.ndarray:
+    """Flat lightness at `bands`' levels, with edges a pixel or two wide where the guide crosses their cuts.
 
-    Fixed cuts keep every output pixel a function of its own neighbourhood (a student seeing a crop can learn
-    it); exposure is evened out before, where the skin is mapped onto the character's tone. Each band's level
-    is lifted towards white in proportion to how far it sits from black too: shadows on a shirt come out
-    light, as webtoons draw them, while black hair and a black suit stay dark instead of turning grey.
+    With fixed bands (tone_bands.fixed_bands) every output pixel is a function of its own neighbourhood (a
+    student seeing a crop can learn it); exposure is evened out before, where the skin is mapped onto the
+    character's tone.
     """
-    guide = _band_guide(lightness, scale)
-    edges = _band_edges(tones)
-    levels = (edges[:-1] + edges[1:]) / 2
-    levels = levels + 2 * SHADOW_LIFT * levels * (255 - levels) / 255
-    flat = np.full_like(guide, levels[0])
-    for cut, step in zip(edges[1:-1], np.diff(levels)):
+    guide = band_guide(lightness, scale)
+    flat = np.full_like(guide, bands.levels[0])
+    for cut, step in zip(bands.cuts, np.diff(bands.levels)):
         flat += step * smoothstep((guide - cut) / BAND_EDGE + 0.5)
     # slivers of one band a pixel or two wide along an edge read as speckled ink: fold them into their neighbours
     return cv2.medianBlur(np.clip(flat, 0, 255).astype(np.uint8), SLIVER_FILTER).astype(np.float32)
@@ -122,17 +115,22 @@ def ink_colour(params: CelStyle) -> np.ndarray:
     return palette[int(rgb_to_lab(palette)[:, 0].argmin())].astype(np.float32)
 
 
-def cel_shade(rgb: np.ndarray, params: CelStyle) -> np.ndarray:
-    """Stylise a whole H×W×3 uint8 RGB photo as cel-shaded line art in the character's palette."""
+def cel_shade(rgb: np.ndarray, params: CelStyle, scene_tones: bool = False) -> np.ndarray:
+    """Stylise a whole H×W×3 uint8 RGB photo as cel-shaded line art in the character's palette; with
+    `scene_tones`, its flat tones cut and drawn as the scene's lightness says (a background: tone_bands)."""
     scale = max(rgb.shape[:2]) / REFERENCE_SIDE
     smooth = smooth_preserving_edges(rgb, params.smoothing_passes, scale)
     lab = rgb_to_lab(smooth)
     palette = hex_to_rgb(params.palette)
     palette_lab = rgb_to_lab(palette)
-    tones = lightness_bands(lab[..., 0], params.shading_tones, scale) * len(palette)
+    if scene_tones:
+        bands = scene_bands(band_guide(lab[..., 0], scale), params.shading_tones)
+    else:
+        bands = fixed_bands(params.shading_tones)
+    tones = lightness_bands(lab[..., 0], bands, scale) * len(palette)
     band_width = 255 / params.shading_tones
     lab = merge_small_regions(lab, tones + nearest_palette_colour(lab, palette_lab), scale, band_width)
-    lightness = quantise_lightness(lab[..., 0], params.shading_tones, scale)
+    lightness = quantise_lightness(lab[..., 0], bands, scale)
     chroma = pull_chroma_to_palette(lab, palette_lab, params.palette_strength, params.saturation)
     shaded = lab_to_rgb(np.dstack([lightness, chroma + 128])).astype(np.float32)
     ink = ink_colour(params)

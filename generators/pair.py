@@ -177,8 +177,8 @@ class PairMaker:
                     )
         if character.background:
             with _stage(timings, "background"):
-                behind = photo if character.background.keep_photo else lit  # a kept background stays as shot
-                stylised = compose_person_and_background(stylised, draw_background(behind, character.background), mask)
+                # drawn from the photo as shot: the run time bands the frame it is given, never a corrected one
+                stylised = compose_person_and_background(stylised, draw_background(photo, character.background), mask)
         if procedural:
             with _stage(timings, "specks"):
                 keep = face_regions(photo.shape[:2], everyone, (FACE_OVAL,))

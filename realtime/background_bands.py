@@ -2,13 +2,14 @@
 bands and its ink lines, both from the frame.
 
 The teacher draws the background apart from the person (generators/background.py): the photo smoothed with its
-edges kept, its lightness cut into the style's flat bands at fixed levels, its colours pulled to the background
-palette, and thin lines. The network learns the colours, but a band edge lies where the photo's smoothed
-lightness crosses a fixed cut, which in a soft gradient (a wall, a curtain, a sky) it cannot place to the pixel:
-it paints a soft ramp between the bands and smudges for the lines, and the background reads as a blurred photo.
-The cut and the lines are functions of the frame alone, so the run time draws them as the teacher does
-(generators/cel_shading.py's own functions, on the frame smoothed by realtime/flat_tones.py's edge-keeping
-filter instead of the teacher's slower bilateral one): outside the person mask the picture takes the bands'
+edges kept, its lightness cut into the style's flat bands where the scene's lightness has a gap
+(generators/tone_bands.py), its colours pulled to the background palette, and thin lines. The network learns the
+colours, but a band edge lies where the photo's smoothed lightness crosses a cut, which in a soft gradient (a
+wall, a curtain, a sky) it cannot place to the pixel, nor can it see the whole frame that places the cut: it
+paints a soft ramp between the bands and smudges for the lines, and the background reads as a blurred photo.
+The bands and the lines are functions of the frame alone, so the run time draws them as the teacher does
+(generators/cel_shading.py's and tone_bands.py's own functions, on the frame smoothed by realtime/flat_tones.py's
+edge-keeping filter instead of the teacher's slower bilateral one): outside the person mask the picture takes the bands'
 lightness and the lines, and keeps the network's colours. That background is drawn at most BANDS_SIDE long and
 scaled up: its bands and lines are as wide, in a share of the picture, at any size, and its colours are flat.
 """
@@ -18,7 +19,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 from celflow.core.line_art import BackgroundLines
-from celflow.generators.cel_shading import REFERENCE_SIDE, ink_lines, quantise_lightness
+from celflow.generators.cel_shading import REFERENCE_SIDE, band_guide, ink_lines, quantise_lightness
+from celflow.generators.tone_bands import scene_bands
 from celflow.realtime.flat_tones import flatten_tones
 from celflow.realtime.small_copy import small_copy
 
@@ -37,7 +39,8 @@ def drawn_behind(picture: np.ndarray, photo: np.ndarray, style: BackgroundLines)
     scale = max(photo.shape[:2]) / REFERENCE_SIDE
     smooth = flatten_tones(photo)
     lab = cv2.cvtColor(picture, cv2.COLOR_RGB2LAB)
-    bands = quantise_lightness(cv2.cvtColor(smooth, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32), style.tones, scale)
+    lightness = cv2.cvtColor(smooth, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
+    bands = quantise_lightness(lightness, scene_bands(band_guide(lightness, scale), style.tones), scale)
     lab[..., 0] = np.clip(np.round(bands), 0, 255).astype(np.uint8)
     lines = (ink_lines(smooth, style.line_weight, scale) * style.line_darkness).astype(np.float32)
     ink = np.empty_like(picture)
