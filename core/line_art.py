@@ -26,8 +26,8 @@ LINE_ART_METADATA_KEY = "celflow.line_art"
 
 
 class BackgroundLines(BaseModel):
-    """How the teacher drew the background apart from the person: its lightness in `tones` flat bands at fixed
-    cuts (generators/cel_shading.py), and lighter ink lines."""
+    """How the teacher drew the background apart from the person: its lightness in `tones` flat bands, cut where the
+    scene's lightness has a gap (generators/tone_bands.py), its colours pulled to a palette, and lighter ink lines."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -35,6 +35,14 @@ class BackgroundLines(BaseModel):
     ink: tuple[int, int, int] = Field(description="RGB of the background's ink lines")
     line_weight: float = Field(ge=0.0, description="the widest stroke in pixels at 512 px")
     line_darkness: float = Field(ge=0.0, le=1.0)
+    # cut where the scene's lightness has a gap (a pack's own background style) or at fixed levels (a pack without
+    # one, whose whole photo is banded in the person's style, and records written before the field)
+    scene_tones: bool = False
+    # the colours its chroma is pulled towards, how far, and the saturation before; records written without them
+    # keep the network's colours behind the people
+    palette: tuple[tuple[int, int, int], ...] | None = None
+    palette_strength: float = Field(0.0, ge=0.0, le=1.0)
+    saturation: float = Field(1.0, ge=0.0)
 
 
 class LineArt(BaseModel):

@@ -10,6 +10,7 @@ from celflow.generators.cel_eyes import draw_cel_eyes
 from celflow.generators.cel_shading import ink_colour
 from celflow.generators.face_lines import draw_face_lines
 from celflow.generators.face_mesh import Face
+from celflow.generators.palette import hex_to_rgb
 
 
 def line_art_of(character: Character) -> LineArt | None:
@@ -36,12 +37,19 @@ def _ink(style: CelStyle) -> tuple[int, int, int]:
 
 
 def _background_lines(behind: CelStyle) -> BackgroundLines | None:
-    """The bands and lines of the style the teacher draws the background in (its own, or else the person's);
-    None where the real background is kept."""
+    """The bands, colours and lines of the style the teacher draws the background in (its own, or else the
+    person's); None where the real background is kept."""
     if isinstance(behind, BackgroundStyle) and behind.keep_photo:
         return None
     return BackgroundLines(
-        tones=behind.shading_tones, ink=_ink(behind), line_weight=behind.line_weight, line_darkness=behind.line_darkness
+        tones=behind.shading_tones,
+        ink=_ink(behind),
+        line_weight=behind.line_weight,
+        line_darkness=behind.line_darkness,
+        scene_tones=isinstance(behind, BackgroundStyle),  # as generators/background.py draws it
+        palette=tuple(tuple(int(c) for c in colour) for colour in hex_to_rgb(behind.palette)),
+        palette_strength=behind.palette_strength,
+        saturation=behind.saturation,
     )
 
 

@@ -10,6 +10,7 @@ from celflow.core.character import BackgroundStyle, load_character
 from celflow.core.line_art import BackgroundLines, LineArt, parse_line_art
 from celflow.generators.background import draw_background
 from celflow.generators.line_art import line_art_of
+from celflow.generators.palette import hex_to_rgb
 from celflow.generators.pair import PairMaker
 from celflow.realtime.background_bands import draw_background_bands
 from celflow.realtime.build import build_pipeline
@@ -41,16 +42,34 @@ def near_their_commonest(lightness: np.ndarray, levels: int) -> float:
 
 
 def test_the_default_pack_s_background_is_carried_by_its_students():
-    assert DEFAULT_BACKGROUND == BackgroundLines(tones=2, ink=(59, 42, 42), line_weight=1.0, line_darkness=0.6)
-    # a pack keeping the real background has none; a pack without a background style bands it in its own
+    pack = load_character("default").background
+    assert DEFAULT_BACKGROUND == BackgroundLines(
+        tones=2,
+        ink=(59, 42, 42),
+        line_weight=1.0,
+        line_darkness=0.6,
+        scene_tones=True,
+        palette=tuple(tuple(int(c) for c in colour) for colour in hex_to_rgb(pack.palette)),
+        palette_strength=pack.palette_strength,
+        saturation=pack.saturation,
+    )
+    # a pack keeping the real background has none; a pack without a background style bands it in its own, at
+    # the person's fixed cuts, in the person's palette
     kept = load_character("default")
     kept = kept.model_copy(update={"background": BackgroundStyle(palette=["#000000", "#ffffff"], keep_photo=True)})
     assert line_art_of(kept).background is None
     whole = load_character("default").model_copy(update={"background": None})
     assert line_art_of(whole).background.tones == whole.teacher.shading_tones
+    assert not line_art_of(whole).background.scene_tones
+    assert len(line_art_of(whole).background.palette) == len(whole.teacher.palette)
     # students saved before the field: their background stays as the network paints it
     old = LineArt(ink=(1, 2, 3), line_weight=1.0, line_darkness=0.5).model_dump_json(exclude={"background"})
     assert parse_line_art(old, "old record").background is None
+    # and saved before the palette and the scene's cuts: fixed cuts, the network's colours
+    lines = LineArt(ink=(1, 2, 3), line_weight=1.0, line_darkness=0.5, background=DEFAULT_BACKGROUND)
+    old = lines.model_dump_json(exclude={"background": {"scene_tones", "palette", "palette_strength", "saturation"}})
+    background = parse_line_art(old, "old record").background
+    assert background.palette is None and not background.scene_tones
 
 
 @pytest.fixture(scope="module", params=["obama", "hopper"])
@@ -58,20 +77,28 @@ def photo(request) -> np.ndarray:
     return fitted(request.getfixturevalue(request.param))
 
 
-def test_behind_the_person_the_lightness_takes_the_bands_and_the_colours_stay(photo):
+def test_behind_the_person_the_lightness_takes_the_bands_and_the_colours_the_teacher_s(photo):
     picture = cv2.GaussianBlur(photo, (0, 0), 3)  # a network's soft picture of the photo
+    picture[..., 0] = picture[..., 0] // 2  # in colours of its own
     person = np.zeros(photo.shape[:2], np.float32)
     person[:, : photo.shape[1] // 2] = 1.0
     drawn = draw_background_bands(picture, photo, person, DEFAULT_BACKGROUND)
+    network_colours = DEFAULT_BACKGROUND.model_copy(update={"palette": None})  # a record without the palette
+    kept = draw_background_bands(picture, photo, person, network_colours)
 
     behind = person == 0
     # flat bands, but for their narrow edges and the lines; the blurred picture's lightness took every value
     flatness = (near_their_commonest(lightness(x)[behind], DEFAULT_BACKGROUND.tones) for x in (drawn, picture))
     assert next(flatness) > 0.7 > next(flatness)
-    # the network's colours are kept where no line is drawn (Lab a, b; rounding in the conversion)
-    lab_in, lab_out = (cv2.cvtColor(x, cv2.COLOR_RGB2LAB).astype(np.int16) for x in (picture, drawn))
-    unlined = behind & (np.abs(drawn.astype(np.int16) - picture.astype(np.int16)).max(-1) < 200)
-    assert np.median(np.abs(lab_out[..., 1:] - lab_in[..., 1:])[unlined]) <= 2
+    # the colours (Lab a, b) are the teacher's, pulled to the palette from the frame, not the network's; a record
+    # without the palette keeps the network's (rounding in the conversion)
+    teacher = draw_background(photo, load_character("default").background)
+    pictures = {"picture": picture, "drawn": drawn, "kept": kept, "teacher": teacher}
+    chroma = {name: cv2.cvtColor(x, cv2.COLOR_RGB2LAB)[..., 1:][behind].astype(int) for name, x in pictures.items()}
+    off_teacher = {name: np.median(np.abs(chroma[name] - chroma["teacher"])) for name in ("drawn", "picture")}
+    assert off_teacher["drawn"] <= 3 < off_teacher["picture"]
+    unlined = np.abs(kept.astype(np.int16) - picture.astype(np.int16)).max(-1)[behind] < 200
+    assert np.median(np.abs(chroma["kept"] - chroma["picture"])[unlined]) <= 2
     # and the person is exactly as the network drew them
     assert np.array_equal(drawn[person == 1], picture[person == 1])
 
