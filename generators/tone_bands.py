@@ -33,10 +33,6 @@ def lifted(levels: np.ndarray) -> np.ndarray:
     return levels + 2 * SHADOW_LIFT * levels * (255 - levels) / 255
 
 
-def _fixed_cuts(tones: int) -> np.ndarray:
-    return np.linspace(0.0, 255.0, tones + 1)[1:-1]
-
-
 def fixed_bands(tones: int) -> ToneBands:
     """`tones` equal bands of the lightness range, each drawn at its lifted middle."""
     edges = np.linspace(0.0, 255.0, tones + 1)
@@ -50,7 +46,7 @@ def scene_bands(guide: np.ndarray, tones: int) -> ToneBands:
     density = cv2.GaussianBlur(histogram[None] / max(histogram.sum(), 1.0), (0, 0), DENSITY_SMOOTHING)[0]
     width = 255.0 / tones
     cuts = []
-    for fixed in _fixed_cuts(tones):
+    for fixed in fixed_bands(tones).cuts:
         candidates = np.arange(int(np.ceil(fixed - CUT_REACH * width)), int(fixed + CUT_REACH * width) + 1)
         cost = density[candidates] + CUT_PULL * np.abs(candidates - fixed) / width
         cuts.append(float(candidates[cost.argmin()]))
