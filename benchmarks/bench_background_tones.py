@@ -39,8 +39,9 @@ def banded_lightnesses(frame: np.ndarray, tones: int) -> dict[str, np.ndarray]:
         frame = small_copy(frame, (round(width * shrink), round(height * shrink)))
     scale = max(frame.shape[:2]) / REFERENCE_SIDE
     lightness = cv2.cvtColor(flatten_tones(frame), cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
-    bands = {"fixed": fixed_bands(tones), "scene": scene_bands(band_guide(lightness, scale), tones)}
-    return {name: quantise_lightness(lightness, bands[name], scale) for name in CUTTINGS}
+    guide = band_guide(lightness, scale)
+    bands = {"fixed": fixed_bands(tones), "scene": scene_bands(guide, tones)}
+    return {name: quantise_lightness(guide, bands[name]) for name in CUTTINGS}
 
 
 def main() -> None:

@@ -46,19 +46,14 @@ def band_guide(lightness: np.ndarray, scale: float) -> np.ndarray:
     return cv2.GaussianBlur(lightness, (0, 0), 1.5 * scale)
 
 
-def lightness_bands(lightness: np.ndarray, bands: ToneBands, scale: float) -> np.ndarray:
-    """H×W int: the band (0 darkest) each pixel falls in, as quantise_lightness cuts them."""
-    return np.digitize(band_guide(lightness, scale), bands.cuts)
-
-
-def quantise_lightness(lightness: np.ndarray, bands: ToneBands, scale: float) -> np.ndarray:
-    """Flat lightness at `bands`' levels, with edges a pixel or two wide where the guide crosses their cuts.
+def quantise_lightness(guide: np.ndarray, bands: ToneBands) -> np.ndarray:
+    """Flat lightness at `bands`' levels, with edges a pixel or two wide where `guide` (the lightness as
+    band_guide blurs it, computed once by callers that also place the cuts from it) crosses their cuts.
 
     With fixed bands (tone_bands.fixed_bands) every output pixel is a function of its own neighbourhood (a
     student seeing a crop can learn it); exposure is evened out before, where the skin is mapped onto the
     character's tone.
     """
-    guide = band_guide(lightness, scale)
     flat = np.full_like(guide, bands.levels[0])
     for cut, step in zip(bands.cuts, np.diff(bands.levels)):
         flat += step * smoothstep((guide - cut) / BAND_EDGE + 0.5)
@@ -123,14 +118,12 @@ def cel_shade(rgb: np.ndarray, params: CelStyle, scene_tones: bool = False) -> n
     lab = rgb_to_lab(smooth)
     palette = hex_to_rgb(params.palette)
     palette_lab = rgb_to_lab(palette)
-    if scene_tones:
-        bands = scene_bands(band_guide(lab[..., 0], scale), params.shading_tones)
-    else:
-        bands = fixed_bands(params.shading_tones)
-    tones = lightness_bands(lab[..., 0], bands, scale) * len(palette)
+    guide = band_guide(lab[..., 0], scale)
+    bands = scene_bands(guide, params.shading_tones) if scene_tones else fixed_bands(params.shading_tones)
+    tones = np.digitize(guide, bands.cuts) * len(palette)
     band_width = 255 / params.shading_tones
     lab = merge_small_regions(lab, tones + nearest_palette_colour(lab, palette_lab), scale, band_width)
-    lightness = quantise_lightness(lab[..., 0], bands, scale)
+    lightness = quantise_lightness(band_guide(lab[..., 0], scale), bands)
     chroma = pull_chroma_to_palette(lab, palette_lab, params.palette_strength, params.saturation)
     shaded = lab_to_rgb(np.dstack([lightness, chroma + 128])).astype(np.float32)
     ink = ink_colour(params)

@@ -63,8 +63,9 @@ def drawn_behind(picture: np.ndarray, photo: np.ndarray, style: BackgroundLines)
         lab[..., 1:] = np.clip(np.round(chroma + 128), 0, 255).astype(np.uint8)
     else:
         lab[..., 1:] = cv2.cvtColor(small_copy(picture, size) if shrink < 1.0 else picture, cv2.COLOR_RGB2LAB)[..., 1:]
-    tones = scene_bands(band_guide(lightness, scale), style.tones) if style.scene_tones else fixed_bands(style.tones)
-    lab[..., 0] = np.clip(np.round(quantise_lightness(lightness, tones, scale)), 0, 255).astype(np.uint8)
+    guide = band_guide(lightness, scale)
+    tones = scene_bands(guide, style.tones) if style.scene_tones else fixed_bands(style.tones)
+    lab[..., 0] = np.clip(np.round(quantise_lightness(guide, tones)), 0, 255).astype(np.uint8)
     lines = (ink_lines(smooth, style.line_weight, scale) * style.line_darkness).astype(np.float32)
     ink = np.empty_like(smooth)
     ink[:] = style.ink
