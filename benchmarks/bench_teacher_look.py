@@ -46,6 +46,9 @@ ORDER_GAP = 5.0  # ITA° apart on the photos: two faces closer than this may tra
 CAST_LIMITS = {"warm": 6.0, "cool": 6.0, "dark": 6.0, "bright": 12.0}
 BEHIND_MASK = 16  # person mask (0..255) under this: background
 MIN_BACKGROUND_SHARE = 0.1
+COLOURED = 15.0  # CIE Lab chroma: a photo pixel at least this saturated has a hue worth keeping
+MIN_COLOURED_PX = 500
+HUE_LOST = 30.0  # degrees of hue a drawn colour may turn before it reads as another colour (purple drawn blue)
 
 
 def fit(rgb: np.ndarray, side: int = MAX_SIDE) -> np.ndarray:
@@ -118,6 +121,20 @@ def background_lightness_change(pair) -> float | None:
     return float(np.median(np.abs(drawn - photo)[behind]))
 
 
+def coloured_things_hue(pair) -> float | None:
+    """Share of the saturated pixels of hair and clothes (inside the person, off the skin) whose hue the drawing
+    turns more than HUE_LOST degrees (CIE Lab): whether a purple dress stays purple; None with too few."""
+    photo, drawn = (cv2.cvtColor(x.astype(np.float32) / 255, cv2.COLOR_RGB2LAB) for x in (pair.photo, pair.target))
+    coloured = (pair.person_mask >= 128) & (np.hypot(photo[..., 1], photo[..., 2]) >= COLOURED)
+    if pair.skin_mask is not None:
+        coloured &= pair.skin_mask < 128
+    if coloured.sum() < MIN_COLOURED_PX:
+        return None
+    hue = [np.degrees(np.arctan2(lab[..., 2], lab[..., 1]))[coloured] for lab in (photo, drawn)]
+    turned = np.abs((hue[1] - hue[0] + 180) % 360 - 180)
+    return float((turned > HUE_LOST).mean())
+
+
 def identity_distances(character, photos: dict[str, np.ndarray], identity: FaceIdentity) -> list[float]:
     """dlib distances photo → teacher for every frontal face of every photo that gives pairs."""
     maker = PairMaker(character)
@@ -181,10 +198,11 @@ def main() -> None:
     maker = PairMaker(character)
     print(
         f"{'photo':<22}{'face':>5}{'id dist':>9}{'ITA photo':>11}{'ITA out':>9}{'ΔITA':>7}{'ΔE':>6}"
-        f"{'strokes':>9}{'flat':>6}"
+        f"{'strokes':>9}{'flat':>6}{'hue off':>9}"
     )
     distances, delta_itas, strokes, flats, order, sheet = [], [], [], [], [], []
     backgrounds: list[tuple[float, str]] = []
+    hues: list[tuple[float, str]] = []
     cast_errors: dict[str, list[tuple[float, str]]] = {name: [] for name in CASTS}
     for name, photo in photos.items():
         try:
@@ -201,6 +219,9 @@ def main() -> None:
             flats.append(scores.flat_share)
             if (change := background_lightness_change(pair)) is not None:
                 backgrounds.append((change, f"{name} pair {number}"))
+            turned = coloured_things_hue(pair)
+            if turned is not None:
+                hues.append((turned, f"{name} pair {number}"))
             for index, face in enumerate(scores.faces):
                 dist = scores.identity_distances[index] if index < len(scores.identity_distances) else float("nan")
                 delta_itas.append(face.delta_ita)
@@ -208,6 +229,7 @@ def main() -> None:
                 print(
                     f"{name:<22}{index + 1:>5}{dist:>9.3f}{face.photo_ita:>11.1f}{face.output_ita:>9.1f}"
                     f"{face.delta_ita:>7.1f}{face.delta_e:>6.1f}{scores.stroke_share:>9.2f}{scores.flat_share:>6.2f}"
+                    f"{float('nan') if turned is None else turned:>9.2f}"
                 )
             label = f"{name}  ITA {scores.faces[0].photo_ita:.0f} -> {scores.faces[0].output_ita:.0f}"
             if scores.identity_distances:
@@ -263,6 +285,12 @@ def main() -> None:
         print(
             f"background: median |ΔL*| between the photo and the drawing behind the people, per pair: median "
             f"{statistics.median(c for c, _ in backgrounds):.1f}, worst {worst:.1f} ({where}), {len(backgrounds)} pairs"
+        )
+    if hues:
+        worst, where = max(hues)
+        print(
+            f"hair and clothes: share of their saturated pixels drawn more than {HUE_LOST:.0f}° of hue off, per pair: "
+            f"median {statistics.median(h for h, _ in hues):.2f}, worst {worst:.2f} ({where}), {len(hues)} pairs"
         )
     for cast, errors in cast_errors.items():
         if errors:

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from celflow.generators.face_mesh import Face
+from celflow.generators.face_mesh import FACE_OVAL, Face
 from celflow.generators.skin_tone import MIN_CHEEK_PIXELS, cheek_mask
 
 HIGHLIGHT_PERCENTILE = 99.0
@@ -42,8 +42,10 @@ CAST_TOLERANCE = 0.08  # log-gain between channels a scene may carry without bei
 USABLE = (0.02, 0.95)  # linear values outside this are noise or clipped: no evidence about the light
 MIN_PIXELS = 100
 ESTIMATE_STRIDE = 3
-MAX_SKIN_SHIFT = 8.0  # ITA° the correction may move the skin's mean colour
+MAX_SKIN_SHIFT = 8.0  # ITA° the correction may move the skin's median colour
+MAX_SKIN_REDNESS_SHIFT = 5.0  # a* (CIE Lab) it may move it: the red-green axis, which ITA° does not read
 SHIFT_SEARCH_STEPS = 8
+HEAD_REACH = 0.5  # face widths around the face oval: hair, brows and lips, never read for the light's colour
 
 
 _LINEAR = (np.arange(256, dtype=np.float32) / 255) ** 2.2  # uint8 sRGB → linear, as a table
@@ -118,30 +120,38 @@ def cast_gains(linear: np.ndarray, skin: np.ndarray) -> np.ndarray:
     return np.exp(-cast * (size - CAST_TOLERANCE) / size).astype(np.float32)
 
 
-def _ita(linear: np.ndarray) -> float:
-    """ITA° of the median CIE Lab colour (D65) of N×3 linear RGB pixels, as skin_tone reads a face's: a mean in
-    linear light is pulled up by the skin's specular highlights."""
+def _ita_and_redness(linear: np.ndarray) -> tuple[float, float]:
+    """ITA° and a* of the median CIE Lab colour (D65) of N×3 linear RGB pixels, as skin_tone reads a face's: a
+    mean in linear light is pulled up by the skin's specular highlights."""
     srgb = (np.clip(linear, 0, 1) ** (1 / 2.2)).astype(np.float32).reshape(1, -1, 3)
-    lightness, _, b = np.median(cv2.cvtColor(srgb, cv2.COLOR_RGB2Lab)[0], axis=0)
-    return float(np.degrees(np.arctan2(lightness - 50, b)))
+    lightness, a, b = np.median(cv2.cvtColor(srgb, cv2.COLOR_RGB2Lab)[0], axis=0)
+    return float(np.degrees(np.arctan2(lightness - 50, b))), float(a)
 
 
 def within_skin_shift(gains: np.ndarray, skins: Sequence[np.ndarray]) -> np.ndarray:
     """`gains`, scaled back in log space as little as needed for the ITA° of each of `skins` (N×3 linear RGB
-    pixels each) to move by at most MAX_SKIN_SHIFT (bisection on the share of the correction kept)."""
+    pixels each) to move by at most MAX_SKIN_SHIFT and its a* by at most MAX_SKIN_REDNESS_SHIFT (bisection on the
+    share of the correction kept).
+
+    ITA° reads lightness and yellowness only: a magenta party light read as a cast was removed in full, leaving
+    the faces' ITA° where it was but every lit arm and cream jacket a pale blue-white."""
     if not skins or np.allclose(gains, 1.0):
         return gains
-    before = [_ita(skin) for skin in skins]
+    before = [_ita_and_redness(skin) for skin in skins]
 
-    def shift(share: float) -> float:
-        return max(abs(_ita(np.clip(skin * gains**share, 0, 1)) - ita) for skin, ita in zip(skins, before))
+    def too_far(share: float) -> bool:
+        for skin, (ita, redness) in zip(skins, before):
+            moved_ita, moved_redness = _ita_and_redness(np.clip(skin * gains**share, 0, 1))
+            if abs(moved_ita - ita) > MAX_SKIN_SHIFT or abs(moved_redness - redness) > MAX_SKIN_REDNESS_SHIFT:
+                return True
+        return False
 
-    if shift(1.0) <= MAX_SKIN_SHIFT:
+    if not too_far(1.0):
         return gains
     low, high = 0.0, 1.0
     for _ in range(SHIFT_SEARCH_STEPS):
         middle = (low + high) / 2
-        low, high = (middle, high) if shift(middle) <= MAX_SKIN_SHIFT else (low, middle)
+        low, high = (low, middle) if too_far(middle) else (middle, high)
     return (gains**low).astype(np.float32)
 
 
@@ -159,6 +169,18 @@ def skin_pixels(rgb: np.ndarray, skin: np.ndarray, faces: Sequence[Face]) -> lis
     return skins
 
 
+def heads(shape: tuple[int, int], faces: Sequence[Face], scale: float = 1.0) -> np.ndarray:
+    """H×W float32, 1 within HEAD_REACH face widths of any face oval (face points times `scale`): where the grey
+    pixels a white balance reads would be brown hair, brows and red lips, and they call a neutral light warm."""
+    found = np.zeros(shape, np.uint8)
+    for face in faces:
+        points = np.round(face.points[list(FACE_OVAL)] * scale).astype(np.int32)
+        cv2.fillConvexPoly(found, cv2.convexHull(points), 1)
+        reach = max(int(HEAD_REACH * face.width * scale), 1)
+        found |= cv2.dilate(found, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
+    return found.astype(np.float32)
+
+
 def correct_light(rgb: np.ndarray, skin: np.ndarray, faces: Sequence[Face] = ()) -> np.ndarray:
     """H×W×3 uint8 RGB with a dim exposure lifted and a strong colour cast removed, as far as the ITA° of the
     skin and of each of `faces`' cheeks may move; the same photo when neither.
@@ -167,7 +189,8 @@ def correct_light(rgb: np.ndarray, skin: np.ndarray, faces: Sequence[Face] = ())
     """
     sample = np.s_[::ESTIMATE_STRIDE, ::ESTIMATE_STRIDE]
     linear, sampled_skin = _to_linear(rgb[sample]), skin[sample]
-    gains = within_skin_shift(cast_gains(linear, sampled_skin), skin_pixels(rgb, skin, faces))
+    not_grey = np.maximum(sampled_skin, heads(sampled_skin.shape, faces, 1 / ESTIMATE_STRIDE))
+    gains = within_skin_shift(cast_gains(linear, not_grey), skin_pixels(rgb, skin, faces))
     gains = gains * exposure_gain(linear, sampled_skin)
     if np.allclose(gains, 1.0):
         return rgb.copy()

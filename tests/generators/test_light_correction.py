@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from skimage.color import rgb2lab
 
-from celflow.generators.light_correction import MAX_SKIN_SHIFT, correct_light
+from celflow.generators.light_correction import MAX_SKIN_REDNESS_SHIFT, MAX_SKIN_SHIFT, correct_light
 
 
 def _with_light(rgb, gains):
@@ -63,6 +63,22 @@ def test_a_coloured_backdrop_taken_for_a_cast_moves_the_skin_only_so_far():
     assert not np.array_equal(corrected, photo)  # the backdrop was read as a cast and partly removed
     face = np.s_[60:140, 70:130]
     assert abs(_ita(corrected[face]) - _ita(photo[face])) <= MAX_SKIN_SHIFT + 0.5
+
+
+def test_a_magenta_light_read_as_a_cast_moves_the_skins_redness_only_so_far():
+    """A party's magenta light on grey surroundings: removing it in full leaves the skin's ITA° almost where it
+    was (ITA° reads lightness and yellowness) but drains its red, and a lit arm comes out blue-white. The
+    correction stops where the skin's a* has moved MAX_SKIN_REDNESS_SHIFT."""
+    photo = np.full((200, 200, 3), (200, 175, 195), np.uint8)  # a grey wall under magenta light
+    photo[60:140, 70:130] = (235, 170, 165)  # pink-lit skin
+    photo[:20, :20] = (255, 255, 255)  # a lamp: the photo is not dim
+    skin = np.zeros((200, 200), np.float32)
+    skin[60:140, 70:130] = 1
+    corrected = correct_light(photo, skin)
+    assert not np.array_equal(corrected, photo)  # the light was read as a cast and partly removed
+    face = np.s_[60:140, 70:130]
+    redness = [rgb2lab(x[face].reshape(-1, 3).mean(0).reshape(1, 1, 3) / 255).reshape(3)[1] for x in (photo, corrected)]
+    assert abs(redness[1] - redness[0]) <= MAX_SKIN_REDNESS_SHIFT + 0.5
 
 
 def test_a_beige_wall_is_not_taken_for_a_warm_light():
@@ -171,3 +187,17 @@ def test_a_small_change_of_light_makes_a_small_change_in_the_face():
     over, over_photo = _skin_lightness(0.82)
     under, under_photo = _skin_lightness(0.78)
     assert abs(over - under) <= 2 * abs(over_photo - under_photo)
+
+
+def test_brown_hair_around_a_face_is_not_taken_for_a_warm_light(hopper_face):
+    """Before a blue studio backdrop the only near-grey pixels were the hair, brows and lips around the face:
+    brown, they read as a warm light, and removing it drew the face cooler and lighter than shot. Nothing within
+    reach of a face is read for the light's colour."""
+    photo = np.full((240, 240, 3), (70, 110, 190), np.uint8)  # a saturated blue backdrop: never near grey
+    photo[:15, :15] = 255  # something white: the photo is not dim
+    photo[40:200, 50:190] = (112, 108, 100)  # brown hair, near enough to grey
+    photo[70:190, 80:160] = (222, 180, 165)  # the face's skin
+    skin = np.zeros((240, 240), np.float32)
+    skin[70:190, 80:160] = 1
+    face = _face_in((80, 70, 160, 190), hopper_face)
+    assert np.array_equal(correct_light(photo, skin, [face]), photo)
