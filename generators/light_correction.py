@@ -174,10 +174,10 @@ def heads(shape: tuple[int, int], faces: Sequence[Face], scale: float = 1.0) -> 
     pixels a white balance reads would be brown hair, brows and red lips, and they call a neutral light warm."""
     found = np.zeros(shape, np.uint8)
     for face in faces:
-        points = np.round(face.points[list(FACE_OVAL)] * scale).astype(np.int32)
-        cv2.fillConvexPoly(found, cv2.convexHull(points), 1)
+        oval = np.zeros(shape, np.uint8)
+        cv2.fillConvexPoly(oval, cv2.convexHull(np.round(face.points[list(FACE_OVAL)] * scale).astype(np.int32)), 1)
         reach = max(int(HEAD_REACH * face.width * scale), 1)
-        found |= cv2.dilate(found, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
+        found |= cv2.dilate(oval, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
     return found.astype(np.float32)
 
 

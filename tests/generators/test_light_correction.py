@@ -201,3 +201,14 @@ def test_brown_hair_around_a_face_is_not_taken_for_a_warm_light(hopper_face):
     skin[70:190, 80:160] = 1
     face = _face_in((80, 70, 160, 190), hopper_face)
     assert np.array_equal(correct_light(photo, skin, [face]), photo)
+
+
+def test_each_head_reaches_only_its_own_faces_width(hopper_face):
+    """In a group photo a small face far back must not widen the region left unread around a large one."""
+    from celflow.generators.light_correction import HEAD_REACH, heads
+
+    near, far = _face_in((40, 60, 160, 200), hopper_face), _face_in((300, 100, 330, 140), hopper_face)
+    alone, together = heads((240, 400), [near]), heads((240, 400), [near, far])
+    assert np.array_equal(together[:, :250], alone[:, :250])
+    columns = np.flatnonzero(alone.any(0))
+    assert columns.max() <= 160 + HEAD_REACH * near.width + 2
