@@ -8,14 +8,17 @@ turns a warm photo into the wrong skin. So both steps are conservative:
   highlights would draw that person lighter; the lift fades in over DIM_BAND under that level, so that a
   little less light (a cool light lowers a face's red highlights) never switches on a lift of a stop and more;
 - white balance reads the light's colour from the photo's near-grey surfaces only, never from skin (a
-  close-up of warm skin is not a warm light) nor from coloured things (an orange suit, a red curtain, and
+  close-up of warm skin is not a warm light), nor from the hair, brows and lips around a face (brown hair is
+  near enough to grey to call a neutral light warm), nor from coloured things (an orange suit, a red curtain, and
   the paler ones that a loose test of "near grey" still lets in: a beige wall, a film's teal-and-orange grade,
   a muted blue backdrop), and removes only the part of that cast beyond CAST_TOLERANCE;
-- and the white balance may move the skin's ITA° by at most MAX_SKIN_SHIFT, the skin as a whole and each
-  face's cheeks on their own: a blue studio backdrop read as a cast otherwise paints a pale person tan, and in
-  a group photo a correction the lighter skin of the others allows can turn one person's dark skin grey. A
-  stronger correction is scaled back (in log gains) until no skin moves further. The exposure lift is not
-  held to that shift: a photo one stop under moves the skin far more, and lifting it is the point.
+- and the white balance may move the skin's ITA° by at most MAX_SKIN_SHIFT and its a* (the red-green axis
+  ITA° does not read) by at most MAX_SKIN_REDNESS_SHIFT, the skin as a whole and each face's cheeks on their
+  own: a blue studio backdrop read as a cast otherwise paints a pale person tan, in a group photo a correction
+  the lighter skin of the others allows can turn one person's dark skin grey, and a magenta party light
+  removed in full drains the red from lit arms. A stronger correction is scaled back (in log gains) until no
+  skin moves further. The exposure lift is not held to that shift: a photo one stop under moves the skin far
+  more, and lifting it is the point.
 Both act in linear RGB, as a camera's gains do. Written out here: no maintained library offers a
 skin-excluding grey-pixel estimate; the iteration itself is the published one (Huo et al. 2006).
 """
@@ -131,10 +134,7 @@ def _ita_and_redness(linear: np.ndarray) -> tuple[float, float]:
 def within_skin_shift(gains: np.ndarray, skins: Sequence[np.ndarray]) -> np.ndarray:
     """`gains`, scaled back in log space as little as needed for the ITA° of each of `skins` (N×3 linear RGB
     pixels each) to move by at most MAX_SKIN_SHIFT and its a* by at most MAX_SKIN_REDNESS_SHIFT (bisection on the
-    share of the correction kept).
-
-    ITA° reads lightness and yellowness only: a magenta party light read as a cast was removed in full, leaving
-    the faces' ITA° where it was but every lit arm and cream jacket a pale blue-white."""
+    share of the correction kept)."""
     if not skins or np.allclose(gains, 1.0):
         return gains
     before = [_ita_and_redness(skin) for skin in skins]
@@ -182,8 +182,8 @@ def heads(shape: tuple[int, int], faces: Sequence[Face], scale: float = 1.0) -> 
 
 
 def correct_light(rgb: np.ndarray, skin: np.ndarray, faces: Sequence[Face] = ()) -> np.ndarray:
-    """H×W×3 uint8 RGB with a dim exposure lifted and a strong colour cast removed, as far as the ITA° of the
-    skin and of each of `faces`' cheeks may move; the same photo when neither.
+    """H×W×3 uint8 RGB with a dim exposure lifted and a strong colour cast removed, as far as the ITA° and a* of
+    the skin and of each of `faces`' cheeks may move; the same photo when neither.
 
     The light is estimated on every ESTIMATE_STRIDE-th pixel: a light's colour and level need no more.
     """
