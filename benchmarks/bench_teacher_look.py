@@ -121,18 +121,24 @@ def background_lightness_change(pair) -> float | None:
     return float(np.median(np.abs(drawn - photo)[behind]))
 
 
-def coloured_things_hue(pair) -> float | None:
-    """Share of the saturated pixels of hair and clothes (inside the person, off the skin) whose hue the drawing
-    turns more than HUE_LOST degrees (CIE Lab): whether a purple dress stays purple; None with too few."""
+def hue_turned(pair, where: np.ndarray) -> float | None:
+    """Share of the saturated photo pixels in `where` whose hue the drawing turns more than HUE_LOST degrees (CIE
+    Lab): whether a purple dress stays purple and a pink wall pink; None with too few."""
     photo, drawn = (cv2.cvtColor(x.astype(np.float32) / 255, cv2.COLOR_RGB2LAB) for x in (pair.photo, pair.target))
-    coloured = (pair.person_mask >= 128) & (np.hypot(photo[..., 1], photo[..., 2]) >= COLOURED)
-    if pair.skin_mask is not None:
-        coloured &= pair.skin_mask < 128
+    coloured = where & (np.hypot(photo[..., 1], photo[..., 2]) >= COLOURED)
     if coloured.sum() < MIN_COLOURED_PX:
         return None
     hue = [np.degrees(np.arctan2(lab[..., 2], lab[..., 1]))[coloured] for lab in (photo, drawn)]
     turned = np.abs((hue[1] - hue[0] + 180) % 360 - 180)
     return float((turned > HUE_LOST).mean())
+
+
+def coloured_things_hue(pair) -> float | None:
+    """hue_turned on hair and clothes: inside the person, off the skin."""
+    things = pair.person_mask >= 128
+    if pair.skin_mask is not None:
+        things &= pair.skin_mask < 128
+    return hue_turned(pair, things)
 
 
 def identity_distances(character, photos: dict[str, np.ndarray], identity: FaceIdentity) -> list[float]:
@@ -203,6 +209,7 @@ def main() -> None:
     distances, delta_itas, strokes, flats, order, sheet = [], [], [], [], [], []
     backgrounds: list[tuple[float, str]] = []
     hues: list[tuple[float, str]] = []
+    background_hues: list[tuple[float, str]] = []
     cast_errors: dict[str, list[tuple[float, str]]] = {name: [] for name in CASTS}
     for name, photo in photos.items():
         try:
@@ -222,6 +229,8 @@ def main() -> None:
             turned = coloured_things_hue(pair)
             if turned is not None:
                 hues.append((turned, f"{name} pair {number}"))
+            if (behind := hue_turned(pair, pair.person_mask < BEHIND_MASK)) is not None:
+                background_hues.append((behind, f"{name} pair {number}"))
             for index, face in enumerate(scores.faces):
                 dist = scores.identity_distances[index] if index < len(scores.identity_distances) else float("nan")
                 delta_itas.append(face.delta_ita)
@@ -286,12 +295,13 @@ def main() -> None:
             f"background: median |ΔL*| between the photo and the drawing behind the people, per pair: median "
             f"{statistics.median(c for c, _ in backgrounds):.1f}, worst {worst:.1f} ({where}), {len(backgrounds)} pairs"
         )
-    if hues:
-        worst, where = max(hues)
-        print(
-            f"hair and clothes: share of their saturated pixels drawn more than {HUE_LOST:.0f}° of hue off, per pair: "
-            f"median {statistics.median(h for h, _ in hues):.2f}, worst {worst:.2f} ({where}), {len(hues)} pairs"
-        )
+    for things, turns in (("hair and clothes", hues), ("background", background_hues)):
+        if turns:
+            worst, where = max(turns)
+            print(
+                f"{things}: share of their saturated pixels drawn more than {HUE_LOST:.0f}° of hue off, per pair: "
+                f"median {statistics.median(h for h, _ in turns):.2f}, worst {worst:.2f} ({where}), {len(turns)} pairs"
+            )
     for cast, errors in cast_errors.items():
         if errors:
             worst, where = max(errors)

@@ -24,6 +24,10 @@ MIN_STROKE_PX = 20  # at 512 px
 OWN_COLOUR_PASSES = 2
 SLIVER_FILTER = 5  # px: median filter over the flat tones
 BAND_EDGE = 10.0  # lightness units (of 255) over which one tone blends into the next
+# The palette recolours a colour within its own hue's neighbourhood: its nearest palette colour is the nearest in
+# chroma and lightness, which for a pink wall is a blue-grey, and pulled to it the wall was drawn lilac.
+HUE_KEPT = (30.0, 60.0)  # degrees between a colour's hue and its palette colour's: full pull under, none over
+HUE_READABLE = (4.0, 10.0)  # CIE Lab chroma over which a hue goes from noise (a grey) to a colour's own
 
 
 def smooth_preserving_edges(rgb: np.ndarray, passes: int, scale: float) -> np.ndarray:
@@ -61,30 +65,51 @@ def quantise_lightness(guide: np.ndarray, bands: ToneBands) -> np.ndarray:
     return cv2.medianBlur(np.clip(flat, 0, 255).astype(np.uint8), SLIVER_FILTER).astype(np.float32)
 
 
+def hue_agreement(own: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """…×2 chroma (a, b), centred on 0, → … in [0, 1]: 1 where the two hues lie within HUE_KEPT[0] degrees or either
+    is too grey to have a hue of its own, 0 where they lie over HUE_KEPT[1] apart."""
+    own_chroma, target_chroma = np.hypot(own[..., 0], own[..., 1]), np.hypot(target[..., 0], target[..., 1])
+    cosine = (own * target).sum(-1) / np.maximum(own_chroma * target_chroma, 1e-6)
+    near, far = np.cos(np.radians(HUE_KEPT))
+    agree = smoothstep((cosine - far) / (near - far))
+    low, high = HUE_READABLE
+    both_coloured = smoothstep((own_chroma - low) / (high - low)) * smoothstep((target_chroma - low) / (high - low))
+    return 1 - both_coloured * (1 - agree)
+
+
 @lru_cache(maxsize=8)
-def _nearest_palette_table(palette_lab_bytes: bytes) -> np.ndarray:
-    """For every Lab bin (LAB_BIN wide per channel), the index of the nearest palette colour."""
+def _palette_tables(palette_lab_bytes: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """For every Lab bin (LAB_BIN wide per channel), flattened: the index of the nearest palette colour, and how
+    far the bin's hue agrees with that colour's (hue_agreement): per pixel, two look-ups instead of a search."""
     palette_lab = np.frombuffer(palette_lab_bytes, np.float32).reshape(-1, 3)
     centres = np.arange(LAB_BIN / 2, 256, LAB_BIN, dtype=np.float32)
     lab = np.stack(np.meshgrid(centres, centres, centres, indexing="ij"), -1)
     distance = ((lab[..., None, 1:] - palette_lab[:, 1:]) ** 2).sum(-1)
     distance += 0.25 * (lab[..., None, 0] - palette_lab[:, 0]) ** 2
-    return distance.argmin(-1).astype(np.uint8)
+    nearest = distance.argmin(-1).astype(np.uint8)
+    agreement = hue_agreement(lab[..., 1:] - 128, palette_lab[nearest, 1:] - 128).astype(np.float32)
+    return nearest.ravel(), agreement.ravel()
+
+
+def _bins(lab: np.ndarray) -> np.ndarray:
+    """H×W int32: each pixel's Lab bin, as an index into the flattened _palette_tables."""
+    bins = (np.clip(lab, 0, 255).astype(np.uint8) // LAB_BIN).astype(np.int32)
+    side = 256 // LAB_BIN
+    return (bins[..., 0] * side + bins[..., 1]) * side + bins[..., 2]
 
 
 def nearest_palette_colour(lab: np.ndarray, palette_lab: np.ndarray) -> np.ndarray:
     """H×W uint8: the index of each pixel's nearest palette colour."""
-    table = _nearest_palette_table(palette_lab.astype(np.float32).tobytes()).ravel()
-    bins = (np.clip(lab, 0, 255).astype(np.uint8) // LAB_BIN).astype(np.int32)
-    side = 256 // LAB_BIN
-    return table[(bins[..., 0] * side + bins[..., 1]) * side + bins[..., 2]]
+    return _palette_tables(palette_lab.astype(np.float32).tobytes())[0][_bins(lab)]
 
 
 def pull_chroma_to_palette(lab: np.ndarray, palette_lab: np.ndarray, strength: float, saturation: float) -> np.ndarray:
-    """Blend each pixel's chroma (a, b) with that of its nearest palette colour; returns chroma centred on 0."""
-    chroma = (lab[..., 1:] - 128) * saturation
-    nearest = nearest_palette_colour(lab, palette_lab)
-    chroma = (1 - strength) * chroma + strength * (palette_lab[nearest, 1:] - 128)
+    """Blend each pixel's chroma (a, b) with that of its nearest palette colour, as far as their hues agree
+    (hue_agreement); returns chroma centred on 0."""
+    nearest, agreement = _palette_tables(palette_lab.astype(np.float32).tobytes())
+    bins = _bins(lab)
+    own = (lab[..., 1:] - 128) * saturation
+    chroma = own + (strength * agreement[bins])[..., None] * (palette_lab[nearest[bins], 1:] - 128 - own)
     flat = cv2.medianBlur(np.clip(chroma + 128, 0, 255).astype(np.uint8), 5)
     # slivers of one band a pixel or two wide along an edge read as speckled ink: fold them into their neighbours
     return cv2.medianBlur(np.clip(flat, 0, 255).astype(np.uint8), SLIVER_FILTER).astype(np.float32) - 128

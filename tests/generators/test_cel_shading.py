@@ -2,7 +2,8 @@ import cv2
 import numpy as np
 
 from celflow.core.character import load_character
-from celflow.generators.cel_shading import cel_shade, ink_lines
+from celflow.generators.cel_shading import cel_shade, ink_lines, nearest_palette_colour, pull_chroma_to_palette
+from celflow.generators.palette import hex_to_rgb, rgb_to_lab
 
 
 def _distinct_colours(rgb: np.ndarray) -> int:
@@ -94,3 +95,31 @@ def test_black_stays_dark_while_shadows_come_out_light():
     assert black < 25  # as dark as black hair is drawn
     assert shadow > 50  # a mid tone is lifted
     assert white > 85
+
+
+def _hue(lab: np.ndarray) -> np.ndarray:
+    return np.degrees(np.arctan2(lab[..., 1], lab[..., 0]))
+
+
+def test_the_palette_never_turns_a_colour_to_another_hue():
+    """A pink wall's nearest colour in the default background palette is its cool grey: pulled to it, the wall came
+    out lilac. The pull recolours within a hue's neighbourhood and leaves a colour of no nearby hue its own."""
+    background = load_character().background
+    palette_lab = rgb_to_lab(hex_to_rgb(background.palette))
+    wall = np.full((8, 8, 3), (182, 135, 135), np.uint8)  # a pink wall as photographed
+    lab = rgb_to_lab(wall)
+    assert palette_lab[nearest_palette_colour(lab, palette_lab)[0, 0], 2] < 128  # the nearest is a blue-ish grey
+    pulled = pull_chroma_to_palette(lab, palette_lab, background.palette_strength, background.saturation)
+    turned = (_hue(pulled) - _hue(lab[..., 1:] - 128) + 180) % 360 - 180
+    assert np.abs(turned).max() < 15
+
+
+def test_the_palette_still_pulls_a_colour_to_its_own_hue():
+    """A blue a little off the palette's blue is drawn in the palette's blue, as far as the strength says."""
+    background = load_character().background
+    palette_lab = rgb_to_lab(hex_to_rgb(background.palette))
+    palette_blue = rgb_to_lab(np.full((1, 1, 3), (61, 111, 182), np.uint8))  # the default background's blue
+    blue = palette_lab[nearest_palette_colour(palette_blue, palette_lab)[0, 0]]
+    own = rgb_to_lab(np.full((8, 8, 3), (80, 110, 160), np.uint8))
+    pulled = pull_chroma_to_palette(own, palette_lab, 1.0, 1.0)
+    assert np.allclose(pulled, blue[1:] - 128, atol=1.5)
