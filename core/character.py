@@ -43,7 +43,9 @@ class CelStyle(_Strict):
     """Cel shading by edge-preserving smoothing, flat tones at fixed lightness cuts, palette colours, ink lines."""
 
     palette: list[HexColour] = Field(min_length=2, max_length=32)
-    palette_strength: float = Field(0.6, ge=0.0, le=1.0, description="0 keeps photo colours, 1 snaps to palette")
+    palette_strength: float = Field(
+        0.6, ge=0.0, le=1.0, description="0 keeps photo colours, 1 snaps to the nearest palette colour of a like hue"
+    )
     shading_tones: int = Field(3, ge=2, le=3, description="flat luminance bands per colour")
     line_weight: float = Field(1.5, ge=0.0, le=6.0, description="ink line width in pixels at 512 px")
     line_darkness: float = Field(0.85, ge=0.0, le=1.0)

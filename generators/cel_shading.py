@@ -78,17 +78,19 @@ def hue_agreement(own: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=8)
-def _palette_tables(palette_lab_bytes: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """For every Lab bin (LAB_BIN wide per channel), flattened: the index of the nearest palette colour, and how
-    far the bin's hue agrees with that colour's (hue_agreement): per pixel, two look-ups instead of a search."""
+def _palette_tables(palette_lab_bytes: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For every Lab bin (LAB_BIN wide per channel), flattened: the index of the nearest palette colour, how far the
+    bin's hue agrees with that colour's (hue_agreement) and that colour's chroma (a, b, centred on 0): per pixel,
+    look-ups instead of a search."""
     palette_lab = np.frombuffer(palette_lab_bytes, np.float32).reshape(-1, 3)
     centres = np.arange(LAB_BIN / 2, 256, LAB_BIN, dtype=np.float32)
     lab = np.stack(np.meshgrid(centres, centres, centres, indexing="ij"), -1)
     distance = ((lab[..., None, 1:] - palette_lab[:, 1:]) ** 2).sum(-1)
     distance += 0.25 * (lab[..., None, 0] - palette_lab[:, 0]) ** 2
     nearest = distance.argmin(-1).astype(np.uint8)
-    agreement = hue_agreement(lab[..., 1:] - 128, palette_lab[nearest, 1:] - 128).astype(np.float32)
-    return nearest.ravel(), agreement.ravel()
+    chroma = palette_lab[nearest, 1:] - 128
+    agreement = hue_agreement(lab[..., 1:] - 128, chroma).astype(np.float32)
+    return nearest.ravel(), agreement.ravel(), chroma.reshape(-1, 2)
 
 
 def _bins(lab: np.ndarray) -> np.ndarray:
@@ -106,10 +108,10 @@ def nearest_palette_colour(lab: np.ndarray, palette_lab: np.ndarray) -> np.ndarr
 def pull_chroma_to_palette(lab: np.ndarray, palette_lab: np.ndarray, strength: float, saturation: float) -> np.ndarray:
     """Blend each pixel's chroma (a, b) with that of its nearest palette colour, as far as their hues agree
     (hue_agreement); returns chroma centred on 0."""
-    nearest, agreement = _palette_tables(palette_lab.astype(np.float32).tobytes())
+    _, agreement, palette_chroma = _palette_tables(palette_lab.astype(np.float32).tobytes())
     bins = _bins(lab)
-    own = (lab[..., 1:] - 128) * saturation
-    chroma = own + (strength * agreement[bins])[..., None] * (palette_lab[nearest[bins], 1:] - 128 - own)
+    own = (lab[..., 1:].astype(np.float32) - 128) * np.float32(saturation)
+    chroma = own + (np.float32(strength) * agreement[bins])[..., None] * (palette_chroma[bins] - own)
     flat = cv2.medianBlur(np.clip(chroma + 128, 0, 255).astype(np.uint8), 5)
     # slivers of one band a pixel or two wide along an edge read as speckled ink: fold them into their neighbours
     return cv2.medianBlur(np.clip(flat, 0, 255).astype(np.uint8), SLIVER_FILTER).astype(np.float32) - 128
