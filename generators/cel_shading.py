@@ -25,7 +25,7 @@ OWN_COLOUR_PASSES = 2
 SLIVER_FILTER = 5  # px: median filter over the flat tones
 BAND_EDGE = 10.0  # lightness units (of 255) over which one tone blends into the next
 # The palette recolours a colour within its own hue's neighbourhood: its nearest palette colour is the nearest in
-# chroma and lightness, which for a pink wall is a blue-grey, and pulled to it the wall was drawn lilac.
+# chroma and lightness, which for a pink wall can be a blue-grey, and pulled all the way the wall would turn lilac.
 HUE_KEPT = (30.0, 60.0)  # degrees between a colour's hue and its palette colour's: full pull under, none over
 HUE_READABLE = (4.0, 10.0)  # CIE Lab chroma over which a hue goes from noise (a grey) to a colour's own
 
@@ -66,8 +66,8 @@ def quantise_lightness(guide: np.ndarray, bands: ToneBands) -> np.ndarray:
 
 
 def hue_agreement(own: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """…×2 chroma (a, b), centred on 0, → … in [0, 1]: 1 where the two hues lie within HUE_KEPT[0] degrees or either
-    is too grey to have a hue of its own, 0 where they lie over HUE_KEPT[1] apart."""
+    """Two chroma arrays (…×2: a, b centred on 0) → … in [0, 1]: 1 where their hues lie within HUE_KEPT[0] degrees
+    or either is too grey to have a hue of its own, 0 where they lie over HUE_KEPT[1] apart."""
     own_chroma, target_chroma = np.hypot(own[..., 0], own[..., 1]), np.hypot(target[..., 0], target[..., 1])
     cosine = (own * target).sum(-1) / np.maximum(own_chroma * target_chroma, 1e-6)
     near, far = np.cos(np.radians(HUE_KEPT))
