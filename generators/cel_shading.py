@@ -95,7 +95,9 @@ def _palette_tables(palette_lab_bytes: bytes) -> tuple[np.ndarray, np.ndarray, n
 
 def _bins(lab: np.ndarray) -> np.ndarray:
     """H×W int32: each pixel's Lab bin, as an index into the flattened _palette_tables."""
-    bins = (np.clip(lab, 0, 255).astype(np.uint8) // LAB_BIN).astype(np.int32)
+    if lab.dtype != np.uint8:
+        lab = np.clip(lab, 0, 255).astype(np.uint8)
+    bins = (lab // LAB_BIN).astype(np.int32)
     side = 256 // LAB_BIN
     return (bins[..., 0] * side + bins[..., 1]) * side + bins[..., 2]
 

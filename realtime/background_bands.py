@@ -57,9 +57,7 @@ def drawn_behind(picture: np.ndarray, photo: np.ndarray, style: BackgroundLines)
     lab = cv2.cvtColor(smooth, cv2.COLOR_RGB2LAB)
     lightness = lab[..., 0].astype(np.float32)
     if style.palette:
-        chroma = pull_chroma_to_palette(
-            lab.astype(np.float32), _palette_lab(style.palette), style.palette_strength, style.saturation
-        )
+        chroma = pull_chroma_to_palette(lab, _palette_lab(style.palette), style.palette_strength, style.saturation)
         lab[..., 1:] = np.clip(np.round(chroma + 128), 0, 255).astype(np.uint8)
     else:
         lab[..., 1:] = cv2.cvtColor(small_copy(picture, size) if shrink < 1.0 else picture, cv2.COLOR_RGB2LAB)[..., 1:]
