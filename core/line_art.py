@@ -68,10 +68,15 @@ class LineArt(BaseModel):
     background: BackgroundLines | None = None
 
 
-def smallest_lined_face(min_face_px: float, image_shape: tuple[int, ...]) -> float:
+def smallest_lined_face(min_face_px: float, image_shape: tuple[int, ...], still: bool = False) -> float:
     """`min_face_px` (pixels at REFERENCE_SIDE) in pixels of a picture of `image_shape`: a face is too small for
-    line art by its share of the picture, so drawing a frame smaller (a live loop keeping up) takes no lines off."""
-    return min_face_px * max(image_shape[:2]) / REFERENCE_SIDE
+    line art by its share of the picture, so drawing a frame smaller (a live loop keeping up) takes no lines off.
+
+    A `still` is drawn once, at its own size, so there a face `min_face_px` wide is lined as well, as the teacher
+    drawing the photo at that size lines it: by the share alone, a family photo 1600 px long would leave its
+    faces of 120 px without eyes or strokes, the network's soft painting of them blurred up from its working size."""
+    by_share = min_face_px * max(image_shape[:2]) / REFERENCE_SIDE
+    return min(by_share, min_face_px) if still else by_share
 
 
 def parse_line_art(text: str, source: str) -> LineArt:

@@ -89,10 +89,11 @@ class LineArtist:
         `where` (H×W bool; None: the whole frame), along `people` (H×W float: the mask the people were pasted
         through) or, when None, a person mask of `photo` around those of `faces`; then, for a student that learnt
         drawings aligned with the photo, each face warped to its character's proportions, as the teacher warps its
-        picture last. A face narrower than its character's `min_face_px` (at 512 px) gets only its own mouth, as
-        the teacher leaves it. Where the whole frame is stylized (no `where`, no `people`), the background outside a
-        person mask of `photo` is drawn as character `outline`'s teacher draws backgrounds first (`behind`, when the
-        caller drew it already: `self.background`)."""
+        picture last. A face narrower than its character's `min_face_px` (at 512 px; a still's face may also reach it
+        in the still's own pixels: smallest_lined_face) gets only its own mouth, as the teacher leaves it. Where the
+        whole frame is stylized (no `where`, no `people`), the background outside a person mask of `photo` is drawn
+        as character `outline`'s teacher draws backgrounds first (`behind`, when the caller drew it already:
+        `self.background`)."""
         self.warps = []
         everything = where is None and people is None  # everything stylized, behind the people too
         if everything and behind is None:
@@ -108,10 +109,11 @@ class LineArtist:
             canvas = behind_people(canvas, behind, segmented)
         by_character: dict[str, list[Face]] = {}
         too_small: list[Face] = []
+        still = self._follower is None
         for face in faces:
             character = wearing(face)
             if character in self.lines:
-                lined = face.width >= smallest_lined_face(self.lines[character].min_face_px, photo.shape)
+                lined = face.width >= smallest_lined_face(self.lines[character].min_face_px, photo.shape, still)
                 (by_character.setdefault(character, []) if lined else too_small).append(face)
         if self.own_mouths and too_small:
             canvas = draw_own_mouths(canvas, photo, too_small, too_small)

@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 from celflow.core.character import FaceGeometry
-from celflow.core.line_art import LineArt
+from celflow.core.line_art import LineArt, smallest_lined_face
 from celflow.generators.cel_eyes import SCLERA_RGB
 from celflow.generators.face_mesh import LEFT_EYE, LIPS_OUTER, FaceMeshDetector
 from celflow.generators.person_mask import PersonSegmenter
@@ -217,6 +217,27 @@ def test_a_face_is_too_small_for_lines_by_its_share_of_the_picture_not_the_size_
                 art.close()
             inked[smallest] = (np.abs(drawn.astype(np.int16) - GREY).max(-1) > 20).sum()
         assert inked[150] > inked[1000] + 0.002 * picture[..., 0].size  # eyes and strokes beyond the own mouth
+
+
+def test_a_still_lines_a_face_as_wide_as_min_face_px_in_its_own_pixels(portrait):
+    """A still is drawn once, at its own size: a face of a large photo that reaches `min_face_px` there gets its
+    eyes and strokes, however small its share of the photo (the portrait's face is about 200 px wide at 512 px,
+    about 400 px here, where `min_face_px` 300 scales by the share alone to 600). A video keeps the share alone."""
+    large = np.ascontiguousarray(cv2.resize(portrait, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC))
+    art = LineArtist({"them": EYES_AND_STROKES.model_copy(update={"min_face_px": 300})}, video=False)
+    try:
+        faces = art.faces(large)
+        drawn = art(large, np.full_like(large, GREY), lambda face: "them", outline=None, where=None, faces=faces)
+    finally:
+        art.close()
+
+    (face,) = faces
+    assert 300 <= face.width < smallest_lined_face(300, large.shape)  # too small for lines by the share alone
+    assert sclera_pixels(drawn) > 200  # but a still draws its eyes
+    assert smallest_lined_face(300, large.shape, still=True) == 300
+    assert smallest_lined_face(300, portrait.shape, still=True) == smallest_lined_face(300, portrait.shape) == 300
+    half = (portrait.shape[0] // 2, portrait.shape[1] // 2)
+    assert smallest_lined_face(300, half, still=True) == smallest_lined_face(300, half) == 150  # never stricter
 
 
 def test_under_full_strength_the_photo_is_mixed_in_the_character_s_proportions(tmp_path, portrait):
