@@ -5,13 +5,14 @@ Scores a student on held-out pairs as the network alone and as `celflow stylize`
 specks cleared, its mouth in the person's own colours, then the line art the student carries, drawn from a
 static-image face mesh and a person mask of the photo, then its faces warped to the character, the background's
 bands and lines drawn from the photo), beside the teacher and beside the same without clearing the specks,
-drawing the mouth, warping the faces or drawing the background; then times the
-whole student step on 640×480 frames of a camera panning across each held-out photo, as `live` runs it (the face
-mesh following faces from frame to frame), network alone and with the line art interleaved, and the line art's
-parts (specks cleared, face mesh, person mask, background bands and lines, mouth, eyes and strokes, outline, face
-warp fitted every frame and once per expression) one by one, beside a face mesh with room for six faces
-(mediapipe's detector then runs on every frame); then the same on a real talking head (the carphone clip), whose
-expression changes as he talks.
+drawing the mouth, warping the faces or drawing the background, and as shipped once more with each group
+photo's crops cut out of the whole photo drawn at once, as `celflow stylize` draws it (the teacher drew the whole
+photo and cut its crops out); then times the whole student step on 640×480 frames of a camera panning across
+each held-out photo, as `live` runs it (the face mesh following faces from frame to frame), network alone and
+with the line art interleaved, and the line art's parts (specks cleared, face mesh, person mask, background
+bands and lines, mouth, eyes and strokes, outline, face warp fitted every frame and once per expression) one by
+one, beside a face mesh with room for six faces (mediapipe's detector then runs on every frame); then the same
+on a real talking head (the carphone clip), whose expression changes as he talks.
 
 Run: .venv/bin/python benchmarks/bench_student_line_art.py MODEL HELDOUT_PAIRS
 e.g. the shipped base student on the demo's held-out people: core/students/default celflow-demo/heldout_pairs
@@ -27,13 +28,14 @@ import cv2
 import numpy as np
 from celflow.cli.native_stderr import drop_native_noise
 from celflow.core.character import FaceGeometry
-from celflow.core.pair_folder import read_manifest
+from celflow.core.pair_folder import read_manifest, read_pair_record
 from celflow.export.open_stylizer import read_student_line_art
 from celflow.generators.face_mesh import FaceMeshDetector
 from celflow.generators.face_warp import WarpOutOfRange, warp_face_to_character
 from celflow.generators.line_art import draw_line_art
 from celflow.generators.outline import draw_silhouette
 from celflow.generators.person_mask import PersonSegmenter
+from celflow.generators.photo import decode_photo
 from celflow.pipelines.demo_photos import clip_frames
 from celflow.pipelines.look_report import pair_images, summarise_look
 from celflow.realtime.background_bands import draw_background_bands
@@ -66,6 +68,24 @@ def panning_frames(photo: np.ndarray) -> list[np.ndarray]:
     ]
 
 
+def cut_from_whole_photo(pair_dir: Path, stylize, drawings: dict) -> np.ndarray | None:
+    """The student's picture of a person crop's pair, cut out of its whole photo drawn as `celflow stylize` draws it:
+    the teacher drew the whole photo and cut the crop out, seeing the people around it, where a crop drawn alone
+    shows a neighbour cut off at its edge. None for a whole-photo pair, a record without its window, or a source
+    photo that no longer gives the same crop. `drawings` keeps each whole photo's picture for its other crops."""
+    record = read_pair_record(pair_dir)
+    source = Path(record.source)
+    if record.crop is None or record.photo_size is None or not source.is_file():
+        return None
+    if record.source not in drawings:
+        whole = decode_photo(source.read_bytes(), max_side=max(record.photo_size))
+        drawings[record.source] = (whole, stylize(whole))
+    whole, drawn = drawings[record.source]
+    x0, y0, x1, y1 = record.crop
+    same_photo = whole.shape[1::-1] == record.photo_size
+    return drawn[y0:y1, x0:x1] if same_photo and np.array_equal(whole[y0:y1, x0:x1], pair_images(pair_dir)[0]) else None
+
+
 def quality(model: str, pairs: Path) -> None:
     lines = read_student_line_art(find_character(model).model)
     geometry = lines.geometry if lines else FaceGeometry()
@@ -95,14 +115,19 @@ def quality(model: str, pairs: Path) -> None:
             with_line_art(True, True, True, True, True)
         ),
     }
+    shipped = list(runs)[-1]
     outputs: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {"teacher": [], **{name: [] for name in runs}}
-    targets = []
+    targets, cut_outs, drawings = [], [], {}
     for pair_dir in read_manifest(pairs).pair_dirs(pairs):
         photo, target, mask = pair_images(pair_dir)
         targets.append(target)
         outputs["teacher"].append((photo, target, mask))
         for name, run in runs.items():
             outputs[name].append((photo, run(photo), mask))
+        cut_outs.append(cut_from_whole_photo(pair_dir, runs[shipped], drawings))
+    drawn_whole = sum(cut is not None for cut in cut_outs)
+    whole = f"… as shipped, each group photo drawn whole, cut to its pair's window ({drawn_whole} of {len(cut_outs)})"
+    outputs[whole] = [(p, out if cut is None else cut, m) for (p, out, m), cut in zip(outputs[shipped], cut_outs)]
     print(f"\n{len(targets)} held-out pairs of {pairs}; student {model}\n")
     print(
         "| vs the teacher | SSIM | line F1 | closer to teacher than photo | same person | identity distance | "

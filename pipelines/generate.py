@@ -125,6 +125,8 @@ def generate_pair(
             teacher_ms=round(pair.teacher_ms, 1),
             crop_index=index,
             crops_from_photo=len(pairs),
+            crop=pair.crop,
+            photo_size=(photo.shape[1], photo.shape[0]) if pair.crop else None,
         )
         write_pair(pairs_dir, record, pair)
         records.append(record)

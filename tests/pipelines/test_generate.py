@@ -25,7 +25,9 @@ from celflow.core.pair_folder import (
     read_pair,
 )
 from celflow.generators.line_art import line_art_of
+from celflow.generators.photo import decode_photo
 from celflow.pipelines.caching import CACHE_FOLDER
+from celflow.pipelines.generate import generate_pair
 from typer.testing import CliRunner
 
 from tests.conftest import save_rgb
@@ -146,3 +148,25 @@ def test_killed_run_resumes_without_duplicated_or_half_written_pairs(prefect_ser
     assert folders == sorted(ids), "a half-written or stray pair folder was left behind"
     for pair_dir in manifest.pair_dirs(pairs):
         assert {p.name for p in pair_dir.iterdir()} == PAIR_FILES
+
+
+def test_a_group_photo_s_crops_record_where_they_were_cut_from_the_whole_photo(tmp_path, hopper, astronaut):
+    """The teacher draws a group photo whole and cuts each person's crop out of its drawing, so a student is scored
+    drawing the whole photo the same way (benchmarks/bench_student_line_art.py): each crop's record keeps its window
+    and the whole photo's size, and the photo read again at that size and cut there is the pair's input. A
+    whole-photo pair has neither."""
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    save_rgb(photos / "group.png", np.hstack([hopper[60:316, 128:384], astronaut[0:256, 100:356]]))
+    save_rgb(photos / "alone.png", hopper)
+    character = load_character("default")
+    crops = generate_pair(photos / "group.png", photos, tmp_path / "pairs", character, max_side=512, max_faces=4)
+    (alone,) = generate_pair(photos / "alone.png", photos, tmp_path / "pairs", character, max_side=512, max_faces=4)
+
+    assert len(crops) == 2 and alone.crop is None and alone.photo_size is None
+    for record in crops:
+        whole = decode_photo((photos / "group.png").read_bytes(), max_side=max(record.photo_size))
+        x0, y0, x1, y1 = record.crop
+        assert whole.shape[1::-1] == record.photo_size
+        photo, _ = read_pair(tmp_path / "pairs" / record.pair_id)
+        assert np.array_equal(whole[y0:y1, x0:x1], photo)
