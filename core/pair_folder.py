@@ -46,9 +46,9 @@ class PairRecord(BaseModel):
     teacher_ms: float
     crop_index: int = 0  # which of the photo's person crops this pair is (0 for a whole-photo pair)
     crops_from_photo: int = 1  # how many pairs this photo gave; resume needs all of them on disk
-    # a person crop's window (x0, y0, x1, y1) in the whole photo as the teacher drew it, `photo_size` (width, height)
-    # long: the teacher drew the whole photo and cut the crop out, so a student is scored the same way (None: a
-    # whole-photo pair, or a record written before these)
+    # a person crop's window (x0, y0, x1, y1) in the whole photo, and that photo's (width, height) as the teacher drew
+    # it: the teacher drew the whole photo and cut the crop out, so a student is scored drawing it the same way
+    # (None: a whole-photo pair, or a record written before these)
     crop: tuple[int, int, int, int] | None = None
     photo_size: tuple[int, int] | None = None
 
