@@ -68,11 +68,12 @@ def panning_frames(photo: np.ndarray) -> list[np.ndarray]:
     ]
 
 
-def cut_from_whole_photo(pair_dir: Path, stylize, drawings: dict) -> np.ndarray | None:
-    """The student's picture of a person crop's pair, cut out of its whole photo drawn as `celflow stylize` draws it:
-    the teacher drew the whole photo and cut the crop out, seeing the people around it, where a crop drawn alone
-    shows a neighbour cut off at its edge. None for a whole-photo pair, a record without its window, or a source
-    photo that no longer gives the same crop. `drawings` keeps each whole photo's picture for its other crops."""
+def cut_from_whole_photo(pair_dir: Path, photo: np.ndarray, stylize, drawings: dict) -> np.ndarray | None:
+    """The student's picture of the person crop `photo` (its pair's input), cut out of its whole photo drawn as
+    `celflow stylize` draws it: the teacher drew the whole photo and cut the crop out, seeing the people around
+    it, where a crop drawn alone shows a neighbour cut off at its edge. None for a whole-photo pair, a record
+    without its window, or a source photo that no longer gives the same crop. `drawings` keeps each whole
+    photo's picture for its other crops."""
     record = read_pair_record(pair_dir)
     source = Path(record.source)
     if record.crop is None or record.photo_size is None or not source.is_file():
@@ -83,7 +84,7 @@ def cut_from_whole_photo(pair_dir: Path, stylize, drawings: dict) -> np.ndarray 
     whole, drawn = drawings[record.source]
     x0, y0, x1, y1 = record.crop
     same_photo = whole.shape[1::-1] == record.photo_size
-    return drawn[y0:y1, x0:x1] if same_photo and np.array_equal(whole[y0:y1, x0:x1], pair_images(pair_dir)[0]) else None
+    return drawn[y0:y1, x0:x1] if same_photo and np.array_equal(whole[y0:y1, x0:x1], photo) else None
 
 
 def quality(model: str, pairs: Path) -> None:
@@ -124,7 +125,7 @@ def quality(model: str, pairs: Path) -> None:
         outputs["teacher"].append((photo, target, mask))
         for name, run in runs.items():
             outputs[name].append((photo, run(photo), mask))
-        cut_outs.append(cut_from_whole_photo(pair_dir, runs[shipped], drawings))
+        cut_outs.append(cut_from_whole_photo(pair_dir, photo, runs[shipped], drawings))
     drawn_whole = sum(cut is not None for cut in cut_outs)
     whole = f"… as shipped, each group photo drawn whole, cut to its pair's window ({drawn_whole} of {len(cut_outs)})"
     outputs[whole] = [(p, out if cut is None else cut, m) for (p, out, m), cut in zip(outputs[shipped], cut_outs)]
