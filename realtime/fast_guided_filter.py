@@ -16,9 +16,15 @@ import cv2
 import numpy as np
 
 
-def grey_thrice(rgb: np.ndarray) -> np.ndarray:
-    """H×W×3 float32: the grey of `rgb` in each of three channels, to multiply colour channels by."""
-    return cv2.cvtColor(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB).astype(np.float32)
+def grey(rgb: np.ndarray) -> np.ndarray:
+    """H×W float32: the grey of `rgb`."""
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+
+
+def thrice(one: np.ndarray) -> np.ndarray:
+    """H×W×3: `one` (H×W) in each of three channels, to multiply colour channels by (OpenCV's arithmetic on two
+    images of one shape is faster than numpy's broadcasting)."""
+    return cv2.merge([one, one, one])
 
 
 def fast_guided_filter(
@@ -33,18 +39,26 @@ def fast_guided_filter(
     size = (picture.shape[1], picture.shape[0])
     if small_guide is None:
         small_guide = guide if size == (width, height) else cv2.resize(guide, size, interpolation=cv2.INTER_AREA)
-    grey, colour = grey_thrice(small_guide), picture.astype(np.float32)
     window = (2 * radius + 1, 2 * radius + 1)
 
     def mean(values: np.ndarray) -> np.ndarray:
         return cv2.boxFilter(values, -1, window, borderType=cv2.BORDER_REFLECT)
 
-    mean_grey, mean_colour = mean(grey), mean(colour)
-    variance = mean(grey * grey) - mean_grey * mean_grey
-    slope = (mean(colour * grey) - mean_colour * mean_grey) / (variance + flatness * 255**2)
-    offset = mean_colour - slope * mean_grey
-    # at full size in place: each new full-size float image costs more than the arithmetic on it
-    fitted = cv2.resize(mean(slope), (width, height), interpolation=cv2.INTER_LINEAR)
-    fitted *= grey_thrice(guide)
-    fitted += cv2.resize(mean(offset), (width, height), interpolation=cv2.INTER_LINEAR)
-    return cv2.convertScaleAbs(np.maximum(fitted, 0, out=fitted))  # rounded, and saturated at 255
+    # each new float image costs more than the arithmetic on it: the fits are made in place where they can be
+    small_grey, colour = grey(small_guide), picture.astype(np.float32)
+    mean_grey = mean(small_grey)
+    spread = mean(small_grey * small_grey) - mean_grey * mean_grey + flatness * 255**2
+    mean_grey, mean_colour = thrice(mean_grey), mean(colour)
+    slope = mean(cv2.multiply(colour, thrice(small_grey)))
+    slope -= cv2.multiply(mean_colour, mean_grey)
+    slope /= thrice(spread)
+    offset = mean_colour
+    offset -= cv2.multiply(slope, mean_grey)
+    # at full size one colour channel at a time: a video's two stages may each run this filter on a frame at once
+    full_grey, fitted, channels = grey(guide), np.empty((height, width), np.float32), []
+    for channel_slope, channel_offset in zip(cv2.split(mean(slope)), cv2.split(mean(offset)), strict=True):
+        cv2.resize(channel_slope, (width, height), dst=fitted, interpolation=cv2.INTER_LINEAR)
+        fitted *= full_grey
+        fitted += cv2.resize(channel_offset, (width, height), interpolation=cv2.INTER_LINEAR)
+        channels.append(cv2.convertScaleAbs(np.maximum(fitted, 0, out=fitted)))  # rounded, and saturated at 255
+    return cv2.merge(channels)

@@ -9,8 +9,11 @@ from av.video.reformatter import ColorRange
 
 from celflow.realtime.video import VideoInfo
 
-# Speed first on two cores; stylized frames are mostly flat colour, so CRF 20 stays clean at small sizes.
-H264_OPTIONS = {"crf": "20", "preset": "superfast"}
+# Speed first on two cores; stylized frames are mostly flat colour, so CRF 20 stays clean at small sizes. Motion
+# searched to the whole pixel only (subme 0): x264 then keeps no half-pixel planes of each reference frame, which
+# at 1080p is memory and time a conversion needs elsewhere, for a picture and a file size no different at CRF 20
+# (benchmarks/bench_h264.py).
+H264_OPTIONS = {"crf": "20", "preset": "superfast", "x264-params": "subme=0"}
 # No B-frames: decode order = display order, so separately encoded segments join with rising timestamps.
 JOINABLE_H264_OPTIONS = {**H264_OPTIONS, "bf": "0"}
 
