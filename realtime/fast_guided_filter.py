@@ -22,8 +22,8 @@ def grey(rgb: np.ndarray) -> np.ndarray:
 
 
 def thrice(one: np.ndarray) -> np.ndarray:
-    """H×W×3: `one` (H×W) in each of three channels, to multiply colour channels by (OpenCV's arithmetic on two
-    images of one shape is faster than numpy's broadcasting)."""
+    """H×W×3: `one` (H×W) in each of three channels, to multiply colour channels by with OpenCV's arithmetic, which
+    takes two images of one shape."""
     return cv2.merge([one, one, one])
 
 
