@@ -91,7 +91,10 @@ def output_itas(maker: PairMaker, photo: np.ndarray) -> list[FaceITA] | None:
     if pair is None:
         return None
     geometry = maker.character.geometry
-    return [(f.points.mean(0), cheek_colour(pair.target, output_face_points(f, geometry)).ita) for f in pair.faces]
+    return [
+        (f.points.mean(0), cheek_colour(pair.target, output_face_points(f, geometry), areas_of=f.points).ita)
+        for f in pair.faces
+    ]
 
 
 def same_faces(neutral: list[FaceITA], cast: list[FaceITA]) -> list[tuple[float, float]]:

@@ -31,6 +31,7 @@ import cv2
 import numpy as np
 
 from celflow.generators.face_mesh import FACE_OVAL, Face
+from celflow.generators.largest_share import largest_share
 from celflow.generators.skin_tone import MIN_CHEEK_PIXELS, cheek_mask
 
 HIGHLIGHT_PERCENTILE = 99.0
@@ -146,13 +147,7 @@ def within_skin_shift(gains: np.ndarray, skins: Sequence[np.ndarray]) -> np.ndar
                 return True
         return False
 
-    if not too_far(1.0):
-        return gains
-    low, high = 0.0, 1.0
-    for _ in range(SHIFT_SEARCH_STEPS):
-        middle = (low + high) / 2
-        low, high = (low, middle) if too_far(middle) else (middle, high)
-    return (gains**low).astype(np.float32)
+    return (gains ** largest_share(too_far, SHIFT_SEARCH_STEPS)).astype(np.float32)
 
 
 def skin_pixels(rgb: np.ndarray, skin: np.ndarray, faces: Sequence[Face]) -> list[np.ndarray]:

@@ -62,7 +62,7 @@ def score_look(
     for face, points in placed:
         try:
             before = cheek_colour(photo, face.points)
-            after = cheek_colour(output, points)
+            after = cheek_colour(output, points, areas_of=face.points)
         except ValueError:  # a face too small to read its cheeks is left out of the skin figures
             continue
         if before.chroma < MIN_SKIN_CHROMA:  # a black-and-white photo: no skin tone to keep or lose

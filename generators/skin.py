@@ -28,6 +28,7 @@ from celflow.generators.face_mesh import (
     RIGHT_EYE,
     Face,
 )
+from celflow.generators.largest_share import largest_share
 from celflow.generators.palette import hex_to_rgb
 from celflow.generators.skin_tone import MIN_SKIN_CHROMA
 from celflow.generators.smoothstep import smoothstep
@@ -56,6 +57,7 @@ BAND_EDGE_SIGMA = 1.5  # px: band edges follow the face's shape, not its pores
 PORTRAIT_FACE_PX = 200  # a portrait's face width at 512 px: the sizes below are for such a face
 SHADING_SIGMA = 6.0  # px: the face's smooth 3-D shading, below the scale of eyes and lips
 CHROMA_SIGMA = 6.0  # px: the skin's own colour, flushed cheeks kept, blemishes gone
+MAX_TINT_ITA = 2.0  # ITA° the character's tint may move a person's skin by: a tint of colour, not of lightness
 
 
 def face_regions(shape: tuple[int, int], faces: list[Face], regions: tuple[tuple[int, ...], ...]) -> np.ndarray:
@@ -271,6 +273,28 @@ def nearest_face(shape: tuple[int, int], faces: list[Face]) -> np.ndarray:
     return np.argmin(np.stack(distances), axis=0)
 
 
+def _ita(lab: np.ndarray) -> float:
+    return float(np.degrees(np.arctan2(lab[0] - 50.0, lab[2])))
+
+
+def tint_shift(mean: np.ndarray, target: np.ndarray, tint: float, lightness: bool) -> np.ndarray:
+    """The Lab shift that moves a person's mean skin colour `mean` `tint` of the way to the character's tone
+    `target`. By default a tint of colour (a*, b*), never of lightness, and scaled back until it moves the skin's
+    ITA° by at most MAX_TINT_ITA: on skin whose b* is near 0 (very light skin, a cool light) one unit of b* moves
+    ITA° by several degrees, and a light tint would otherwise draw that person darker. With `lightness` (a pack
+    that paints every face its tone) the whole way, lightness too."""
+    shift = tint * (target - mean)
+    if lightness:
+        return shift.astype(np.float32)
+    shift[0] = 0.0
+    before = _ita(mean)
+
+    def too_far(share: float) -> bool:
+        return abs(_ita(mean + share * shift) - before) > MAX_TINT_ITA
+
+    return (shift * largest_share(too_far)).astype(np.float32)
+
+
 def paint_own_skin(
     stylised: np.ndarray,
     smoothed: np.ndarray,
@@ -286,7 +310,8 @@ def paint_own_skin(
     nearest face), where skin tone is read, so a lit forehead never moves the cheeks a band; a share of the
     face's smooth shading is kept (the 3-D shape of a face carries its identity). Colour is the photo's own
     skin colour, smoothed; each person's mean colour then moves `tone.tint` of the way to the
-    character's tone (its lightness too only with `tone.tint_lightness`). With `keep_detail` the teacher's own
+    character's tone (tint_shift; its lightness too only with `tone.tint_lightness`). With `keep_detail` the
+    teacher's own
     fine marks (a diffusion teacher's lines) stay on top. Pixels off the skin are unchanged.
     """
     core = skin > 0.5
@@ -313,12 +338,8 @@ def paint_own_skin(
         drawn = _lab(stylised)[..., 0]
         painted[..., 0] += drawn - cv2.GaussianBlur(drawn, (0, 0), 2 * scale)
     target = _lab(hex_to_rgb([tone.tone]).reshape(1, 1, 3)).reshape(3)
-    tinted = [1, 2] if not tone.tint_lightness else [0, 1, 2]  # by default a tint of colour, never of lightness
     for index, mine in enumerate(own):
-        person = people == index
-        mean = painted[mine].mean(0)
-        for channel in tinted:
-            painted[person, channel] += tone.tint * (target[channel] - mean[channel])
+        painted[people == index] += tint_shift(painted[mine].mean(0), target, tone.tint, tone.tint_lightness)
     rgb = np.clip(cv2.cvtColor(painted, cv2.COLOR_Lab2RGB) * 255, 0, 255)
     weight = skin[..., None]
     out = stylised.astype(np.float32) * (1 - weight) + rgb * weight

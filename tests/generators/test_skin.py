@@ -293,3 +293,27 @@ def test_in_a_black_and_white_photo_only_the_face_is_skin(find_skin, hopper):
     oval = face_regions(grey.shape[:2], faces, (FACE_OVAL,))
     assert (skin[~oval] > 0.5).mean() < 0.01
     assert (skin[face_regions(grey.shape[:2], faces, CHEEKS)] > 0.5).mean() > 0.95
+
+
+def test_the_tint_moves_very_light_skin_under_a_cool_light_only_a_little(find_skin, astronaut):
+    """Skin whose b* is near 0 (a pale face under a bluish light): one unit of b* there moves ITA° by several
+    degrees, so a light tint towards a warm tone must be held back or it draws the person darker."""
+    from celflow.generators.skin_tone import cheek_colour
+
+    gains = np.float32([0.85, 1.0, 1.45])  # a strong blue light, in linear RGB
+    cool = np.round(np.clip((astronaut / 255.0) ** 2.2 * gains, 0, 1) ** (1 / 2.2) * 255).astype(np.uint8)
+    faces, skin = find_skin(cool)
+    points, smoothed = faces[0].points, smoothed_photo(cool)
+    untinted = cheek_colour(paint_own_skin(cool, smoothed, skin, faces, TONE.model_copy(update={"tint": 0.0})), points)
+    assert abs(untinted.lab[2]) < 6, "the test needs skin whose b* is near 0"
+    tinted = cheek_colour(paint_own_skin(cool, smoothed, skin, faces, TONE), points)
+    assert abs(tinted.ita - untinted.ita) <= 2.5  # MAX_TINT_ITA, read on the cheeks rather than the mean
+    assert tinted.lab[1] != pytest.approx(untinted.lab[1], abs=0.05), "the tint still tints"
+
+
+def test_the_tint_on_ordinary_skin_is_the_whole_tint():
+    from celflow.generators.skin import tint_shift
+
+    mean, tone = np.float32([62.0, 18.0, 24.0]), np.float32([83.0, 11.0, 21.0])
+    np.testing.assert_allclose(tint_shift(mean, tone, 0.1, lightness=False), [0.0, -0.7, -0.3], atol=1e-5)
+    np.testing.assert_allclose(tint_shift(mean, tone, 1.0, lightness=True), tone - mean, atol=1e-5)
