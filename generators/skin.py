@@ -309,10 +309,9 @@ def paint_own_skin(
     Lightness is banded around the median lightness of each person's own cheeks (other skin belongs to the
     nearest face), where skin tone is read, so a lit forehead never moves the cheeks a band; a share of the
     face's smooth shading is kept (the 3-D shape of a face carries its identity). Colour is the photo's own
-    skin colour, smoothed; each person's mean colour then moves `tone.tint` of the way to the
-    character's tone (tint_shift; its lightness too only with `tone.tint_lightness`). With `keep_detail` the
-    teacher's own
-    fine marks (a diffusion teacher's lines) stay on top. Pixels off the skin are unchanged.
+    skin colour, smoothed; each person's mean colour then moves `tone.tint` of the way to the character's tone
+    (tint_shift; its lightness too only with `tone.tint_lightness`). With `keep_detail` the teacher's own fine
+    marks (a diffusion teacher's lines) stay on top. Pixels off the skin are unchanged.
     """
     core = skin > 0.5
     if core.sum() < MIN_SAMPLES or not faces:

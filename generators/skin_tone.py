@@ -61,11 +61,11 @@ def cheek_colour(rgb: np.ndarray, points: np.ndarray, areas_of: np.ndarray | Non
     if areas_of is None:
         return SkinColour(lab=tuple(float(v) for v in np.median(np.concatenate(lab), axis=0)))
     wanted = [float(_cheek(rgb.shape[:2], areas_of, region).sum()) for region in (RIGHT_CHEEK, LEFT_CHEEK)]
-    weights = [np.full(len(pixels), area / max(len(pixels), 1)) for pixels, area in zip(lab, wanted)]
-    if not np.concatenate(weights).sum():
+    weights = np.concatenate([np.full(len(pixels), area / max(len(pixels), 1)) for pixels, area in zip(lab, wanted)])
+    if not weights.sum():  # the photo's cheeks lie off its edges: nothing to weigh by
         return cheek_colour(rgb, points)
-    median = np.quantile(np.concatenate(lab), 0.5, axis=0, weights=np.concatenate(weights)[:, None].repeat(3, 1),
-                         method="inverted_cdf")
+    weights = np.repeat(weights[:, None], 3, axis=1)
+    median = np.quantile(np.concatenate(lab), 0.5, axis=0, weights=weights, method="inverted_cdf")
     return SkinColour(lab=tuple(float(v) for v in median))
 
 
