@@ -12,11 +12,12 @@ turns a warm photo into the wrong skin. So both steps are conservative:
   near enough to grey to call a neutral light warm), nor from coloured things (an orange suit, a red curtain, and
   the paler ones that a loose test of "near grey" still lets in: a beige wall, a film's teal-and-orange grade,
   a muted blue backdrop), and removes only the part of that cast beyond CAST_TOLERANCE;
-- and the white balance may move the skin's ITA° by at most MAX_SKIN_SHIFT and its a* (the red-green axis
-  ITA° does not read) by at most MAX_SKIN_REDNESS_SHIFT, the skin as a whole and each face's cheeks on their
-  own: a blue studio backdrop read as a cast otherwise paints a pale person tan, in a group photo a correction
-  the lighter skin of the others allows can turn one person's dark skin grey, and a magenta party light
-  removed in full drains the red from lit arms. A stronger correction is scaled back (in log gains) until no
+- and the white balance may move the skin's ITA° by at most MAX_SKIN_SHIFT, its a* (the red-green axis
+  ITA° does not read) by at most MAX_SKIN_REDNESS_SHIFT and its hue by at most MAX_SKIN_HUE_SHIFT, the skin as
+  a whole and each face's cheeks on their own: a blue studio backdrop read as a cast otherwise paints a pale
+  person tan (near L* 50 ITA° hardly moves with b*, so there only the hue shows it), in a group photo a
+  correction the lighter skin of the others allows can turn one person's dark skin grey, and a magenta party
+  light removed in full drains the red from lit arms. A stronger correction is scaled back (in log gains) until no
   skin moves further. The exposure lift is not held to that shift: a photo one stop under moves the skin far
   more, and lifting it is the point.
 Both act in linear RGB, as a camera's gains do. Written out here: no maintained library offers a
@@ -26,13 +27,14 @@ skin-excluding grey-pixel estimate; the iteration itself is the published one (H
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import cv2
 import numpy as np
 
 from celflow.generators.face_mesh import FACE_OVAL, Face
 from celflow.generators.largest_share import largest_share
-from celflow.generators.skin_tone import MIN_CHEEK_PIXELS, cheek_mask
+from celflow.generators.skin_tone import MIN_CHEEK_PIXELS, MIN_SKIN_CHROMA, cheek_mask
 
 HIGHLIGHT_PERCENTILE = 99.0
 UNDEREXPOSED = 0.80  # surroundings and skin with highlights (of 1) under this: the photo is dim, lift it
@@ -48,6 +50,7 @@ MIN_PIXELS = 100
 ESTIMATE_STRIDE = 3
 MAX_SKIN_SHIFT = 8.0  # ITA° the correction may move the skin's median colour
 MAX_SKIN_REDNESS_SHIFT = 5.0  # a* (CIE Lab) it may move it: the red-green axis, which ITA° does not read
+MAX_SKIN_HUE_SHIFT = 5.0  # degrees of hue (CIE Lab) it may turn it: a skin near L* 50, whose ITA° barely moves
 SHIFT_SEARCH_STEPS = 8
 HEAD_REACH = 0.5  # face widths around the face oval: hair, brows and lips, never read for the light's colour
 
@@ -124,28 +127,45 @@ def cast_gains(linear: np.ndarray, skin: np.ndarray) -> np.ndarray:
     return np.exp(-cast * (size - CAST_TOLERANCE) / size).astype(np.float32)
 
 
-def _ita_and_redness(linear: np.ndarray) -> tuple[float, float]:
-    """ITA° and a* of the median CIE Lab colour (D65) of N×3 linear RGB pixels, as skin_tone reads a face's: a
-    mean in linear light is pulled up by the skin's specular highlights."""
+class _SkinReading(NamedTuple):
+    ita: float
+    redness: float  # a*
+    hue: float  # degrees, CIE Lab
+    chroma: float
+
+
+def _skin_reading(linear: np.ndarray) -> _SkinReading:
+    """ITA°, a*, hue and chroma of the median CIE Lab colour (D65) of N×3 linear RGB pixels, as skin_tone reads
+    a face's: a mean in linear light is pulled up by the skin's specular highlights."""
     srgb = (np.clip(linear, 0, 1) ** (1 / 2.2)).astype(np.float32).reshape(1, -1, 3)
     lightness, a, b = np.median(cv2.cvtColor(srgb, cv2.COLOR_RGB2Lab)[0], axis=0)
-    return float(np.degrees(np.arctan2(lightness - 50, b))), float(a)
+    ita, hue = np.degrees(np.arctan2(lightness - 50, b)), np.degrees(np.arctan2(b, a))
+    return _SkinReading(float(ita), float(a), float(hue), float(np.hypot(a, b)))
+
+
+def _moved_too_far(before: _SkinReading, after: _SkinReading) -> bool:
+    turned = abs((after.hue - before.hue + 180) % 360 - 180)
+    has_hue = min(before.chroma, after.chroma) >= MIN_SKIN_CHROMA  # a grey's hue is noise
+    return (
+        abs(after.ita - before.ita) > MAX_SKIN_SHIFT
+        or abs(after.redness - before.redness) > MAX_SKIN_REDNESS_SHIFT
+        or (has_hue and turned > MAX_SKIN_HUE_SHIFT)
+    )
 
 
 def within_skin_shift(gains: np.ndarray, skins: Sequence[np.ndarray]) -> np.ndarray:
     """`gains`, scaled back in log space as little as needed for the ITA° of each of `skins` (N×3 linear RGB
-    pixels each) to move by at most MAX_SKIN_SHIFT and its a* by at most MAX_SKIN_REDNESS_SHIFT (bisection on the
-    share of the correction kept)."""
+    pixels each) to move by at most MAX_SKIN_SHIFT, its a* by at most MAX_SKIN_REDNESS_SHIFT and its hue by at
+    most MAX_SKIN_HUE_SHIFT (bisection on the share of the correction kept)."""
     if not skins or np.allclose(gains, 1.0):
         return gains
-    before = [_ita_and_redness(skin) for skin in skins]
+    before = [_skin_reading(skin) for skin in skins]
 
     def too_far(share: float) -> bool:
-        for skin, (ita, redness) in zip(skins, before):
-            moved_ita, moved_redness = _ita_and_redness(np.clip(skin * gains**share, 0, 1))
-            if abs(moved_ita - ita) > MAX_SKIN_SHIFT or abs(moved_redness - redness) > MAX_SKIN_REDNESS_SHIFT:
-                return True
-        return False
+        return any(
+            _moved_too_far(reading, _skin_reading(np.clip(skin * gains**share, 0, 1)))
+            for skin, reading in zip(skins, before)
+        )
 
     return (gains ** largest_share(too_far, SHIFT_SEARCH_STEPS)).astype(np.float32)
 

@@ -156,7 +156,7 @@ def test_in_a_group_photo_each_persons_skin_moves_only_so_far(hopper_face):
 
     photo = np.full((200, 320, 3), (185, 195, 215), np.uint8)
     photo[:15, :15] = 255  # something white: the photo is not dim
-    photo[30:170, 20:150] = (222, 180, 165)  # light skin, near the camera
+    photo[30:170, 20:150] = (220, 185, 160)  # light skin, near the camera, whose hue the correction turns little
     photo[70:140, 210:270] = (90, 82, 79)  # dark skin of little chroma, further back
     skin = np.zeros(photo.shape[:2], np.float32)
     skin[30:170, 20:150] = skin[70:140, 210:270] = 1
@@ -212,3 +212,24 @@ def test_each_head_reaches_only_its_own_faces_width(hopper_face):
     assert np.array_equal(together[:, :250], alone[:, :250])
     columns = np.flatnonzero(alone.any(0))
     assert columns.max() <= 160 + HEAD_REACH * near.width + 2
+
+
+def _hue(pixels):
+    lab = rgb2lab(pixels.reshape(-1, 3).mean(0).reshape(1, 1, 3) / 255).reshape(3)
+    return np.degrees(np.arctan2(lab[2], lab[1]))
+
+
+def test_a_blue_backdrop_read_as_a_cast_turns_a_mid_toned_skins_hue_only_so_far():
+    """Grace Hopper before a muted blue drape: her skin sits near L* 50, where ITA° hardly moves with b*, so the
+    ITA° bound let the correction remove the 'blue light' in full and paint her tan (hue 39° → 48°). The hue
+    bound (MAX_SKIN_HUE_SHIFT, read on the median as the correction reads it) holds it."""
+    photo = np.full((200, 200, 3), (185, 195, 215), np.uint8)  # a muted blue drape, pale enough to pass for grey
+    photo[60:140, 70:130] = (145, 112, 104)  # pinkish skin at L* 50
+    photo[:20, :20] = (255, 255, 255)  # a lamp: the photo is not dim
+    skin = np.zeros((200, 200), np.float32)
+    skin[60:140, 70:130] = 1
+    corrected = correct_light(photo, skin)
+    face = np.s_[60:140, 70:130]
+    assert not np.array_equal(corrected, photo)  # the drape was read as a cast and partly removed
+    assert abs(_ita(corrected[face]) - _ita(photo[face])) < 3  # ITA° alone would not have seen it
+    assert abs(_hue(corrected[face]) - _hue(photo[face])) <= 6.0
