@@ -50,7 +50,7 @@ MIN_PIXELS = 100
 ESTIMATE_STRIDE = 3
 MAX_SKIN_SHIFT = 8.0  # ITA° the correction may move the skin's median colour
 MAX_SKIN_REDNESS_SHIFT = 5.0  # a* (CIE Lab) it may move it: the red-green axis, which ITA° does not read
-MAX_SKIN_HUE_SHIFT = 5.0  # degrees of hue (CIE Lab) it may turn it: a skin near L* 50, whose ITA° barely moves
+MAX_SKIN_HUE_SHIFT = 5.0  # degrees of hue (CIE Lab) it may turn it: near L* 50 ITA° barely sees a change of b*
 SHIFT_SEARCH_STEPS = 8
 HEAD_REACH = 0.5  # face widths around the face oval: hair, brows and lips, never read for the light's colour
 
