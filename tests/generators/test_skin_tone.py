@@ -1,8 +1,7 @@
 import cv2
 import numpy as np
 import pytest
-
-from celflow.generators.face_mesh import FaceMeshDetector
+from celflow.generators.face_mesh import LEFT_CHEEK, RIGHT_CHEEK, FaceMeshDetector
 from celflow.generators.skin_tone import SkinColour, cheek_colour, skin_difference
 
 
@@ -28,8 +27,6 @@ def test_a_dark_skinned_face_measures_darker_than_a_light_skinned_one(mesh, obam
 
 def _two_lights(astronaut_points, shape):
     """A grey image whose left cheek is lit warm and right cheek blue, as by a lamp and a screen."""
-    from celflow.generators.face_mesh import LEFT_CHEEK, RIGHT_CHEEK
-
     image = np.full((*shape, 3), 128, np.uint8)
     for region, colour in ((LEFT_CHEEK, (196, 140, 100)), (RIGHT_CHEEK, (170, 175, 205))):
         hull = cv2.convexHull(np.round(astronaut_points[list(region)]).astype(np.int32))
@@ -45,8 +42,6 @@ def test_a_face_lit_by_two_lights_reads_the_same_when_a_warp_narrows_one_cheek(m
     """One median over both cheeks follows their areas: narrowing the warm cheek (as a character's face warp does
     to a turned face's far cheek) flipped it to the blue one's colour. Read with the photo's cheek areas, the
     output of such a warp reads as the photo does."""
-    from celflow.generators.face_mesh import LEFT_CHEEK, RIGHT_CHEEK
-
     points = mesh(astronaut)[0].points
     photo = _two_lights(points, astronaut.shape[:2])
     warped_points = points.copy()
