@@ -1,6 +1,7 @@
 import cv2
 import numpy as np
 import pytest
+
 from celflow.generators.face_mesh import LEFT_CHEEK, RIGHT_CHEEK, FaceMeshDetector
 from celflow.generators.skin_tone import SkinColour, cheek_colour, skin_difference
 
