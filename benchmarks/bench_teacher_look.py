@@ -24,10 +24,9 @@ from celflow.cli.native_stderr import drop_native_noise
 from celflow.core.character import FaceGeometry, load_character
 from celflow.core.defaults import DEFAULT_CHARACTER
 from celflow.generators.face_identity import FaceIdentity
-from celflow.generators.look import output_face_points, score_look
+from celflow.generators.look import face_skins, score_look
 from celflow.generators.pair import PairMaker
 from celflow.generators.quality import PairRejected
-from celflow.generators.skin_tone import cheek_colour
 from celflow.pipelines.contact_sheet import captioned_grid
 from celflow.pipelines.demo_photos import clip_frames, portraits
 
@@ -90,11 +89,8 @@ def output_itas(maker: PairMaker, photo: np.ndarray) -> list[FaceITA] | None:
     pair = pairs[0] if len(pairs) == 1 else None
     if pair is None:
         return None
-    geometry = maker.character.geometry
-    return [
-        (f.points.mean(0), cheek_colour(pair.target, output_face_points(f, geometry), areas_of=f.points).ita)
-        for f in pair.faces
-    ]
+    skins = face_skins(pair.photo, pair.target, pair.faces, pair.person_mask, maker.character.geometry)
+    return [(face.points.mean(0), after.ita) for face, _, after in skins]
 
 
 def same_faces(neutral: list[FaceITA], cast: list[FaceITA]) -> list[tuple[float, float]]:

@@ -1,8 +1,8 @@
 """How light or dark a face's skin is: the individual typology angle (ITA°) of its cheeks, and ΔE between two.
 
 ITA° = atan2(L* − 50, b*) on CIE Lab (D65) is the dermatological skin-lightness scale (> 55° very light,
-< −30° dark). Measured on the median colour of both cheeks from the face mesh, clear of eyes, brows and lips (one
-median over both: a cheek that lands on hair or the background, on a turned face, stays a minority).
+< −30° dark). Measured on the median colour of both cheeks from the face mesh, clear of eyes, brows and lips, and
+only where the person is (a turned face's far cheek can reach past its edge): one median over both cheeks.
 """
 
 from __future__ import annotations
@@ -46,27 +46,44 @@ def cheek_mask(shape: tuple[int, int], points: np.ndarray) -> np.ndarray:
     return _cheek(shape, points, RIGHT_CHEEK) | _cheek(shape, points, LEFT_CHEEK)
 
 
-def cheek_colour(rgb: np.ndarray, points: np.ndarray, areas_of: np.ndarray | None = None) -> SkinColour:
+def _cheeks(shape: tuple[int, int], points: np.ndarray, within: np.ndarray | None) -> list[np.ndarray]:
+    cheeks = [_cheek(shape, points, region) for region in (RIGHT_CHEEK, LEFT_CHEEK)]
+    return cheeks if within is None else [cheek & within for cheek in cheeks]
+
+
+def cheek_areas(shape: tuple[int, int], points: np.ndarray, within: np.ndarray | None = None) -> tuple[int, int]:
+    """Pixels of each cheek (right, left) of one face mesh, counting only those `within` (H×W bool) when given."""
+    right, left = _cheeks(shape, points, within)
+    return int(right.sum()), int(left.sum())
+
+
+def cheek_colour(
+    rgb: np.ndarray,
+    points: np.ndarray,
+    within: np.ndarray | None = None,
+    areas: tuple[int, int] | None = None,
+) -> SkinColour:
     """Median Lab of the cheeks of the face whose mesh is `points`, on an H×W×3 uint8 RGB image.
 
-    `areas_of`, the photo's mesh when reading an output warped to a character's face, weighs each cheek's pixels
-    so that the cheek counts as much as it does on the photo: a warp that narrows a turned face shrinks its far
-    cheek more than its near one, and on a face lit by two lights (a warm lamp on one cheek, a blue screen on
-    the other) the median would follow that change of areas and read the same colours as another skin."""
-    cheeks = [_cheek(rgb.shape[:2], points, region) for region in (RIGHT_CHEEK, LEFT_CHEEK)]
+    `within` (H×W bool) keeps only those cheek pixels: on a turned face the mesh's far cheek reaches past the
+    face's edge, onto the backdrop in a photo and onto the silhouette's ink in a drawing, neither of them skin.
+    `areas`, the photo's cheek_areas when reading an output warped to a character's face, weighs each cheek's
+    pixels so that the cheek counts as much as it does on the photo: a warp that narrows a turned face shrinks
+    its far cheek more than its near one, and on a face lit by two lights (a warm lamp on one cheek, a blue
+    screen on the other) the median would follow that change of areas and read the same colours as another skin."""
+    cheeks = _cheeks(rgb.shape[:2], points, within)
     total = sum(int(cheek.sum()) for cheek in cheeks)
     if total < MIN_CHEEK_PIXELS:
         raise ValueError(f"cheeks cover {total} pixels, fewer than {MIN_CHEEK_PIXELS}: face too small")
     lab = [rgb2lab(rgb[cheek][None])[0] for cheek in cheeks]
-    if areas_of is None:
-        return SkinColour(lab=tuple(float(v) for v in np.median(np.concatenate(lab), axis=0)))
-    wanted = [float(_cheek(rgb.shape[:2], areas_of, region).sum()) for region in (RIGHT_CHEEK, LEFT_CHEEK)]
-    weights = np.concatenate([np.full(len(pixels), area / max(len(pixels), 1)) for pixels, area in zip(lab, wanted)])
-    if not weights.sum():  # the photo's cheeks lie off its edges: nothing to weigh by
-        return cheek_colour(rgb, points)
-    weights = np.repeat(weights[:, None], 3, axis=1)
-    median = np.quantile(np.concatenate(lab), 0.5, axis=0, weights=weights, method="inverted_cdf")
-    return SkinColour(lab=tuple(float(v) for v in median))
+    pooled = np.concatenate(lab)
+    if areas is not None:
+        weights = np.concatenate([np.full(len(pixels), area / max(len(pixels), 1)) for pixels, area in zip(lab, areas)])
+        if weights.sum():  # none where the photo's cheeks are not where these are: nothing to weigh by
+            weights = np.repeat(weights[:, None], 3, axis=1)
+            median = np.quantile(pooled, 0.5, axis=0, weights=weights, method="inverted_cdf")
+            return SkinColour(lab=tuple(float(v) for v in median))
+    return SkinColour(lab=tuple(float(v) for v in np.median(pooled, axis=0)))
 
 
 def skin_difference(a: SkinColour, b: SkinColour) -> tuple[float, float]:

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from celflow.generators.face_mesh import LEFT_CHEEK, RIGHT_CHEEK, FaceMeshDetector
-from celflow.generators.skin_tone import SkinColour, cheek_colour, skin_difference
+from celflow.generators.skin_tone import SkinColour, cheek_areas, cheek_colour, skin_difference
 
 
 def test_ita_follows_the_dermatological_scale():
@@ -51,9 +51,10 @@ def test_a_face_lit_by_two_lights_reads_the_same_when_a_warp_narrows_one_cheek(m
     warped_points[warm] = centre + (points[warm] - centre) * 0.6  # the warm cheek drawn narrower
     output = _two_lights(warped_points, astronaut.shape[:2])
     before = cheek_colour(photo, points)
-    assert cheek_colour(photo, points, areas_of=points).lab == pytest.approx(before.lab, abs=0.5)
+    areas = cheek_areas(photo.shape[:2], points)
+    assert cheek_colour(photo, points, areas=areas).lab == pytest.approx(before.lab, abs=0.5)
     assert _area(points, LEFT_CHEEK) > _area(points, RIGHT_CHEEK) > _area(warped_points, LEFT_CHEEK)
-    after = cheek_colour(output, warped_points, areas_of=points)
+    after = cheek_colour(output, warped_points, areas=areas)
     assert abs(after.ita - before.ita) < 1.0
     own_areas = cheek_colour(output, warped_points)
     assert own_areas.ita > before.ita + 5, "read on its own areas, the narrowed warm cheek counts for less"
