@@ -37,6 +37,9 @@ class LossWeights(BaseModel):
     adversarial: float = Field(default=0.0, ge=0)
     perceptual: float = Field(default=0.0, ge=0)
     alpha: float = Field(default=1.0, ge=0)  # person-matte BCE; used only when the student has an alpha head
+    # squared distance of the weights from those training started from (--init-from): fine-tuning on a few people
+    # keeps what the base student learnt from many; used only when a run starts from a trained student
+    anchor: float = Field(default=0.0, ge=0)
 
 
 def ms_ssim_window(side: int) -> int:
@@ -53,6 +56,12 @@ def ms_ssim_score(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tenso
     """Mean MS-SSIM of N×3×H×W images in [0, 1], with the window shrunk to fit small training crops."""
     window = ms_ssim_window(min(prediction.shape[-2:]))
     return ms_ssim(prediction, target, data_range=1.0, win_size=window)
+
+
+def anchor_penalty(parameters: list[torch.Tensor], start: list[torch.Tensor]) -> torch.Tensor:
+    """Sum of squared differences between the weights and those a fine-tuning started from (L2-SP, Li et al.
+    2018): weight decay towards the starting point instead of towards zero."""
+    return sum(((weight - first) ** 2).sum() for weight, first in zip(parameters, start, strict=True))
 
 
 _SOBEL_X = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]) / 8.0

@@ -41,6 +41,7 @@ from celflow.student.losses import (
     LossWeights,
     PatchDiscriminator,
     alpha_loss,
+    anchor_penalty,
     critic_loss,
     fooling_loss,
 )
@@ -188,6 +189,7 @@ def train_student(
         _start_from(model, config.init_from, config.student)
         if ema is not None:
             ema.module.load_state_dict(model.state_dict())
+    start = _starting_weights(config, device) if config.loss.anchor and config.init_from is not None else None
     trained = DistributedDataParallel(_StudentWithMatte(model)) if process.distributed else _StudentWithMatte(model)
     if critic is not None and process.distributed:
         critic = DistributedDataParallel(critic)
@@ -235,6 +237,8 @@ def train_student(
                 terms["alpha"] = config.loss.alpha * alpha_loss(matte_logits.float(), masks)
             if critic is not None:
                 terms["adversarial"] = config.loss.adversarial * fooling_loss(critic, stylized.float())
+        if start is not None:
+            terms["anchor"] = config.loss.anchor * anchor_penalty(list(model.parameters()), start)
         loss = sum(terms.values())
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -389,6 +393,14 @@ def _start_from(model: StudentUNet, init_from: Path, student: StudentConfig) -> 
         with torch.no_grad():
             model.head.weight[: 3 * student.unshuffle**2] = 0.0
             model.head.bias[: 3 * student.unshuffle**2] = 0.0
+
+
+def _starting_weights(config: TrainConfig, device: torch.device) -> list[torch.Tensor]:
+    """The parameters of the student a fine-tuning started from (config.init_from), in the model's order: read
+    again from its folder, so that a resumed run is pulled towards the same point."""
+    start = StudentUNet(config.student)
+    _start_from(start, config.init_from, config.student)
+    return [weight.detach().to(device) for weight in start.parameters()]
 
 
 def _unwrapped(module: nn.Module) -> nn.Module:

@@ -43,7 +43,13 @@ def train(
     ] = "small",
     alpha_head: Annotated[bool, typer.Option("--alpha-head", help="Also learn a person matte from the pairs' masks.")] = False,
     schedule: Annotated[Literal["cosine", "one_cycle", "constant"], typer.Option(help="Learning-rate schedule.")] = "cosine",
-    loss: Annotated[str, typer.Option(help="Loss weights to change, e.g. 'edge=1,adversarial=0.05,perceptual=0.1'.")] = "",
+    loss: Annotated[
+        str,
+        typer.Option(
+            help="Loss weights to change, e.g. 'edge=1,adversarial=0.05,perceptual=0.1'; anchor (0.1 when fine-tuning, "
+            "0 turns it off) pulls the weights back towards the student training started from."
+        ),
+    ] = "",
     vgg_weights: Annotated[Path | None, typer.Option(help="torchvision VGG16 state dict (.safetensors or .pth) for the perceptual loss.")] = None,
     val_pairs: Annotated[Path | None, typer.Option(help="Held-out pairs folder for the final scores.")] = None,
     from_scratch: Annotated[

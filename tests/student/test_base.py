@@ -11,11 +11,13 @@ from celflow.core.base_students import BASE_STUDENTS
 from celflow.student.base import (
     BASE_PRESET,
     BASE_RECORD_FILE,
+    FINE_TUNE_ANCHOR,
     FINE_TUNE_LEARNING_RATE,
     fine_tuning,
     shipped_base_student,
 )
 from celflow.student.checkpoint import load_student
+from celflow.student.losses import LossWeights
 from celflow.student.train import TrainConfig
 from celflow.student.unet import PRESETS, student_preset
 
@@ -36,6 +38,7 @@ def test_training_the_base_preset_starts_from_the_base_student_at_the_fine_tunin
 
     assert config.init_from == BASE_STUDENTS / "default"
     assert config.learning_rate == FINE_TUNE_LEARNING_RATE
+    assert config.loss.anchor == FINE_TUNE_ANCHOR > 0
 
 
 def test_another_preset_trains_from_scratch_with_a_log_line(caplog: pytest.LogCaptureFixture) -> None:
@@ -46,10 +49,10 @@ def test_another_preset_trains_from_scratch_with_a_log_line(caplog: pytest.LogCa
     assert "trains from scratch" in caplog.text
 
 
-def test_a_chosen_start_and_rate_win(tmp_path: Path) -> None:
-    config = fine_tuning(TrainConfig(), init_from=tmp_path, learning_rate=1e-3)
+def test_a_chosen_start_rate_and_anchor_win(tmp_path: Path) -> None:
+    config = fine_tuning(TrainConfig(loss=LossWeights(anchor=0.0)), init_from=tmp_path, learning_rate=1e-3)
 
-    assert config.init_from == tmp_path and config.learning_rate == 1e-3
+    assert config.init_from == tmp_path and config.learning_rate == 1e-3 and config.loss.anchor == 0.0
 
 
 def test_the_shipped_onnx_student_is_the_shipped_weights(astronaut) -> None:

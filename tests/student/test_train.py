@@ -244,6 +244,23 @@ def test_a_run_can_start_from_a_trained_student_s_weights(pairs_dir: Path, tmp_p
         torch.testing.assert_close(tuned.state_dict()[name], tensor, atol=1e-6, rtol=0)
 
 
+def _drift(model_dir: Path, start: StudentUNet) -> float:
+    tuned, _ = load_student(model_dir)
+    return sum(((tuned.state_dict()[name] - t) ** 2).sum().item() for name, t in start.named_parameters())
+
+
+def test_an_anchor_keeps_a_fine_tuning_nearer_the_student_it_started_from(pairs_dir: Path, tmp_path: Path) -> None:
+    train(pairs_dir, tmp_path / "base", TINY)
+    base, _ = load_student(tmp_path / "base")
+    tuning = TINY.model_copy(update={"steps": 6, "ema_decay": 0.0, "init_from": tmp_path / "base"})
+    train(pairs_dir, tmp_path / "free", tuning)
+    anchored = tuning.model_copy(update={"loss": LossWeights(anchor=100.0)})
+    train(pairs_dir, tmp_path / "anchored", anchored)
+    free, held = _drift(tmp_path / "free", base), _drift(tmp_path / "anchored", base)
+    assert 0 < held < 0.5 * free
+    assert "anchor" in load_training_checkpoint(tmp_path / "anchored" / CHECKPOINT_FILE).history
+
+
 def test_a_painting_head_goes_on_as_a_local_mean_head_with_its_paint_forgotten(pairs_dir: Path, tmp_path: Path) -> None:
     """A student trained with the gated head can be fine-tuned with gated_local: all it learnt but the paint's
     colour carries over (that colour was painted from scratch, the new head's is a shift from the photo's)."""
