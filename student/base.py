@@ -26,7 +26,7 @@ BASE_RECORD_FILE = "base_student.json"
 FINE_TUNE_LEARNING_RATE = 1e-4
 # The pull of a fine-tuning's weights back towards the base student's (LossWeights.anchor): even at that rate, ten
 # minutes on two light-skinned people drew an unseen person's skin lighter; held-out figures in the README.
-FINE_TUNE_ANCHOR = 0.1
+FINE_TUNE_ANCHOR = 1.0
 
 
 def shipped_base_student(student: StudentConfig, character: str = DEFAULT_CHARACTER) -> Path | None:

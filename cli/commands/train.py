@@ -46,7 +46,7 @@ def train(
     loss: Annotated[
         str,
         typer.Option(
-            help="Loss weights to change, e.g. 'edge=1,adversarial=0.05,perceptual=0.1'; anchor (0.1 when fine-tuning, "
+            help="Loss weights to change, e.g. 'edge=1,adversarial=0.05,perceptual=0.1'; anchor (1 when fine-tuning, "
             "0 turns it off) pulls the weights back towards the student training started from."
         ),
     ] = "",
