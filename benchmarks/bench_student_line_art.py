@@ -5,14 +5,15 @@ Scores a student on held-out pairs as the network alone and as `celflow stylize`
 specks cleared, its mouth in the person's own colours, then the line art the student carries, drawn from a
 static-image face mesh and a person mask of the photo, then its faces warped to the character, the background's
 bands and lines drawn from the photo), beside the teacher and beside the same without clearing the specks,
-drawing the mouth, warping the faces or drawing the background, and as shipped once more with each group
-photo's crops cut out of the whole photo drawn at once, as `celflow stylize` draws it (the teacher drew the whole
-photo and cut its crops out); then times the whole student step on 640×480 frames of a camera panning across
-each held-out photo, as `live` runs it (the face mesh following faces from frame to frame), network alone and
-with the line art interleaved, and the line art's parts (specks cleared, face mesh, person mask, background
-bands and lines, mouth, eyes and strokes, outline, face warp fitted every frame and once per expression) one by
-one, beside a face mesh with room for six faces (mediapipe's detector then runs on every frame); then the same
-on a real talking head (the carphone clip), whose expression changes as he talks.
+drawing the mouth, warping the faces, drawing the background or holding the skin to the person's own, and as
+shipped once more with each group photo's crops cut out of the whole photo drawn at once, as `celflow stylize`
+draws it (the teacher drew the whole photo and cut its crops out); then times the whole student step on 640×480
+frames of a camera panning across each held-out photo, as `live` runs it (the face mesh following faces from
+frame to frame), network alone and with the line art interleaved, and the line art's parts (specks cleared, face
+mesh, person mask, background bands and lines, skin held, mouth, eyes and strokes, outline, face warp fitted
+every frame and once per expression) one by one, beside a face mesh with room for six faces (mediapipe's
+detector then runs on every frame); then the same on a real talking head (the carphone clip), whose expression
+changes as he talks.
 
 Run: .venv/bin/python benchmarks/bench_student_line_art.py MODEL HELDOUT_PAIRS
 e.g. the shipped base student on the demo's held-out people: core/students/default celflow-demo/heldout_pairs
@@ -46,6 +47,7 @@ from celflow.realtime.face_warps import FaceWarps
 from celflow.realtime.flat_tones import flatten_tones
 from celflow.realtime.modes import open_renderer
 from celflow.realtime.own_mouth import draw_own_mouths
+from celflow.realtime.own_skin import keep_own_skin
 from celflow.realtime.still import open_photo_stylizer
 from celflow.student.metrics import edge_f1, ssim
 
@@ -91,7 +93,10 @@ def quality(model: str, pairs: Path) -> None:
     lines = read_student_line_art(find_character(model).model)
     geometry = lines.geometry if lines else FaceGeometry()
 
-    def with_line_art(despeckled: bool, flattened: bool, own_mouths: bool, faces_warped: bool, backgrounds: bool):
+    def with_line_art(
+        despeckled: bool, flattened: bool, own_mouths: bool, faces_warped: bool, backgrounds: bool,
+        own_skins: bool = False,
+    ):
         stylizer = open_photo_stylizer(model)
         if stylizer.renderer.line_art is not None:
             stylizer.renderer.line_art.despeckled = despeckled
@@ -99,6 +104,7 @@ def quality(model: str, pairs: Path) -> None:
             stylizer.renderer.line_art.own_mouths = own_mouths
             stylizer.renderer.line_art.faces_warped = faces_warped
             stylizer.renderer.line_art.backgrounds_drawn = backgrounds
+            stylizer.renderer.line_art.own_skins = own_skins
         return stylizer
 
     runs = {
@@ -112,8 +118,11 @@ def quality(model: str, pairs: Path) -> None:
         "… and the faces warped to the character (a student of aligned drawings)": with_line_art(
             True, True, True, True, False
         ),
-        "… and the background's bands and lines from the frame (realtime/background_bands.py): as shipped": (
+        "… and the background's bands and lines from the frame (realtime/background_bands.py)": (
             with_line_art(True, True, True, True, True)
+        ),
+        "… and the skin held to the person's own (realtime/own_skin.py): as shipped": (
+            with_line_art(True, True, True, True, True, own_skins=True)
         ),
     }
     shipped = list(runs)[-1]
@@ -174,7 +183,8 @@ def time_steps(model: str, scenes: list[list[np.ndarray]]) -> tuple[dict[str, li
     roomy_mesh = FaceMeshDetector(max_faces=6, video=True)  # mediapipe's own, its detector on every frame
     parts = [
         "specks cleared", "texture flattened", "face mesh", "person mask", "background bands and lines",
-        "mouth in own colours", "eyes and face strokes", "outline",
+        "skin held to the person's own (the cheeks read, nothing off)", "mouth in own colours",
+        "eyes and face strokes", "outline",
         "face warp, fitted every frame", "face warp, fitted once per expression (as the run time does)",
     ]
     times: dict[str, list[float]] = {name: [] for name in [*renderers, *(f"line art part: {p}" for p in parts)]}
@@ -201,6 +211,9 @@ def time_steps(model: str, scenes: list[list[np.ndarray]]) -> tuple[dict[str, li
             person = segment(frame, faces)
             steps.append(time.perf_counter())
             drawn = frame if art.background is None else draw_background_bands(frame, frame, person, art.background)
+            steps.append(time.perf_counter())
+            if art.skin is not None:
+                drawn = keep_own_skin(drawn, frame, faces, art.skin)
             steps.append(time.perf_counter())
             drawn = draw_own_mouths(drawn, frame, faces, faces)
             steps.append(time.perf_counter())

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from celflow.core.atomic import write_text_atomic
-from celflow.core.character import FaceGeometry
+from celflow.core.character import FaceGeometry, SkinTone
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 LINE_ART_FILE = "line_art.json"
@@ -66,6 +66,10 @@ class LineArt(BaseModel):
     # the background's bands and lines, drawn again over the student's picture outside the people; None (records
     # written without it, a teacher that keeps the photo behind the people): the background as the network paints it
     background: BackgroundLines | None = None
+    # how the teacher painted skin (the person's own colours, tinted as the pack says): the run time holds the
+    # student's skin to it (realtime/own_skin.py); None (records written without it, a pack whose teacher keeps the
+    # photo's skin): the skin as the network paints it
+    skin: SkinTone | None = None
 
 
 def smallest_lined_face(min_face_px: float, image_shape: tuple[int, ...], still: bool = False) -> float:

@@ -29,6 +29,7 @@ def line_art_of(character: Character) -> LineArt | None:
         min_face_px=character.quality.min_face_px,
         warp_at_run_time=True,  # its pairs are pixel-aligned (pair.py keeps the drawing before the warp)
         background=_background_lines(character.background or style),
+        skin=character.skin,
     )
 
 

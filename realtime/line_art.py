@@ -28,6 +28,7 @@ from celflow.realtime.face_follower import FaceFollower
 from celflow.realtime.face_warps import FaceWarps
 from celflow.realtime.flat_tones import flatten_tones
 from celflow.realtime.own_mouth import draw_own_mouths
+from celflow.realtime.own_skin import keep_own_skin
 from celflow.realtime.records import Box
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class LineArtist:
         self.despeckled = True
         self.flattened = True
         self.own_mouths = True
+        self.own_skins = True
         self.backgrounds_drawn = True
         self.faces_warped = True
         self.warps: list[FaceWarp] = []  # the last call's face warps, to give the photo the same proportions
@@ -108,13 +110,17 @@ class LineArtist:
             segmented = self._segment(photo, faces)
             canvas = behind_people(canvas, behind, segmented)
         by_character: dict[str, list[Face]] = {}
+        worn_by: dict[str, list[Face]] = {}
         too_small: list[Face] = []
         still = self._follower is None
         for face in faces:
             character = wearing(face)
             if character in self.lines:
+                worn_by.setdefault(character, []).append(face)
                 lined = face.width >= smallest_lined_face(self.lines[character].min_face_px, photo.shape, still)
                 (by_character.setdefault(character, []) if lined else too_small).append(face)
+        if self.own_skins:
+            canvas = self._own_skins(canvas, photo, worn_by, where, people)
         if self.own_mouths and too_small:
             canvas = draw_own_mouths(canvas, photo, too_small, too_small)
         for character, found in by_character.items():
@@ -142,6 +148,26 @@ class LineArtist:
                 if warp is not None:
                     canvas = warp(canvas)
                     self.warps.append(warp)
+        return canvas
+
+    def _own_skins(
+        self,
+        canvas: np.ndarray,
+        photo: np.ndarray,
+        worn_by: Mapping[str, list[Face]],
+        where: np.ndarray | None,
+        people: np.ndarray | None,
+    ) -> np.ndarray:
+        """`canvas` with each face's skin held to what its character's teacher paints (realtime/own_skin.py), where
+        the picture is aligned with the photo (a student that drew the warp itself is left as it painted), only
+        inside what was stylized."""
+        inside = None if where is None else where.astype(np.float32)
+        if people is not None:
+            inside = people if inside is None else inside * people
+        for character, found in worn_by.items():
+            lines = self.lines[character]
+            if lines.skin is not None and lines.warp_at_run_time:
+                canvas = keep_own_skin(canvas, photo, found, lines.skin, inside)
         return canvas
 
     def background(self, photo: np.ndarray, picture: np.ndarray, character: str | None) -> np.ndarray | None:

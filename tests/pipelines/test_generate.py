@@ -61,6 +61,7 @@ def test_messy_folder_gives_pairs_for_usable_photos_and_reasons_for_the_rest(pre
     assert sorted(r.source.split("/")[-1] for r in manifest.pairs) == ["hopper.jpg", "hopper_grey.png"]
     # what the teacher drew from the face mesh, and its face warp, travel with the pairs, to be applied at run time
     assert manifest.line_art == line_art_of(load_character("default")) and manifest.line_art.warp_at_run_time
+    assert manifest.line_art.skin == load_character("default").skin  # the run time holds the skin to it
     reasons = {r.source.split("/")[-1]: r.reason for r in manifest.rejected}
     # the cameraman's face is tiny or not found at all: a quality rejection either way, not a failure
     assert reasons.pop("camera.png") in {"no face", "face too small"}
