@@ -161,13 +161,11 @@ class LineArtist:
         """`canvas` with each face's skin held to what its character's teacher paints (realtime/own_skin.py), where
         the picture is aligned with the photo (a student that drew the warp itself is left as it painted), only
         inside what was stylized."""
-        inside = None if where is None else where.astype(np.float32)
-        if people is not None:
-            inside = people if inside is None else inside * people
+        within = [mask for mask in (where, people) if mask is not None]
         for character, found in worn_by.items():
             lines = self.lines[character]
             if lines.skin is not None and lines.warp_at_run_time:
-                canvas = keep_own_skin(canvas, photo, found, lines.skin, inside)
+                canvas = keep_own_skin(canvas, photo, found, lines.skin, within)
         return canvas
 
     def background(self, photo: np.ndarray, picture: np.ndarray, character: str | None) -> np.ndarray | None:

@@ -121,11 +121,11 @@ def keep_own_skin(
     photo: np.ndarray,
     faces: Sequence[Face],
     skin: SkinTone,
-    inside: np.ndarray | None = None,
+    within: Sequence[np.ndarray] = (),
 ) -> np.ndarray:
     """H×W×3 uint8 `canvas` (the student's picture of `photo`, aligned with it) with each of `faces`' skin moved to
-    within TOLERANCE of the colour its teacher paints it (`skin`); only as far as `inside` (H×W, 0..1) says when
-    given: the part of the frame that was stylized."""
+    within TOLERANCE of the colour its teacher paints it (`skin`); only as far as each of `within` (H×W, bool or
+    0..1) says: the part of the frame that was stylized."""
     out = canvas
     for face in faces:
         cheeks = _cheeks(face, photo.shape[:2])
@@ -137,8 +137,8 @@ def keep_own_skin(
             continue
         rows, columns = _region(face, photo.shape[:2])
         weight = _skin_weight(photo, face, own, rows, columns)
-        if inside is not None:
-            weight *= inside[rows, columns]
+        for mask in within:
+            weight *= mask[rows, columns]
         if out is canvas:
             out = canvas.copy()
         window = out[rows, columns]

@@ -93,3 +93,14 @@ def test_the_run_time_holds_the_skin_only_for_a_student_whose_teacher_painted_it
         assert chroma < 3
     else:
         assert chroma > own - 6
+
+
+def test_only_what_was_stylized_moves(portrait, face):
+    """In person-only and per-person modes part of the frame stays the photo: the skin there is the person's."""
+    stylized = np.zeros(portrait.shape[:2], bool)
+    stylized[: int(face.points[:, 1].mean())] = True  # the upper half of the face and what is above it
+    canvas = greyed(portrait)
+    held = keep_own_skin(canvas, portrait, [face], SkinTone(), within=[stylized])
+
+    assert np.array_equal(held[~stylized], canvas[~stylized])
+    assert np.abs(held[stylized].astype(int) - canvas[stylized]).max() > 10
