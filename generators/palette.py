@@ -17,6 +17,12 @@ def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(flat, cv2.COLOR_RGB2LAB).astype(np.float32).reshape(rgb.shape)
 
 
+def rgb_to_cie_lab(rgb: np.ndarray) -> np.ndarray:
+    """uint8 RGB → float32 CIE Lab in its own units (L 0..100, a and b signed), where skin tone and colour
+    differences are read; rgb_to_lab is OpenCV's 8-bit scaling."""
+    return cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+
+
 def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
     """float Lab in OpenCV's 8-bit scaling → uint8 RGB."""
     return cv2.cvtColor(np.clip(lab, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB)

@@ -29,7 +29,7 @@ from celflow.generators.face_mesh import (
     Face,
 )
 from celflow.generators.largest_share import largest_share
-from celflow.generators.palette import hex_to_rgb
+from celflow.generators.palette import hex_to_rgb, rgb_to_cie_lab
 from celflow.generators.skin_tone import MIN_SKIN_CHROMA
 from celflow.generators.smoothstep import smoothstep
 
@@ -69,9 +69,9 @@ def face_regions(shape: tuple[int, int], faces: list[Face], regions: tuple[tuple
     return mask.astype(bool)
 
 
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    """uint8 RGB → float32 CIE Lab (L 0..100)."""
-    return cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+def tone_lab(tone: str) -> np.ndarray:
+    """A pack's skin `tone` (hex) as CIE Lab (3,)."""
+    return rgb_to_cie_lab(hex_to_rgb([tone]).reshape(1, 1, 3)).reshape(3)
 
 
 class SkinMasks(NamedTuple):
@@ -95,7 +95,7 @@ def skin_masks(rgb: np.ndarray, faces: list[Face], person_mask: np.ndarray) -> S
         return SkinMasks(*[np.zeros(shape, np.float32)] * 2)
     features = cv2.dilate(face_regions(shape, faces, FEATURES).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     samples = face_regions(shape, faces, SKIN_SAMPLES) & ~features
-    lab = _lab(rgb)
+    lab = rgb_to_cie_lab(rgb)
     pixels = lab[samples]
     if len(pixels) < MIN_SAMPLES:
         return SkinMasks(*[(face_regions(shape, faces, (FACE_OVAL,)) & ~features).astype(np.float32)] * 2)
@@ -317,7 +317,7 @@ def paint_own_skin(
     if core.sum() < MIN_SAMPLES or not faces:
         return stylised.copy()
     scale = float(np.median([face.width for face in faces])) / PORTRAIT_FACE_PX  # shading is sized by the face
-    lab = _lab(smoothed)
+    lab = rgb_to_cie_lab(smoothed)
     lightness = lab[..., 0]
     people = nearest_face(lightness.shape, faces)
     own = [core & (people == index) for index in range(len(faces))]
@@ -334,9 +334,9 @@ def paint_own_skin(
     painted[..., 0] = (1 - tone.shading_kept) * banded + tone.shading_kept * shading
     painted[..., 1:] = _weighted_blur(lab[..., 1:], skin, CHROMA_SIGMA * scale)
     if keep_detail:
-        drawn = _lab(stylised)[..., 0]
+        drawn = rgb_to_cie_lab(stylised)[..., 0]
         painted[..., 0] += drawn - cv2.GaussianBlur(drawn, (0, 0), 2 * scale)
-    target = _lab(hex_to_rgb([tone.tone]).reshape(1, 1, 3)).reshape(3)
+    target = tone_lab(tone.tone)
     for index, mine in enumerate(own):
         painted[people == index] += tint_shift(painted[mine].mean(0), target, tone.tint, tone.tint_lightness)
     rgb = np.clip(cv2.cvtColor(painted, cv2.COLOR_Lab2RGB) * 255, 0, 255)

@@ -23,8 +23,8 @@ import cv2
 import numpy as np
 from celflow.core.character import SkinTone
 from celflow.generators.face_mesh import LEFT_CHEEK, RIGHT_CHEEK, Face
-from celflow.generators.palette import hex_to_rgb
-from celflow.generators.skin import tint_shift
+from celflow.generators.palette import rgb_to_cie_lab
+from celflow.generators.skin import tint_shift, tone_lab
 from celflow.generators.skin_tone import MIN_CHEEK_PIXELS, cheek_mask
 from celflow.generators.smoothstep import smoothstep
 
@@ -40,15 +40,10 @@ CHEEKS = (*RIGHT_CHEEK, *LEFT_CHEEK)
 LAB8 = np.array([255 / 100, 1.0, 1.0], np.float32)  # CIE Lab units → OpenCV's 8-bit Lab
 
 
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    """uint8 RGB → float32 CIE Lab (L 0..100), as skin_tone reads the cheeks."""
-    return cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
-
-
 def skin_target(photo_cheeks: np.ndarray, skin: SkinTone) -> np.ndarray:
     """The Lab colour the teacher paints cheeks of colour `photo_cheeks`: their own, tinted as `skin` says."""
-    tone = _lab(hex_to_rgb([skin.tone]).reshape(1, 1, 3)).reshape(3)
-    return photo_cheeks + tint_shift(photo_cheeks.astype(np.float32), tone, skin.tint, skin.tint_lightness)
+    shift = tint_shift(photo_cheeks.astype(np.float32), tone_lab(skin.tone), skin.tint, skin.tint_lightness)
+    return photo_cheeks + shift
 
 
 def excess(painted: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -75,7 +70,7 @@ def _cheeks(face: Face, shape: tuple[int, int]) -> tuple[slice, slice, np.ndarra
 
 def _median_lab(rgb: np.ndarray, cheeks: tuple[slice, slice, np.ndarray]) -> np.ndarray:
     rows, columns, mask = cheeks
-    return np.median(_lab(rgb[rows, columns][mask][None]), axis=1)[0]
+    return np.median(rgb_to_cie_lab(rgb[rows, columns][mask][None]), axis=1)[0]
 
 
 def _region(face: Face, shape: tuple[int, int]) -> tuple[slice, slice]:
@@ -94,7 +89,7 @@ def _skin_weight(photo: np.ndarray, face: Face, own: np.ndarray, rows: slice, co
     height, width = rows.stop - rows.start, columns.stop - columns.start
     scale = min(1.0, WORK_FACE_PX / face.width)
     small = (max(round(width * scale), 1), max(round(height * scale), 1))
-    lab = _lab(cv2.resize(photo[rows, columns], small, interpolation=cv2.INTER_AREA))
+    lab = rgb_to_cie_lab(cv2.resize(photo[rows, columns], small, interpolation=cv2.INTER_AREA))
     weight = _like(np.hypot(lab[..., 1] - own[1], lab[..., 2] - own[2]), CHROMA_REACH)
     weight *= _like(np.abs(lab[..., 0] - own[0]), LIGHTNESS_REACH)
     # a highlight on the skin is as pale as a white shirt, but the skin surrounds it: close such holes

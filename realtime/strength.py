@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from celflow.generators.palette import rgb_to_cie_lab
 
 LINES_FULL_FROM = 0.3  # strength from which the ink lines are as dark as the student drew them
 INK_DROP_L = (15.0, 30.0)  # L* darker than the photo's neighbourhood: from not ink to surely ink
@@ -27,10 +28,6 @@ def check_strength(strength: float) -> float:
 
 def _ramp(values: np.ndarray, start: float, end: float) -> np.ndarray:
     return np.clip((values - start) / (end - start), 0.0, 1.0)
-
-
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    return cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
 
 
 def drawn_ink_lines(photo_lab: np.ndarray, stylized_lab: np.ndarray) -> np.ndarray:
@@ -62,7 +59,7 @@ def apply_strength(
         return stylized
     if photo_in_proportion is not None:
         photo = photo_in_proportion
-    photo_lab, stylized_lab = _lab(photo), _lab(stylized)
+    photo_lab, stylized_lab = rgb_to_cie_lab(photo), rgb_to_cie_lab(stylized)
     lines = drawn_ink_lines(photo_lab, stylized_lab) * min(1.0, strength / LINES_FULL_FROM)
     weight = np.maximum(strength, lines)[..., None]
     mixed = photo_lab + (stylized_lab - photo_lab) * weight
