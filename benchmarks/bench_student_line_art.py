@@ -5,7 +5,8 @@ Scores a student on held-out pairs as the network alone and as `celflow stylize`
 specks cleared, its mouth in the person's own colours, then the line art the student carries, drawn from a
 static-image face mesh and a person mask of the photo, then its faces warped to the character, the background's
 bands and lines drawn from the photo), beside the teacher and beside the same without clearing the specks,
-drawing the mouth, warping the faces, drawing the background or holding the skin to the person's own, and as
+drawing the mouth, warping the faces, drawing the background, holding the skin to the person's own or lifting dark
+faces for the network, and as
 shipped once more with each group photo's crops cut out of the whole photo drawn at once, as `celflow stylize`
 draws it (the teacher drew the whole photo and cut its crops out); then times the whole student step on 640×480
 frames of a camera panning across each held-out photo, as `live` runs it (the face mesh following faces from
@@ -96,8 +97,10 @@ def quality(model: str, pairs: Path) -> None:
     def with_line_art(
         despeckled: bool, flattened: bool, own_mouths: bool, faces_warped: bool, backgrounds: bool,
         own_skins: bool = False,
+        dark_faces_lifted: bool = False,
     ):
         stylizer = open_photo_stylizer(model)
+        stylizer.renderer.dark_faces_lifted = dark_faces_lifted
         if stylizer.renderer.line_art is not None:
             stylizer.renderer.line_art.despeckled = despeckled
             stylizer.renderer.line_art.flattened = flattened
@@ -121,8 +124,11 @@ def quality(model: str, pairs: Path) -> None:
         "… and the background's bands and lines from the frame (realtime/background_bands.py)": (
             with_line_art(True, True, True, True, True)
         ),
-        "… and the skin held to the person's own (realtime/own_skin.py): as shipped": (
+        "… and the skin held to the person's own (realtime/own_skin.py)": (
             with_line_art(True, True, True, True, True, own_skins=True)
+        ),
+        "… and dark faces lifted for the network, the lift taken off (realtime/dark_faces.py): as shipped": (
+            with_line_art(True, True, True, True, True, own_skins=True, dark_faces_lifted=True)
         ),
     }
     shipped = list(runs)[-1]
@@ -150,10 +156,15 @@ def quality(model: str, pairs: Path) -> None:
         ssims, f1s, closer = (np.array(column, float) for column in zip(*scores))
         print(
             f"| {name} | {ssims.mean():.3f} | {f1s.mean():.3f} | {int(closer.sum())} of {len(closer)} | "
-            f"{look.same_person} of {look.frontal_faces} | {look.identity_distance_median:.3f} | "
+            f"{look.same_person} of {look.frontal_faces} | {_or_dash(look.identity_distance_median)} | "
             f"{look.delta_ita_median:.1f} / {look.delta_ita_worst:.1f} | "
             f"{look.stroke_share_median:.2f} | {look.flat_share_median:.2f} |"
         )
+
+
+def _or_dash(value: float | None) -> str:
+    """A median to three decimals, or a dash where there was nothing to take it of (no frontal face ≥ 80 px)."""
+    return "—" if value is None else f"{value:.3f}"
 
 
 def talking_head_frames() -> list[np.ndarray]:
@@ -264,9 +275,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", help="an ONNX student, a student folder, or a shipped character's name")
     parser.add_argument("pairs", type=Path, help="held-out pairs of people the student never trained on")
+    parser.add_argument("--parts", default="quality,speed", help="quality, speed or both (comma-separated)")
     args = parser.parse_args()
-    quality(args.model, args.pairs)
-    speed(args.model, args.pairs)
+    parts = args.parts.split(",")
+    if "quality" in parts:
+        quality(args.model, args.pairs)
+    if "speed" in parts:
+        speed(args.model, args.pairs)
 
 
 if __name__ == "__main__":

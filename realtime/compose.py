@@ -9,6 +9,7 @@ import numpy as np
 
 from celflow.export.stylizer import PhotoToWebtoon
 from celflow.generators.crop_fade import IntBox
+from celflow.realtime.dark_faces import Lift, lit
 from celflow.realtime.fast_guided_filter import fast_guided_filter
 from celflow.realtime.records import Box
 
@@ -55,10 +56,16 @@ def run_scaled(
 
 
 def stylize_crop(
-    stylize: PhotoToWebtoon, rgb: np.ndarray, box: IntBox, max_side: int, along_edges: bool = False
+    stylize: PhotoToWebtoon,
+    rgb: np.ndarray,
+    box: IntBox,
+    max_side: int,
+    along_edges: bool = False,
+    lifts: Sequence[Lift] = (),
 ) -> np.ndarray:
-    """The crop `box` of `rgb` stylized, at the crop's size (see `run_scaled`)."""
-    return run_scaled(lambda crop: (stylize(crop),), rgb, box, max_side, along_edges)[0]
+    """The crop `box` of `rgb` stylized, at the crop's size (see `run_scaled`), its dark faces' `lifts` shown to the
+    student and taken off its painting (realtime/dark_faces.py)."""
+    return run_scaled(lit(lambda crop: (stylize(crop),), lifts, box), rgb, box, max_side, along_edges)[0]
 
 
 ROUNDING = 1e-6  # float32 pixel distances against float64 bounds: a person this close to the bound is measured

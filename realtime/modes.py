@@ -20,6 +20,7 @@ from celflow.realtime.compose import (
     run_scaled,
     stylize_crop,
 )
+from celflow.realtime.dark_faces import Lift, dark_faces, lit
 from celflow.realtime.detect import person_box
 from celflow.realtime.line_art import LineArtist, Wearer
 from celflow.realtime.records import Box, Track
@@ -49,7 +50,8 @@ class FrameRenderer:
     Crops are painted at most `max_side` pixels long, whole frames at most `paint_side` (a video's loop may shrink
     the frames first: realtime/working_size.py), and scaled back to their size.
     `line_art` then draws each stylized face's eyes and strokes over the result, in its person's character, and
-    the stylized people's outline in the first character's ink.
+    the stylized people's outline in the first character's ink. Dark faces are shown to the students lifted, and
+    the lift taken off what they paint (realtime/dark_faces.py).
     """
 
     def __init__(
@@ -74,11 +76,13 @@ class FrameRenderer:
         self._max_side = max_side
         self.paint_side = paint_side
         self.line_art = line_art
+        self.dark_faces_lifted = True  # off only to measure what it gains (benchmarks/bench_dark_faces.py)
         self._warps: list[FaceWarp] = []
 
     def __call__(self, rgb: np.ndarray, tracks: Sequence[Track] = ()) -> np.ndarray:
-        canvas, people = self.paint(rgb, tracks, self.default)
-        return self.finish(rgb, canvas, tracks, self.default, self.faces(rgb, tracks), people)
+        faces = self.faces(rgb, tracks)
+        canvas, people = self.paint(rgb, tracks, self.default, [face.box for face in faces] or None)
+        return self.finish(rgb, canvas, tracks, self.default, faces, people)
 
     @property
     def faces_found_with_painting(self) -> bool:
@@ -97,19 +101,23 @@ class FrameRenderer:
         # in person-only mode with nobody tracked nothing is stylized, so nothing gets lines
         return self.line_art is not None and (bool(tracks) or self.mode != "person-only")
 
-    def paint(self, rgb: np.ndarray, tracks: Sequence[Track], background: str) -> tuple[np.ndarray, PeopleMask]:
+    def paint(
+        self, rgb: np.ndarray, tracks: Sequence[Track], background: str, face_boxes: Sequence[Box] | None = None
+    ) -> tuple[np.ndarray, PeopleMask]:
         """What the students paint: the frame in `background`'s character (not in person-only mode), each person
         in their own pasted over it; and in person-only mode, where everyone stylized was pasted, the person mask
-        they were pasted through (None otherwise). A video's next frame is painted while `finish` draws this one."""
-        if self.mode == "full-frame":
-            return self._whole_frame(rgb, background), None
-        canvas = self._whole_frame(rgb, background) if self.mode == "per-person" else rgb
-        people = np.zeros(rgb.shape[:2], np.float32) if self.mode == "person-only" else None
+        they were pasted through (None otherwise). A video's next frame is painted while `finish` draws this one.
+        The dark faces among `face_boxes` (None: the tracks' face boxes) are lifted for the students."""
         faces = [track.box for track in tracks]
+        lifts = dark_faces(rgb, faces if face_boxes is None else face_boxes) if self.dark_faces_lifted else ()
+        if self.mode == "full-frame":
+            return self._whole_frame(rgb, background, lifts), None
+        canvas = self._whole_frame(rgb, background, lifts) if self.mode == "per-person" else rgb
+        people = np.zeros(rgb.shape[:2], np.float32) if self.mode == "person-only" else None
         for own, track in enumerate(tracks):
             if self.mode == "per-person" and track.character == background:
                 continue  # the background pass already drew the first character's people
-            canvas = self._paste_person(canvas, rgb, track, faces, own, people)
+            canvas = self._paste_person(canvas, rgb, track, faces, own, people, lifts)
         return canvas, people
 
     def finish(
@@ -183,13 +191,21 @@ class FrameRenderer:
 
         return wearing
 
-    def _whole_frame(self, rgb: np.ndarray, background: str) -> np.ndarray:
+    def _whole_frame(self, rgb: np.ndarray, background: str, lifts: Sequence[Lift]) -> np.ndarray:
         """`background`'s character over the whole frame."""
         height, width = rgb.shape[:2]
-        return stylize_crop(self.stylizers[background], rgb, (0, 0, width, height), self.paint_side, along_edges=True)
+        box = (0, 0, width, height)
+        return stylize_crop(self.stylizers[background], rgb, box, self.paint_side, along_edges=True, lifts=lifts)
 
     def _paste_person(
-        self, canvas: np.ndarray, rgb: np.ndarray, track: Track, faces: list[Box], own: int, people: PeopleMask
+        self,
+        canvas: np.ndarray,
+        rgb: np.ndarray,
+        track: Track,
+        faces: list[Box],
+        own: int,
+        people: PeopleMask,
+        lifts: Sequence[Lift],
     ) -> np.ndarray:
         """`canvas` with `track`'s person pasted in their character, over only the pixels nearer them than anyone
         in `faces` (every person in the frame, `faces[own]` being theirs); their mask joins `people` (when given)."""
@@ -199,9 +215,9 @@ class FrameRenderer:
             return canvas
         stylizer = self.stylizers[track.character]
         if isinstance(stylizer, AlphaStylizer):  # the student's own alpha head: no segmentation run
-            patch, person = run_scaled(stylizer.stylize_with_alpha, rgb, box, self._max_side)
+            patch, person = run_scaled(lit(stylizer.stylize_with_alpha, lifts, box), rgb, box, self._max_side)
         else:
-            patch = stylize_crop(stylizer, rgb, box, self._max_side)
+            patch = stylize_crop(stylizer, rgb, box, self._max_side, lifts=lifts)
             # segmenting the crop, not the frame: the model is made for one person filling the picture,
             # and finds people a whole-frame pass misses when they stand far away
             person = self._person_mask(np.ascontiguousarray(rgb[y0:y1, x0:x1]))

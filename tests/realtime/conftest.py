@@ -8,6 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 import pytest
 from celflow.core.line_art import LineArt
@@ -152,8 +153,6 @@ def crossing(face_detector):
 
 def save_rgb_frames(folder: Path, frames: list[np.ndarray]) -> list[Path]:
     """Frames as 000.png, 001.png… — an image-folder source."""
-    import cv2
-
     paths = []
     for index, rgb in enumerate(frames):
         paths.append(folder / f"{index:03d}.png")
@@ -171,3 +170,23 @@ def group_frame() -> tuple[np.ndarray, list[tuple[float, float, float, float]]]:
     finally:
         detector.close()
     return frame, boxes
+
+
+@pytest.fixture(scope="session")
+def portrait(obama) -> np.ndarray:
+    """President Obama's portrait at 512 px, the size the teacher draws."""
+    scale = 512 / max(obama.shape[:2])
+    return np.ascontiguousarray(cv2.resize(obama, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+
+
+@pytest.fixture(scope="session")
+def face(portrait):
+    """The portrait's face mesh (478 points)."""
+    from celflow.generators.face_mesh import FaceMeshDetector
+
+    mesh = FaceMeshDetector(max_faces=1)
+    try:
+        (found,) = mesh(portrait)
+    finally:
+        mesh.close()
+    return found

@@ -33,12 +33,6 @@ GREY = 128
 
 
 @pytest.fixture(scope="module")
-def portrait(obama) -> np.ndarray:
-    scale = 512 / max(obama.shape[:2])
-    return np.ascontiguousarray(cv2.resize(obama, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
-
-
-@pytest.fixture(scope="module")
 def lined(tmp_path_factory) -> dict[str, CastMember]:
     """'red' draws eyes and strokes, 'blue' strokes only, each in its own ink; 'outlined' also the outline."""
     red = tinted_student_onnx(tmp_path_factory.mktemp("red"), (0.6, -0.6, -0.6), EYES_AND_STROKES)

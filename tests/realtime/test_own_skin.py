@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from celflow.core.character import SkinTone
 from celflow.core.line_art import LineArt
-from celflow.generators.face_mesh import FaceMeshDetector
 from celflow.generators.skin_tone import cheek_colour
 from celflow.realtime.line_art import LineArtist
 from celflow.realtime.own_skin import excess, keep_own_skin, skin_target
@@ -17,22 +16,6 @@ OWN_SKIN = LineArt(
     ink=(40, 25, 25), line_weight=1.6, line_darkness=0.9, draw_eyes=False, min_face_px=0, warp_at_run_time=True,
     skin=SkinTone(),
 )
-
-
-@pytest.fixture(scope="module")
-def portrait(obama) -> np.ndarray:
-    scale = 512 / max(obama.shape[:2])
-    return np.ascontiguousarray(cv2.resize(obama, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
-
-
-@pytest.fixture(scope="module")
-def face(portrait):
-    mesh = FaceMeshDetector(max_faces=1)
-    try:
-        (found,) = mesh(portrait)
-    finally:
-        mesh.close()
-    return found
 
 
 def greyed(rgb: np.ndarray) -> np.ndarray:
