@@ -4,14 +4,15 @@ The student is a small network trained with pixel losses; a face whose skin is d
 room) carries its features — the nose's ridge, the cheekbones' light, the creases of a smile — in a few levels
 of a dark range, and the network paints them over as one dark flat patch: the face no longer reads as its person
 (README, student section). The teacher keeps them, since it bands each person's skin in their own distribution.
-So before the network paints, each dark face (and its neck) is lifted by a gamma curve that brings the middle of
-its face to LIFTED_TO, and the inverse curve is applied to what the network painted there: the network sees the
-face as it sees a mid-toned one, and the picture keeps the person's own skin (the curve and its inverse cancel
-wherever the network keeps a colour), now with the features drawn.
+So before the network paints, each dark face's skin (face, ears and neck, found by its colour) is lifted by a gamma
+curve that brings the middle of its face to LIFTED_TO, and the inverse curve is applied to what the network
+painted there: the network sees the face as it sees a mid-toned one, and the picture keeps the person's own skin
+(the curve and its inverse cancel wherever the network keeps a colour), now with the features drawn.
 
 A gamma curve rather than a gain: it lifts the dark range and leaves white white, so a white collar or a lit
-cheek is not clipped, and it is undone exactly. The lift fades out over the ellipse around face and neck that
-realtime/own_skin.py moves skin in, so no edge of it shows.
+cheek is not clipped, and it is undone exactly. The lift follows the skin weight realtime/own_skin.py moves skin
+by (soft, holes such as highlights closed, fading out over an ellipse around face and neck), so no edge of it
+shows, and a dark suit or hair beside the face is painted as it was.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 from celflow.generators.crop_fade import IntBox
-from celflow.realtime.own_skin import AROUND, BELOW
+from celflow.generators.palette import rgb_to_cie_lab
+from celflow.realtime.own_skin import skin_region, skin_weight
 from celflow.realtime.records import Box
 
 LIFTED_TO = 50.0  # CIE L*: a face whose middle is darker than this is lifted until its middle reaches it
 STRONGEST = 0.5  # the smallest gamma: a face is never lifted by more than a square root
-GRID = 8  # px between the points the curve is worked out at
 MIDDLE = (0.3, 0.25)  # half-width and half-height of a face box's middle, where its lightness is read, of its size
 
 Run = Callable[[np.ndarray], tuple[np.ndarray, ...]]  # a crop → its painting first, then any masks
@@ -37,11 +38,11 @@ _LOG_LEVELS = np.log(np.maximum(np.arange(256, dtype=np.float32), 0.5) / 255).as
 
 @dataclass(frozen=True)
 class Lift:
-    """One dark face's lift: `gamma` over the face and neck, around `centre` (x, y), fading out to none at `half`
-    (half-width, half-height) from it."""
+    """One dark face's lift: `gamma` over the face's own skin, `weight` (float32, 0..1, at any size) saying how far
+    each pixel of `region` (x0, y0, x1, y1 on the frame) is that skin."""
 
-    centre: tuple[float, float]
-    half: tuple[float, float]
+    region: IntBox
+    weight: np.ndarray
     gamma: float
 
 
@@ -50,33 +51,44 @@ def _grey_level(lightness: float) -> float:
     return float(cv2.cvtColor(np.array([[[lightness, 0.0, 0.0]]], np.float32), cv2.COLOR_Lab2RGB)[0, 0, 0])
 
 
-def face_lightness(rgb: np.ndarray, box: Box) -> float | None:
-    """CIE L* (median) of the middle of face `box` on H×W×3 uint8 `rgb`: mostly cheeks and nose; None when the box
-    lies off the picture."""
+def _middle(rgb: np.ndarray, box: Box) -> np.ndarray:
+    """The middle of face `box` on `rgb` (mostly cheeks and nose), empty when the box lies off the picture."""
     x0, y0, x1, y1 = box
     centre_x, centre_y = (x0 + x1) / 2, (y0 + y1) / 2
     half_x, half_y = MIDDLE[0] * (x1 - x0), MIDDLE[1] * (y1 - y0)
     rows = slice(max(int(centre_y - half_y), 0), max(int(np.ceil(centre_y + half_y)), 0))
     columns = slice(max(int(centre_x - half_x), 0), max(int(np.ceil(centre_x + half_x)), 0))
-    middle = rgb[rows, columns]
-    if middle.size == 0:
-        return None
-    return float(np.median(cv2.cvtColor(middle, cv2.COLOR_RGB2LAB)[..., 0])) * 100 / 255
+    return rgb[rows, columns]
+
+
+def face_lightness(rgb: np.ndarray, box: Box) -> float | None:
+    """CIE L* (median) of the middle of face `box` on H×W×3 uint8 `rgb`; None when the box lies off the picture."""
+    middle = _middle(rgb, box)
+    return None if middle.size == 0 else float(np.median(rgb_to_cie_lab(middle)[..., 0]))
 
 
 def dark_faces(rgb: np.ndarray, boxes: Sequence[Box]) -> tuple[Lift, ...]:
-    """The lift each face of `boxes` (x0, y0, x1, y1 on H×W×3 uint8 `rgb`) darker than LIFTED_TO needs."""
+    """The lift each face of `boxes` (x0, y0, x1, y1 on H×W×3 uint8 `rgb`) darker than LIFTED_TO needs, over its own
+    skin: pixels near its middle's colour around face and neck (realtime/own_skin.py's weight). Only the skin: a
+    dark suit or dark hair lifted comes back from the network darker and bluer than the teacher draws it."""
     lifts = []
     target = np.log(_grey_level(LIFTED_TO))
     for box in boxes:
-        lightness = face_lightness(rgb, box)
-        if lightness is None or lightness >= LIFTED_TO:
+        middle = _middle(rgb, box)
+        if middle.size == 0:
             continue
-        gamma = max(target / np.log(max(_grey_level(lightness), 1e-3)), STRONGEST)
+        own = np.median(rgb_to_cie_lab(middle).reshape(-1, 3), axis=0)
+        if own[0] >= LIFTED_TO:
+            continue
+        gamma = max(target / np.log(max(_grey_level(float(own[0])), 1e-3)), STRONGEST)
         x0, y0, x1, y1 = box
         width = max(x1 - x0, 1.0)
-        centre = ((x0 + x1) / 2, (y0 + y1) / 2 + BELOW * width)
-        lifts.append(Lift(centre, (AROUND[0] * width, AROUND[1] * width), float(gamma)))
+        centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2], np.float32)
+        rows, columns = skin_region(centre, width, rgb.shape[:2])
+        if rows.stop <= rows.start or columns.stop <= columns.start:
+            continue
+        weight = skin_weight(rgb, centre, width, own, rows, columns)
+        lifts.append(Lift((columns.start, rows.start, columns.stop, rows.stop), weight, float(gamma)))
     return tuple(lifts)
 
 
@@ -85,29 +97,32 @@ def gammas(lifts: Sequence[Lift], box: IntBox, shape: tuple[int, int]) -> tuple[
     and columns there, and the gamma of each of those pixels (H'×W' float32); None when they reach none."""
     x0, y0, x1, y1 = box
     scale_x, scale_y = shape[1] / max(x1 - x0, 1), shape[0] / max(y1 - y0, 1)
-    found = []
+    curve = None
+    reached = [shape[1], shape[0], 0, 0]  # left, top, right, bottom of what the lifts reach
     for lift in lifts:
-        centre = ((lift.centre[0] - x0) * scale_x, (lift.centre[1] - y0) * scale_y)
-        half = (lift.half[0] * scale_x, lift.half[1] * scale_y)
-        left, top = max(int(centre[0] - half[0]), 0), max(int(centre[1] - half[1]), 0)
-        right = min(int(np.ceil(centre[0] + half[0])), shape[1])
-        bottom = min(int(np.ceil(centre[1] + half[1])), shape[0])
-        if right > left and bottom > top:
-            found.append((lift, centre, half, (left, top, right, bottom)))
-    if not found:
+        left, top, right, bottom = lift.region
+        at = (round((left - x0) * scale_x), round((top - y0) * scale_y))
+        size = (round((right - x0) * scale_x) - at[0], round((bottom - y0) * scale_y) - at[1])
+        if size[0] <= 0 or size[1] <= 0:
+            continue
+        weight = cv2.resize(lift.weight, size, interpolation=cv2.INTER_LINEAR)
+        # the part of the lift's region inside the crop
+        u0, v0 = max(-at[0], 0), max(-at[1], 0)
+        u1, v1 = min(size[0], shape[1] - at[0]), min(size[1], shape[0] - at[1])
+        if u1 <= u0 or v1 <= v0:
+            continue
+        if curve is None:
+            curve = np.ones(shape, np.float32)
+        part = np.s_[at[1] + v0 : at[1] + v1, at[0] + u0 : at[0] + u1]
+        np.minimum(curve[part], 1.0 + weight[v0:v1, u0:u1] * (lift.gamma - 1.0), out=curve[part])
+        reached = [
+            min(reached[0], at[0] + u0), min(reached[1], at[1] + v0),
+            max(reached[2], at[0] + u1), max(reached[3], at[1] + v1),
+        ]
+    if curve is None:
         return None
-    left, top = min(f[3][0] for f in found), min(f[3][1] for f in found)
-    right, bottom = max(f[3][2] for f in found), max(f[3][3] for f in found)
-    # worked out every GRID pixels and scaled up: the curve is smooth, and per pixel it costs more than the lift
-    height, width = bottom - top, right - left
-    rows, columns = np.linspace(top, bottom, -(-height // GRID) + 1), np.linspace(left, right, -(-width // GRID) + 1)
-    ys, xs = np.meshgrid(rows.astype(np.float32), columns.astype(np.float32), indexing="ij")
-    curve = np.ones(ys.shape, np.float32)
-    for lift, centre, half, _ in found:
-        reach = np.hypot((xs - centre[0]) / half[0], (ys - centre[1]) / half[1])
-        weight = np.clip(2.0 * (1.0 - reach), 0.0, 1.0)  # whole over the inner half, none at the edge
-        np.minimum(curve, 1.0 + weight * (lift.gamma - 1.0), out=curve)
-    return slice(top, bottom), slice(left, right), cv2.resize(curve, (width, height), interpolation=cv2.INTER_LINEAR)
+    rows, columns = slice(reached[1], reached[3]), slice(reached[0], reached[2])
+    return rows, columns, curve[rows, columns]
 
 
 def with_gammas(rgb: np.ndarray, curve: np.ndarray) -> np.ndarray:

@@ -73,31 +73,34 @@ def _median_lab(rgb: np.ndarray, cheeks: tuple[slice, slice, np.ndarray]) -> np.
     return np.median(rgb_to_cie_lab(rgb[rows, columns][mask][None]), axis=1)[0]
 
 
-def _region(face: Face, shape: tuple[int, int]) -> tuple[slice, slice]:
-    """The box around `face` its skin is looked for in: face, ears and neck."""
-    centre = face.points.mean(0) + (0.0, BELOW * face.width)
-    half = np.array(AROUND) * face.width
+def skin_region(centre: np.ndarray, width: float, shape: tuple[int, int]) -> tuple[slice, slice]:
+    """The box around a face (its `centre`, x y, and `width`) its skin is looked for in: face, ears and neck."""
+    centre = centre + (0.0, BELOW * width)
+    half = np.array(AROUND) * width
     x0, y0 = np.maximum(np.floor(centre - half).astype(int), 0)
     x1, y1 = np.minimum(np.ceil(centre + half).astype(int) + 1, (shape[1], shape[0]))
     return slice(y0, y1), slice(x0, x1)
 
 
-def _skin_weight(photo: np.ndarray, face: Face, own: np.ndarray, rows: slice, columns: slice) -> np.ndarray:
-    """H×W float32 over the box: how far each pixel is `face`'s skin, read on the photo near the cheeks' colour
-    `own`, falling to 0 at the box's edge (an ellipse). Worked out with the face WORK_FACE_PX wide and scaled back:
-    a weight this smooth needs no more, and the closing's wide kernel costs many times that at full size."""
+def skin_weight(
+    photo: np.ndarray, centre: np.ndarray, face_width: float, own: np.ndarray, rows: slice, columns: slice
+) -> np.ndarray:
+    """H×W float32 over the box: how far each pixel is the skin of the face at `centre` (x y), `face_width` wide,
+    read on the photo near its cheeks' colour `own` (CIE Lab), falling to 0 at the box's edge (an ellipse). Worked
+    out with the face WORK_FACE_PX wide and scaled back: a weight this smooth needs no more, and the closing's wide
+    kernel costs many times that at full size."""
     height, width = rows.stop - rows.start, columns.stop - columns.start
-    scale = min(1.0, WORK_FACE_PX / face.width)
+    scale = min(1.0, WORK_FACE_PX / face_width)
     small = (max(round(width * scale), 1), max(round(height * scale), 1))
     lab = rgb_to_cie_lab(cv2.resize(photo[rows, columns], small, interpolation=cv2.INTER_AREA))
     weight = _like(np.hypot(lab[..., 1] - own[1], lab[..., 2] - own[2]), CHROMA_REACH)
     weight *= _like(np.abs(lab[..., 0] - own[0]), LIGHTNESS_REACH)
     # a highlight on the skin is as pale as a white shirt, but the skin surrounds it: close such holes
-    size = face.width * scale
+    size = face_width * scale
     hole = max(int(HOLES * size) | 1, 3)
     weight = cv2.morphologyEx(weight, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (hole, hole)))
     weight = cv2.GaussianBlur(weight, (0, 0), SOFTNESS * size)  # the photo's grain is not the skin's edge
-    centre = (face.points.mean(0) + (0.0, BELOW * face.width) - (columns.start, rows.start)) * scale
+    centre = (centre + (0.0, BELOW * face_width) - (columns.start, rows.start)) * scale
     half = np.array(AROUND) * size
     ys, xs = np.mgrid[0 : small[1], 0 : small[0]].astype(np.float32)
     reach = np.hypot((xs - centre[0]) / half[0], (ys - centre[1]) / half[1])
@@ -130,8 +133,9 @@ def keep_own_skin(
         shift = excess(painted, skin_target(own, skin))
         if not shift.any():
             continue
-        rows, columns = _region(face, photo.shape[:2])
-        weight = _skin_weight(photo, face, own, rows, columns)
+        centre = face.points.mean(0)
+        rows, columns = skin_region(centre, face.width, photo.shape[:2])
+        weight = skin_weight(photo, centre, face.width, own, rows, columns)
         for mask in within:
             weight *= mask[rows, columns]
         if out is canvas:
