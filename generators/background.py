@@ -8,10 +8,13 @@ from celflow.core.character import BackgroundStyle
 from celflow.generators.cel_shading import cel_shade
 
 
-def draw_background(photo: np.ndarray, style: BackgroundStyle) -> np.ndarray:
+def draw_background(photo: np.ndarray, style: BackgroundStyle, person_mask: np.ndarray | None = None) -> np.ndarray:
     """The background layer: the real photo (person-only styling) or the photo in the background's own cel style,
-    its tones cut where the scene's lightness has a gap (generators/tone_bands.py)."""
-    return photo.copy() if style.keep_photo else cel_shade(photo, style, scene_tones=True)
+    its tones cut where the scene's lightness has a gap and drawn at the scene's own lightness
+    (generators/tone_bands.py), read outside `person_mask` (H×W 0..1; None: no one in front)."""
+    if style.keep_photo:
+        return photo.copy()
+    return cel_shade(photo, style, scene_tones=True, scene=None if person_mask is None else 1.0 - person_mask)
 
 
 def compose_person_and_background(person: np.ndarray, background: np.ndarray, person_mask: np.ndarray) -> np.ndarray:

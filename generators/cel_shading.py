@@ -139,16 +139,19 @@ def ink_colour(params: CelStyle) -> np.ndarray:
     return palette[int(rgb_to_lab(palette)[:, 0].argmin())].astype(np.float32)
 
 
-def cel_shade(rgb: np.ndarray, params: CelStyle, scene_tones: bool = False) -> np.ndarray:
+def cel_shade(
+    rgb: np.ndarray, params: CelStyle, scene_tones: bool = False, scene: np.ndarray | None = None
+) -> np.ndarray:
     """Stylise a whole H×W×3 uint8 RGB photo as cel-shaded line art in the character's palette; with
-    `scene_tones`, its flat tones cut and drawn as the scene's lightness says (a background: tone_bands)."""
+    `scene_tones`, its flat tones cut and drawn as the scene's lightness says (a background: tone_bands), read
+    where `scene` (H×W 0..1; None: everywhere) says the scene is, not the people in front of it."""
     scale = max(rgb.shape[:2]) / REFERENCE_SIDE
     smooth = smooth_preserving_edges(rgb, params.smoothing_passes, scale)
     lab = rgb_to_lab(smooth)
     palette = hex_to_rgb(params.palette)
     palette_lab = rgb_to_lab(palette)
     guide = band_guide(lab[..., 0], scale)
-    bands = scene_bands(guide, params.shading_tones) if scene_tones else fixed_bands(params.shading_tones)
+    bands = scene_bands(guide, params.shading_tones, scene) if scene_tones else fixed_bands(params.shading_tones)
     tones = np.digitize(guide, bands.cuts) * len(palette)
     band_width = 255 / params.shading_tones
     lab = merge_small_regions(lab, tones + nearest_palette_colour(lab, palette_lab), scale, band_width)

@@ -178,7 +178,8 @@ class PairMaker:
         if character.background:
             with _stage(timings, "background"):
                 # drawn from the photo as shot: the run time bands the frame it is given, never a corrected one
-                stylised = compose_person_and_background(stylised, draw_background(photo, character.background), mask)
+                behind = draw_background(photo, character.background, mask)
+                stylised = compose_person_and_background(stylised, behind, mask)
         if procedural:
             with _stage(timings, "specks"):
                 keep = face_regions(photo.shape[:2], everyone, (FACE_OVAL,))

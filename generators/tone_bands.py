@@ -6,7 +6,9 @@ itself (realtime/background_bands.py), so it need not be local, and fixed cuts f
 most: a plain wall or a studio backdrop whose lightness sits near a cut is split into two far-apart tones,
 a dark blotch over half of it, and a mid-grey wall is drawn near black or near white. So a scene's cuts move,
 within CUT_REACH of their fixed place, to the lightness the fewest of its pixels have, and each tone is drawn
-at the median lightness of its own pixels: one flat tone for a plain wall, as light as the wall.
+at the median lightness of its own pixels: one flat tone for a plain wall, as light as the wall. Only the
+scene's own pixels count: the people in front of it are drawn apart, and a black suit counted with a blue curtain
+would put the curtain's tone at the suit's lightness, a near-black patch where the photo shows a mid blue.
 """
 
 from __future__ import annotations
@@ -39,10 +41,14 @@ def fixed_bands(tones: int) -> ToneBands:
     return ToneBands(edges[1:-1], lifted((edges[:-1] + edges[1:]) / 2))
 
 
-def scene_bands(guide: np.ndarray, tones: int) -> ToneBands:
+def scene_bands(guide: np.ndarray, tones: int, scene: np.ndarray | None = None) -> ToneBands:
     """Bands for a scene whose smoothed lightness is `guide` (H×W, 0..255): each fixed cut moved to the least
-    crowded lightness within CUT_REACH of a band's width, each tone at its pixels' median, lifted."""
-    histogram = np.bincount(np.clip(guide, 0, 255).astype(np.uint8).ravel(), minlength=256).astype(np.float32)
+    crowded lightness within CUT_REACH of a band's width, each tone at its pixels' median, lifted. `scene` (H×W,
+    0..1; None: all of it) is how far each pixel belongs to the scene, not to the people in front of it: the
+    pixels are counted by it."""
+    lightness = np.clip(guide, 0, 255).astype(np.uint8).ravel()
+    weights = None if scene is None else scene.astype(np.float32).ravel()
+    histogram = np.bincount(lightness, weights, minlength=256).astype(np.float32)
     density = cv2.GaussianBlur(histogram[None] / max(histogram.sum(), 1.0), (0, 0), DENSITY_SMOOTHING)[0]
     width = 255.0 / tones
     cuts = []

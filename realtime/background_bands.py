@@ -42,11 +42,13 @@ def _palette_lab(palette: tuple[tuple[int, int, int], ...]) -> np.ndarray:
     return rgb_to_lab(np.array(palette, np.uint8))
 
 
-def drawn_behind(picture: np.ndarray, photo: np.ndarray, style: BackgroundLines) -> np.ndarray:
-    """H×W×3 uint8: `photo` as the teacher draws a background, its lightness cut into `style.tones` flat bands, its
-    colours pulled to `style.palette` (without one, `picture`'s colours: the student's, of `photo`) and its ink
-    lines. It needs nothing but the frame and the picture: a video's first stage draws it while its second
-    finishes the frame before."""
+def drawn_behind(
+    picture: np.ndarray, photo: np.ndarray, style: BackgroundLines, person: np.ndarray | None = None
+) -> np.ndarray:
+    """H×W×3 uint8: `photo` as the teacher draws a background, its lightness cut into `style.tones` flat bands, read
+    outside the `person` mask (H×W 0..1, as the teacher reads them; None: the whole frame), its colours pulled to
+    `style.palette` (without one, `picture`'s colours: the student's, of `photo`) and its ink lines. A video's first
+    stage draws it while its second finishes the frame before, from the frame before's mask."""
     height, width = photo.shape[:2]
     shrink = min(1.0, BANDS_SIDE / max(height, width))
     size = (max(1, round(width * shrink)), max(1, round(height * shrink)))
@@ -62,7 +64,11 @@ def drawn_behind(picture: np.ndarray, photo: np.ndarray, style: BackgroundLines)
     else:
         lab[..., 1:] = cv2.cvtColor(small_copy(picture, size) if shrink < 1.0 else picture, cv2.COLOR_RGB2LAB)[..., 1:]
     guide = band_guide(lightness, scale)
-    tones = scene_bands(guide, style.tones) if style.scene_tones else fixed_bands(style.tones)
+    if style.scene_tones:
+        scene = None if person is None else 1.0 - np.clip(cv2.resize(person, size, interpolation=cv2.INTER_AREA), 0, 1)
+        tones = scene_bands(guide, style.tones, scene)
+    else:
+        tones = fixed_bands(style.tones)
     lab[..., 0] = np.clip(np.round(quantise_lightness(guide, tones)), 0, 255).astype(np.uint8)
     lines = (ink_lines(smooth, style.line_weight, scale) * style.line_darkness).astype(np.float32)
     ink = np.empty_like(smooth)
@@ -82,4 +88,4 @@ def draw_background_bands(
     picture: np.ndarray, photo: np.ndarray, person: np.ndarray, style: BackgroundLines
 ) -> np.ndarray:
     """H×W×3 uint8 `picture` (the student's, of `photo`) with the teacher's background behind the people."""
-    return behind_people(picture, drawn_behind(picture, photo, style), person)
+    return behind_people(picture, drawn_behind(picture, photo, style, person), person)

@@ -63,6 +63,7 @@ class LineArtist:
         self._follower = FaceFollower(max_faces, min_face_px=smallest) if video else None
         self._finder = None if video else FaceFinder(max_faces=max_faces)
         self._segment = None
+        self._people_before: np.ndarray | None = None  # the last frame's person mask, for a video's next background
         if any(art.outline or art.background for art in self.lines.values()):
             from celflow.generators.person_mask import PersonSegmenter
 
@@ -98,16 +99,17 @@ class LineArtist:
         `self.background`)."""
         self.warps = []
         everything = where is None and people is None  # everything stylized, behind the people too
-        if everything and behind is None:
-            behind = self.background(photo, canvas, outline)
+        segmented = None  # one person mask of the frame, for the background and the outline
+        if everything and behind is None and self._draws_background(outline):
+            segmented = self._people_in(photo, faces)
+            behind = self.background(photo, canvas, outline, segmented)
         if self.despeckled:
             canvas = despeckle(canvas, where)
         if self.flattened:
             canvas = flatten_tones(canvas, where)
         art = self.lines.get(outline) if outline is not None else None
-        segmented = None  # one person mask of the frame, for the background and the outline
         if everything and behind is not None:
-            segmented = self._segment(photo, faces)
+            segmented = self._people_in(photo, faces) if segmented is None else segmented
             canvas = behind_people(canvas, behind, segmented)
         by_character: dict[str, list[Face]] = {}
         worn_by: dict[str, list[Face]] = {}
@@ -136,7 +138,7 @@ class LineArtist:
             if people is not None:
                 person = with_faces(people, faces)
             else:
-                person = with_their_faces(self._segment(photo, faces) if segmented is None else segmented, faces)
+                person = with_their_faces(self._people_in(photo, faces) if segmented is None else segmented, faces)
             if where is not None:
                 person = np.where(where, person, 0.0).astype(np.float32)
             ink = np.asarray(art.ink, np.float32)
@@ -168,13 +170,30 @@ class LineArtist:
                 canvas = keep_own_skin(canvas, photo, found, lines.skin, within)
         return canvas
 
-    def background(self, photo: np.ndarray, picture: np.ndarray, character: str | None) -> np.ndarray | None:
-        """`picture` (the network's, of `photo`) drawn as `character`'s teacher draws backgrounds (drawn_behind);
-        None where that teacher kept the real background or drew none apart, or backgrounds are not drawn."""
-        art = self.lines.get(character) if character is not None else None
-        if art is None or art.background is None or not self.backgrounds_drawn:
+    def background(
+        self, photo: np.ndarray, picture: np.ndarray, character: str | None, person: np.ndarray | None
+    ) -> np.ndarray | None:
+        """`picture` (the network's, of `photo`) drawn as `character`'s teacher draws backgrounds (drawn_behind),
+        its bands read outside `person` (a person mask; None: the whole frame); None where that teacher kept the
+        real background or drew none apart, or backgrounds are not drawn."""
+        if not self._draws_background(character):
             return None
-        return drawn_behind(picture, photo, art.background)
+        return drawn_behind(picture, photo, self.lines[character].background, person)
+
+    def people_before(self, shape: tuple[int, ...]) -> np.ndarray | None:
+        """The person mask of the last frame drawn, when it was `shape`'s size (a video's first stage draws the
+        next frame's background before the second has segmented it: the people moved little since)."""
+        before = self._people_before
+        return before if before is not None and before.shape == tuple(shape[:2]) else None
+
+    def _draws_background(self, character: str | None) -> bool:
+        art = self.lines.get(character) if character is not None else None
+        return art is not None and art.background is not None and self.backgrounds_drawn
+
+    def _people_in(self, photo: np.ndarray, faces: list[Face]) -> np.ndarray:
+        """The person mask of `photo` around `faces`, kept for the next frame's background (people_before)."""
+        self._people_before = segmented = self._segment(photo, faces)
+        return segmented
 
     def close(self) -> None:
         (self._follower or self._finder).close()

@@ -21,6 +21,27 @@ def plain_wall(lightness_top: float, lightness_bottom: float, seed: int = 0) -> 
     return np.clip(rgb, 0, 255).astype(np.uint8)
 
 
+def suit_before_curtain(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A man in a black suit before a mid-blue curtain and a light wall, and his person mask (H×W 0..1): the suit
+    covers more of the frame than the curtain does."""
+    height = width = 384
+    rgb = np.empty((height, width, 3), np.float32)
+    rgb[:] = (212, 206, 196)
+    rgb[:, : width // 3] = (60, 100, 170)
+    rgb += np.random.default_rng(seed).normal(0, 3, rgb.shape)
+    person = np.zeros((height, width), np.float32)
+    cv2.ellipse(person, (width // 2, height), (120, 300), 0, 0, 360, 1.0, -1)
+    rgb[person > 0] = (18, 20, 28)
+    return np.clip(rgb, 0, 255).astype(np.uint8), cv2.GaussianBlur(person, (0, 0), 2)
+
+
+CURTAIN = (slice(20, 300), slice(10, 60))
+
+
+def lab_lightness(rgb: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
+
+
 def wall_lightness(rgb: np.ndarray) -> np.ndarray:
     """8-bit Lab L of the wall only: its upper corners, away from the figure and the frame's border."""
     lightness = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
@@ -52,3 +73,21 @@ def test_a_scene_without_a_gap_keeps_the_fixed_cut_and_an_empty_tone_its_middle(
     dark_only = np.full((50, 50), 30.0, np.float32)
     bands = scene_bands(dark_only, 2)
     assert abs(bands.levels[1] - fixed_bands(2).levels[1]) <= 2
+
+
+def test_the_people_in_front_do_not_set_the_background_s_tones():
+    """Counted with the curtain, the black suit put the curtain's tone at its own lightness: a near-black patch
+    where the photo shows a mid blue."""
+    photo, person = suit_before_curtain()
+    seen = lab_lightness(photo)[CURTAIN].mean()
+    drawn = lab_lightness(draw_background(photo, load_character().background, person))[CURTAIN].mean()
+    assert abs(drawn - lifted(np.array([seen]))[0]) <= 8, (seen, drawn)
+
+
+def test_a_scene_s_tones_count_only_its_own_pixels():
+    rng = np.random.default_rng(2)
+    suit, curtain, wall = rng.normal(15, 3, 4000), rng.normal(105, 3, 2000), rng.normal(210, 3, 4000)
+    guide = np.concatenate([suit, curtain, wall]).reshape(100, 100)
+    scene = np.concatenate([np.zeros(4000), np.ones(6000)]).reshape(100, 100)
+    assert np.allclose(scene_bands(guide, 2, scene).levels, lifted(np.array([105.0, 210.0])), atol=3)
+    assert np.allclose(scene_bands(guide, 2, np.ones_like(scene)).levels, scene_bands(guide, 2).levels)

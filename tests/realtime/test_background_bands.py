@@ -12,6 +12,8 @@ from celflow.generators.background import draw_background
 from celflow.generators.line_art import line_art_of
 from celflow.generators.palette import hex_to_rgb
 from celflow.generators.pair import PairMaker
+from celflow.generators.person_mask import PersonSegmenter
+from celflow.generators.tone_bands import lifted
 from celflow.realtime.background_bands import draw_background_bands
 from celflow.realtime.build import build_pipeline
 from celflow.realtime.characters import find_character
@@ -19,7 +21,7 @@ from celflow.realtime.records import Frame
 from celflow.realtime.still import open_photo_stylizer
 from celflow.student.metrics import ssim
 
-from tests.generators.test_tone_bands import plain_wall, wall_lightness
+from tests.generators.test_tone_bands import CURTAIN, plain_wall, suit_before_curtain, wall_lightness
 
 MODES = ("full-frame", "person-only")
 DEFAULT_BACKGROUND = line_art_of(load_character("default")).background
@@ -150,12 +152,48 @@ def test_a_plain_wall_behind_the_person_is_one_tone_as_the_teacher_draws_it():
         assert abs(np.median(drawn) - np.median(teacher)) <= 6
 
 
+def test_the_people_in_front_do_not_set_the_tones_behind_them():
+    """As the teacher reads them (generators/tone_bands.py): a black suit counted with a mid-blue curtain put the
+    curtain's tone at the suit's lightness."""
+    photo, person = suit_before_curtain()
+    drawn = lightness(draw_background_bands(photo, photo, person, DEFAULT_BACKGROUND))[CURTAIN].mean()
+    teacher = lightness(draw_background(photo, load_character("default").background, person))[CURTAIN].mean()
+    assert abs(drawn - teacher) <= 3 and abs(drawn - lightness(photo)[CURTAIN].mean()) <= 30
+
+
+def test_a_still_reads_its_background_s_tones_outside_its_people(obama):
+    """The photo's backdrop made a mid-blue curtain and a light wall; the man's dark suit covers more of the frame
+    than the curtain: drawn as a still, the curtain keeps its own lightness, not one between it and the suit's."""
+    photo = fitted(obama, 480)
+    segmenter = PersonSegmenter()
+    try:
+        person = segmenter(photo) > 0.5
+    finally:
+        segmenter.close()
+    backdrop = np.full_like(photo, (212, 206, 196))
+    backdrop[:, : photo.shape[1] // 4] = (60, 100, 170)
+    staged = np.where(person[..., None], photo, backdrop)
+    curtain = np.zeros(person.shape, bool)
+    curtain[20:-20, 10 : photo.shape[1] // 4 - 10] = True
+    curtain &= ~cv2.dilate(person.astype(np.uint8), np.ones((25, 25), np.uint8)).astype(bool)
+    stylizer = open_photo_stylizer("default")
+    try:
+        drawn = stylizer(staged)
+    finally:
+        stylizer.close()
+    seen = lightness(staged)[curtain].mean()  # a tone is drawn at its pixels' median, lifted a little
+    assert abs(lightness(drawn)[curtain].mean() - lifted(np.array([seen]))[0]) <= 8, seen
+
+
 def test_a_video_finds_the_background_with_the_painting_and_draws_it_the_same(obama):
     """In full-frame mode a video's first stage (the network alone) finds the bands and lines while the second
-    draws the frame before: the frame comes out as if the second stage had found them itself."""
+    draws the frame before, reading the bands outside the frame before's people: the frame comes out as if the
+    second stage had found them itself."""
     frame = Frame(0, 0.0, fitted(obama, 480), 0.0)
     shipped = [find_character("default")]
     full, people_only = (build_pipeline(shipped, mode, track=mode != "full-frame") for mode in MODES)
+    first = full.paint(frame)  # no frame before: its bands are read over the whole frame
+    full.finish(first)
     painted = full.paint(frame)
     assert painted.behind is not None and people_only.paint(frame).behind is None  # the real photo behind them
     faces = full.renderer.faces(painted.drawn_photo, ())
@@ -178,5 +216,6 @@ def test_the_teacher_bands_the_background_as_shot_as_the_run_time_does(obama):
     finally:
         maker.close()
     behind = pair.person_mask < 16
-    at_run_time = draw_background_bands(pair.photo, pair.photo, np.zeros(behind.shape, np.float32), DEFAULT_BACKGROUND)
+    person = pair.person_mask.astype(np.float32) / 255
+    at_run_time = draw_background_bands(pair.photo, pair.photo, person, DEFAULT_BACKGROUND)
     assert np.median(np.abs(lightness(pair.drawing) - lightness(at_run_time))[behind]) <= 4
