@@ -43,13 +43,15 @@ def fixed_bands(tones: int) -> ToneBands:
 
 def scene_bands(guide: np.ndarray, tones: int, scene: np.ndarray | None = None) -> ToneBands:
     """Bands for a scene whose smoothed lightness is `guide` (H×W, 0..255): each fixed cut moved to the least
-    crowded lightness within CUT_REACH of a band's width, each tone at its pixels' median, lifted. `scene` (H×W,
-    0..1; None: all of it) is how far each pixel belongs to the scene, not to the people in front of it: the
-    pixels are counted by it."""
+    crowded lightness of the frame within CUT_REACH of a band's width, each tone at its scene pixels' median,
+    lifted. `scene` (H×W, 0..1; None: all of it) is how far each pixel belongs to the scene, not to the people in
+    front of it: the tones' pixels are counted by it. The cuts are placed on the whole frame's lightness: a gap
+    there is a gap in the scene too, and without the people a scene can hold two gaps about as empty, between
+    which a video's cut would jump as the people's mask moves from frame to frame, the background flickering."""
     lightness = np.clip(guide, 0, 255).astype(np.uint8).ravel()
-    weights = None if scene is None else scene.astype(np.float32).ravel()
-    histogram = np.bincount(lightness, weights, minlength=256).astype(np.float32)
-    density = cv2.GaussianBlur(histogram[None] / max(histogram.sum(), 1.0), (0, 0), DENSITY_SMOOTHING)[0]
+    frame = np.bincount(lightness, minlength=256).astype(np.float32)
+    histogram = frame if scene is None else np.bincount(lightness, scene.astype(np.float32).ravel(), minlength=256)
+    density = cv2.GaussianBlur(frame[None] / max(frame.sum(), 1.0), (0, 0), DENSITY_SMOOTHING)[0]
     width = 255.0 / tones
     cuts = []
     for fixed in fixed_bands(tones).cuts:

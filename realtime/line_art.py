@@ -181,8 +181,9 @@ class LineArtist:
         return drawn_behind(picture, photo, self.lines[character].background, person)
 
     def people_before(self, shape: tuple[int, ...]) -> np.ndarray | None:
-        """The person mask of the last frame drawn, when it was `shape`'s size (a video's first stage draws the
-        next frame's background before the second has segmented it: the people moved little since)."""
+        """The person mask of the last frame drawn, when it was `shape`'s size; None before the first (a video's
+        first stage draws the next frame's background before the second has segmented it: the people moved little
+        since)."""
         before = self._people_before
         return before if before is not None and before.shape == tuple(shape[:2]) else None
 

@@ -144,12 +144,14 @@ class FrameRenderer:
 
     def background_drawing(self, rgb: np.ndarray, canvas: np.ndarray, background: str) -> np.ndarray | None:
         """In full-frame mode, `canvas` (what `paint` made of `rgb`) drawn as `background`'s teacher draws what is
-        behind the people (its bands read outside the frame before's people), for a video's first stage, which paints
+        behind the people (its tones read outside the frame before's people), for a video's first stage, which paints
         the whole frame with the network alone, to draw while the second finishes the frame before; None in the other
-        modes (their first stage paints every person and is the heavier one)."""
+        modes (their first stage paints every person and is the heavier one), and for a first frame or one of a new
+        size, which the second stage segments before it draws what is behind them."""
         if self.mode != "full-frame" or self.line_art is None:
             return None
-        return self.line_art.background(rgb, canvas, background, self.line_art.people_before(rgb.shape))
+        people = self.line_art.people_before(rgb.shape)
+        return None if people is None else self.line_art.background(rgb, canvas, background, people)
 
     def in_proportion(self, photo: np.ndarray) -> np.ndarray:
         """`photo` with the faces warped as the last call warped the student's picture (the character's face

@@ -91,3 +91,15 @@ def test_a_scene_s_tones_count_only_its_own_pixels():
     scene = np.concatenate([np.zeros(4000), np.ones(6000)]).reshape(100, 100)
     assert np.allclose(scene_bands(guide, 2, scene).levels, lifted(np.array([105.0, 210.0])), atol=3)
     assert np.allclose(scene_bands(guide, 2, np.ones_like(scene)).levels, scene_bands(guide, 2).levels)
+
+
+def test_the_cuts_stay_where_the_whole_frame_has_its_gap():
+    """Without the people a scene can hold two gaps about as empty, and a video's cut jumped between them as the
+    people's mask moved from frame to frame: the background flickered. The cuts are placed on the whole frame."""
+    rng = np.random.default_rng(3)
+    wall, person, window = rng.normal(100, 3, 3000), rng.normal(125, 3, 4000), rng.normal(200, 3, 3000)
+    guide = np.concatenate([wall, person, window]).reshape(100, 100)
+    scene = np.concatenate([np.ones(3000), np.zeros(4000), np.ones(3000)]).reshape(100, 100)
+    bands = scene_bands(guide, 2, scene)
+    assert np.array_equal(bands.cuts, scene_bands(guide, 2).cuts) and bands.cuts[0] > 135
+    assert np.allclose(bands.levels, lifted(np.array([100.0, 200.0])), atol=3)

@@ -192,7 +192,8 @@ def test_a_video_finds_the_background_with_the_painting_and_draws_it_the_same(ob
     frame = Frame(0, 0.0, fitted(obama, 480), 0.0)
     shipped = [find_character("default")]
     full, people_only = (build_pipeline(shipped, mode, track=mode != "full-frame") for mode in MODES)
-    first = full.paint(frame)  # no frame before: its bands are read over the whole frame
+    first = full.paint(frame)
+    assert first.behind is None  # no frame before: the second stage segments the frame, then draws behind them
     full.finish(first)
     painted = full.paint(frame)
     assert painted.behind is not None and people_only.paint(frame).behind is None  # the real photo behind them
