@@ -13,7 +13,7 @@ grey of a collar): pixels near the cheeks' own colour, around the face.
 
 A constant shift in CIE Lab keeps the student's bands and shading; a student that keeps the skin is drawn as it
 painted. The tolerance is small: near L* 50 a few units of L* are several degrees of ITA, and a student fine-tuned
-on a few people drifted that far lighter on faces it never saw, within a looser tolerance.
+on a few people can drift that far on faces it never saw.
 """
 
 from __future__ import annotations
