@@ -195,8 +195,9 @@ def test_a_video_finds_the_background_with_the_painting_and_draws_it_the_same(ob
     first = full.paint(frame)
     assert first.behind is None  # no frame before: the second stage segments the frame, then draws behind them
     full.finish(first)
-    painted = full.paint(frame)
-    assert painted.behind is not None and people_only.paint(frame).behind is None  # the real photo behind them
+    following = Frame(1, 1 / 30, frame.rgb, 0.0)  # the next frame of the video, the same picture
+    painted = full.paint(following)
+    assert painted.behind is not None and people_only.paint(following).behind is None  # the real photo behind them
     faces = full.renderer.faces(painted.drawn_photo, ())
     found_first, found_here = (
         full.renderer.finish(painted.drawn_photo, painted.canvas, (), painted.background, faces, None, behind)
