@@ -56,8 +56,10 @@ class PersonTracker:
             track_activation_threshold=0.5,
             high_conf_det_threshold=0.5,
         )
+        self._frame_period = 1.0 / frame_rate
         self._last: dict[int, Box] = {}
         self._last_detected: int | None = None
+        self._last_time: float | None = None  # the time the tracker was last given: it must only go on
         self._look_again = False
 
     def __call__(self, frame: Frame) -> dict[int, Box]:
@@ -75,7 +77,7 @@ class PersonTracker:
             )
         else:
             found = sv.Detections.empty()
-        tracked = self._tracker.update(found, timestamp=frame.time)
+        tracked = self._tracker.update(found, timestamp=self._time_of(frame))
         current = {
             int(track_id) + 1: tuple(float(v) for v in box)  # ByteTrack counts from 0
             for box, track_id in zip(tracked.xyxy, tracked.tracker_id)
@@ -87,6 +89,14 @@ class PersonTracker:
         self._last = current
         return dict(current)
 
+    def _time_of(self, frame: Frame) -> float:
+        """`frame`'s time for the tracker: its own, or one frame period after the last when a stream's clock repeats
+        a time or starts again (a duplicated frame, a reset): ByteTrack then skips the frame's update, warning on
+        the console, and every person loses their id for that frame."""
+        last = self._last_time
+        self._last_time = frame.time if last is None or frame.time > last else last + self._frame_period
+        return self._last_time
+
     def state(self) -> dict[str, object]:
         """Everything but the detector, picklable: a tracker given it carries on with the same people and ids."""
         return {
@@ -95,12 +105,14 @@ class PersonTracker:
             "last_detected": self._last_detected,
             "look_again": self._look_again,
             "detect_every": self._detect_every,
+            "last_time": self._last_time,
         }
 
     def restore(self, state: dict[str, object]) -> None:
         self._tracker, self._last = state["tracker"], state["last"]
         self._last_detected, self._look_again = state["last_detected"], state["look_again"]
         self._detect_every = state.get("detect_every", self._detect_every)
+        self._last_time = state.get("last_time")
 
 
 def _next_gap(gap: int, before: dict[int, Box], now: dict[int, Box], frames: int) -> int:

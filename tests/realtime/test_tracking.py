@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -106,3 +107,20 @@ def test_auto_detection_keeps_the_crossing_people_apart(crossing, face_detector)
 
     assert score.id_switches == 0
     assert score.recall > 0.8 and score.precision > 0.95
+
+
+def test_a_source_clock_that_stalls_or_jumps_back_keeps_the_people(crossing, face_detector):
+    """A stream's presentation times can repeat (a duplicated frame) or start again from 0 (a stream reset): the
+    tracker must keep following the people, and say nothing on the console, as on a clock that only goes on."""
+    steady = frames_of(crossing)
+    times = [frame.time for frame in steady]
+    times[10:12] = [times[9]] * 2  # two frames stamped as the one before
+    times[40:] = [t - times[40] for t in times[40:]]  # the clock starts again from 0
+    stalled = [Frame(frame.index, at, frame.rgb, frame.captured_at) for frame, at in zip(steady, times)]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*timestamp")  # the tracking library's, on a clock that misbehaves
+        tracker = PersonTracker(face_detector)
+        tracked = [tracker(frame) for frame in stalled]
+    score = score_tracking(crossing, tracked)
+    assert score.id_switches == 0
+    assert all(tracked[index] for index in range(12, len(crossing)))  # nobody lost where the clock misbehaved
