@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import shutil
 import time
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from celflow.realtime.segments import (
     frames_in,
@@ -23,7 +25,7 @@ from celflow.realtime.segments import (
     work_folder,
     write_segment,
 )
-from celflow.realtime.video import VideoError, probe_video
+from celflow.realtime.video import VideoError, clock_goes_back, probe_video
 
 SEGMENT_SECONDS = 30.0  # a kill loses at most this much work; each segment costs one seek and one file
 
@@ -91,14 +93,20 @@ def convert_video(
         raise VideoError(f"{dst}: output would overwrite its own input")
     started = time.perf_counter()
     info = probe_video(src)
+    restarts = clock_goes_back(src)
+    if restarts is not None:  # its frames could be neither placed in time nor found again by a resumed run
+        raise VideoError(f"{src}: its clock starts again after {restarts:.1f} s (recordings joined end to end): "
+                         "convert each recording on its own")
     plan = plan_segments(src, info, segment_seconds)
     folder = work_folder(dst, plan)
     paths = [segment_path(folder, number) for number in range(plan.segments)]
     done = finished_segments(folder, paths, stylize)
     resumed = sum(frames_in(path) for path in paths[:done])
     frames = 0
-    # tqdm's ETA counts only this run's pace, so resumed frames do not make it optimistic
-    with tqdm(total=info.frames, initial=resumed, unit="frame", desc=src.name, disable=not progress) as bar:
+    # tqdm's ETA counts only this run's pace, so resumed frames do not make it optimistic; a line logged meanwhile
+    # (a corrupt frame skipped, a size change) is printed above the bar, not into it
+    bar = tqdm(total=info.frames, initial=resumed, unit="frame", desc=src.name, disable=not progress)
+    with logging_redirect_tqdm(loggers=[logging.getLogger("celflow")]), bar:
         for number in range(done, plan.segments):
             frames += write_segment(src, paths[number], info, plan, number, stylize, bar.update)
             if isinstance(stylize, Resumable):

@@ -105,6 +105,32 @@ def read_frames(path: Path) -> Iterator[np.ndarray]:
                 yield upright_rgb(frame)
 
 
+MAX_REORDER = 16  # frames H.264 may decode ahead of display (B-frames): how far a join's clock may step back
+
+
+def clock_goes_back(path: Path) -> float | None:
+    """The time (seconds) after which the video stream's clock starts again, or None where it only goes on.
+
+    MPEG-TS recordings are joined by putting one file after the other, and each brings its own clock: the frames
+    after the join are stamped earlier than those before. Two parts of one clock joined step back too, by their
+    frames' decoding delay (MAX_REORDER frames at most), which is no restart. Other containers keep one clock,
+    and are not read."""
+    with open_video(path) as container:
+        if "mpegts" not in container.format.name:
+            return None
+        stream = container.streams.best("video")
+        rate = float(stream.average_rate or stream.guessed_rate or 30)
+        latest = None
+        for packet in container.demux(stream):
+            if packet.dts is None:
+                continue
+            seconds = float(packet.dts * stream.time_base)
+            if latest is not None and seconds < latest - MAX_REORDER / rate:
+                return latest
+            latest = seconds if latest is None else max(latest, seconds)
+    return None
+
+
 def probe_video(path: Path) -> VideoInfo:
     """Upright size (from the first frame), rate, time base, frame count and colour tags of the video in `path`."""
     with open_video(path) as container:

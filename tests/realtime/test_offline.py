@@ -223,3 +223,47 @@ def test_real_carphone_clip(carphone, tmp_path):
         assert (stream.codec_context.name, stream.frames) == ("h264", 120)
         assert stream.average_rate == Fraction(30000, 1001)
     assert last_frame_seconds(report.output) == pytest.approx(last_frame_seconds(carphone), abs=1e-3)
+
+
+
+def _ts_clip(
+    path: Path, width: int, height: int, colour: tuple[int, int, int], first_frame: int = 0, frames: int = 15
+) -> bytes:
+    """An MPEG-TS clip of flat frames, the first stamped `first_frame` / RATE: such streams are joined by putting
+    one file after the other, and a recorder that changes the picture size midway writes one like it."""
+    with av.open(str(path), "w", format="mpegts") as output:
+        stream = output.add_stream("libx264", rate=RATE)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        picture = np.zeros((height, width, 3), np.uint8)
+        picture[:] = colour
+        for index in range(frames):
+            frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
+            frame.pts, frame.time_base = first_frame + index, Fraction(1, RATE)
+            output.mux(stream.encode(frame))
+        output.mux(stream.encode(None))
+    return path.read_bytes()
+
+
+def test_a_video_whose_picture_size_changes_midway_is_written_at_its_first_size(tmp_path):
+    """Every frame is written; those of the later size fitted inside the first without being stretched (their
+    people keep their proportions)."""
+    changing = tmp_path / "changing.ts"
+    wide = _ts_clip(tmp_path / "wide.ts", 128, 72, (200, 40, 40))
+    square = _ts_clip(tmp_path / "square.ts", 96, 96, (40, 200, 40), first_frame=15)
+    changing.write_bytes(wide + square)
+    report = convert_video(changing, tmp_path / "out.mp4", identity, progress=False)
+    frames = list(read_frames(tmp_path / "out.mp4"))
+    assert report.frames == len(frames) == 30
+    assert {frame.shape for frame in frames} == {(72, 128, 3)}
+    last = frames[-1].astype(int)
+    assert abs(last[36, 64] - (40, 200, 40)).max() < 12  # the square picture in the middle
+    assert last[36, 10].max() < 20 and last[36, -10].max() < 20  # black bars each side, nothing stretched
+
+
+def test_recordings_joined_with_their_own_clocks_are_named_in_one_line(tmp_path):
+    joined = tmp_path / "joined.ts"
+    first, second = (_ts_clip(tmp_path / name, 64, 48, (200, 40, 40), frames=3 * RATE) for name in ("a.ts", "b.ts"))
+    joined.write_bytes(first + second)
+    with pytest.raises(VideoError, match=r"joined.ts: its clock starts again after 3\.[0-9] s"):
+        convert_video(joined, tmp_path / "out.mp4", identity, progress=False)
+    assert not (tmp_path / "out.mp4").exists()
