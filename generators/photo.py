@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -23,13 +24,22 @@ def as_8_bit_rgb(image: Image.Image) -> Image.Image:
 
 
 def decode_photo(data: bytes, max_side: int | None = None) -> np.ndarray:
-    """Decode image bytes to H×W×3 uint8 RGB, upright (EXIF), grey, 16-bit and alpha converted, optionally shrunk."""
+    """Decode image bytes to H×W×3 uint8 RGB, upright (EXIF), grey, 16-bit and alpha converted, optionally shrunk.
+
+    Pillow warns on the console of an image past its pixel limit and refuses one past twice that (a decompression
+    bomb); a user's own large photo is opened without the warning, and one past the refusal is a PhotoError, so it
+    costs that photo, not the run."""
     if not data:
         raise PhotoError("empty file")
+    # a filter for the process, as catch_warnings is not thread-safe and photos are decoded on worker threads
+    warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()  # Pillow decodes lazily: truncation only shows here
             image = as_8_bit_rgb(ImageOps.exif_transpose(image))
+    except Image.DecompressionBombError as error:
+        most = 2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6  # Pillow refuses past twice its limit
+        raise PhotoError(f"more than {most:.3g} megapixels, the most Pillow opens safely: shrink it first") from error
     except UnidentifiedImageError as error:
         raise PhotoError("not an image file") from error
     except (OSError, SyntaxError, ValueError) as error:
@@ -37,3 +47,4 @@ def decode_photo(data: bytes, max_side: int | None = None) -> np.ndarray:
     if max_side and max(image.size) > max_side:
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     return np.asarray(image, dtype=np.uint8).copy()
+

@@ -1,4 +1,5 @@
 import io
+import warnings
 
 import cv2
 import numpy as np
@@ -87,3 +88,24 @@ def test_transparent_pixels_read_as_white_and_opaque_ones_as_they_are(astronaut)
         assert photo.dtype == np.uint8 and photo.shape == astronaut.shape
         assert np.array_equal(photo[:, :256], astronaut[:, :256])
         assert (photo[:, 256:] == 255).all()
+
+
+def _png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 180, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_photo_larger_than_pillow_opens_is_refused_in_one_line(monkeypatch):
+    """Pillow refuses images past twice its pixel limit (decompression bombs) with an error of its own kind: a
+    gigapixel panorama among a folder of photos must cost that photo, named, not the whole run."""
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 5_000)  # the limit as if the image were a giant one
+    with pytest.raises(PhotoError, match=r"more than 0.01 megapixels"):
+        decode_photo(_png(110, 100))
+
+
+def test_a_large_photo_under_the_limit_opens_without_a_warning(monkeypatch):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 5_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Pillow's DecompressionBombWarning would print on the user's console
+        assert decode_photo(_png(100, 60), max_side=50).shape == (30, 50, 3)
