@@ -70,9 +70,10 @@ def user_errors() -> tuple[type[Exception], ...]:
     """Errors that mean 'your input is wrong': shown as one line, never as a traceback."""
     from celflow.core.character import CharacterPackError
     from celflow.core.image_files import PhotoFolderError
+    from celflow.pipelines.generate_summary import TooManyFailures
     from celflow.realtime.video import VideoError
 
-    return (CharacterPackError, PhotoFolderError, VideoError, FileNotFoundError, ValueError)
+    return (CharacterPackError, PhotoFolderError, TooManyFailures, VideoError, FileNotFoundError, ValueError)
 
 
 def require_file(path: Path, what: str) -> None:

@@ -39,3 +39,14 @@ def test_a_bug_keeps_its_traceback() -> None:
     record = logged_while_handling(ZeroDivisionError("division by zero"), ENGINE_LOGGERS[0])
 
     assert record.exc_info is not None and record.exc_info[0] is ZeroDivisionError
+
+
+def test_too_many_failed_photos_is_logged_without_its_traceback() -> None:
+    """`generate` stops when too many photos fail (unreadable, too large): the photos' fault, said in one line."""
+    from celflow.pipelines.generate_summary import TooManyFailures
+
+    hide_user_error_tracebacks()
+
+    record = logged_while_handling(TooManyFailures("pairs/: 2 of 3 photos failed"), "prefect.flow_runs")
+
+    assert record.exc_info is None and "2 of 3 photos failed" in record.getMessage()
