@@ -13,6 +13,8 @@ from celflow.core.atomic import atomic_path
 # Real public-domain photos that ship inside the package (see samples/SOURCES.md), for the demo and tests.
 SAMPLE_PHOTOS = Path(__file__).resolve().parent / "samples"
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
+# what phones save photos as (an iPhone's default): read through pillow-heif (generators/photo.py), never written
+HEIF_SUFFIXES = frozenset({".heic", ".heif"})
 
 
 class PhotoFolderError(ValueError):
@@ -24,9 +26,10 @@ def list_photos(photos_dir: Path) -> list[Path]:
     photos_dir = Path(photos_dir)
     if not photos_dir.is_dir():
         raise PhotoFolderError(f"{photos_dir}: photo folder not found")
-    photos = sorted(p for p in photos_dir.rglob("*") if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
+    readable = PHOTO_SUFFIXES | HEIF_SUFFIXES
+    photos = sorted(p for p in photos_dir.rglob("*") if p.is_file() and p.suffix.lower() in readable)
     if not photos:
-        raise PhotoFolderError(f"{photos_dir}: no photos ({', '.join(sorted(PHOTO_SUFFIXES))}) in this folder")
+        raise PhotoFolderError(f"{photos_dir}: no photos ({', '.join(sorted(readable))}) in this folder")
     return photos
 
 

@@ -7,6 +7,9 @@ import warnings
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
+register_heif_opener()  # HEIC and HEIF photos (an iPhone's default) open in Pillow like any other
 
 
 class PhotoError(ValueError):

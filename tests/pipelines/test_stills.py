@@ -152,3 +152,18 @@ def test_an_out_file_that_is_the_photo_itself_is_refused(hopper, tmp_path):
 
     with pytest.raises(ValueError, match="is the photo itself"):
         plan_stills([str(photo)], photo)
+
+
+def test_a_phones_heic_photo_is_drawn_like_any_other(hopper, tmp_path):
+    """iPhones save HEIC by default: such a photo is found in a folder, read as it looks, and drawn."""
+    photos = tmp_path / "phone"
+    photos.mkdir()
+    Image.fromarray(hopper).save(photos / "IMG_0001.HEIC", format="HEIF", quality=95)
+    out = tmp_path / "out"
+
+    plan = plan_stills([str(photos)], out)
+    assert plan.photos == [(photos / "IMG_0001.HEIC", out / "IMG_0001.png")]
+    report = stylize_stills(plan, invert, progress=False)
+
+    assert not report.skipped
+    assert np.abs(read_rgb(out / "IMG_0001.png").astype(int) - (255 - hopper.astype(int))).mean() < 4
