@@ -13,8 +13,9 @@ from celflow.core.atomic import atomic_path
 # Real public-domain photos that ship inside the package (see samples/SOURCES.md), for the demo and tests.
 SAMPLE_PHOTOS = Path(__file__).resolve().parent / "samples"
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
-# what phones save photos as (an iPhone's default): read through pillow-heif (generators/photo.py), never written
-HEIF_SUFFIXES = frozenset({".heic", ".heif"})
+# photos read: those above and what phones save (HEIC, an iPhone's default, through pillow-heif in
+# generators/photo.py), never written
+READABLE_PHOTO_SUFFIXES = frozenset(PHOTO_SUFFIXES | {".heic", ".heif"})
 
 
 class PhotoFolderError(ValueError):
@@ -26,10 +27,9 @@ def list_photos(photos_dir: Path) -> list[Path]:
     photos_dir = Path(photos_dir)
     if not photos_dir.is_dir():
         raise PhotoFolderError(f"{photos_dir}: photo folder not found")
-    readable = PHOTO_SUFFIXES | HEIF_SUFFIXES
-    photos = sorted(p for p in photos_dir.rglob("*") if p.is_file() and p.suffix.lower() in readable)
+    photos = sorted(p for p in photos_dir.rglob("*") if p.is_file() and p.suffix.lower() in READABLE_PHOTO_SUFFIXES)
     if not photos:
-        raise PhotoFolderError(f"{photos_dir}: no photos ({', '.join(sorted(readable))}) in this folder")
+        raise PhotoFolderError(f"{photos_dir}: no photos ({', '.join(sorted(READABLE_PHOTO_SUFFIXES))}) in this folder")
     return photos
 
 

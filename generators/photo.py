@@ -34,7 +34,8 @@ def decode_photo(data: bytes, max_side: int | None = None) -> np.ndarray:
     costs that photo, not the run."""
     if not data:
         raise PhotoError("empty file")
-    # a filter for the process, as catch_warnings is not thread-safe and photos are decoded on worker threads
+    # a filter for the process, as catch_warnings is not thread-safe and photos are decoded on worker threads; set on
+    # each call (it replaces itself), since a caller's own catch_warnings block drops one set at import
     warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
     try:
         with Image.open(io.BytesIO(data)) as image:

@@ -17,12 +17,10 @@ import numpy as np
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
-from celflow.core.image_files import HEIF_SUFFIXES, PHOTO_SUFFIXES, write_image
+from celflow.core.image_files import PHOTO_SUFFIXES, READABLE_PHOTO_SUFFIXES, write_image
 from celflow.generators.photo import PhotoError, decode_photo
-from celflow.realtime.sources import IMAGE_SUFFIXES
 
 log = logging.getLogger(__name__)
-STILL_SUFFIXES = IMAGE_SUFFIXES | HEIF_SUFFIXES  # decode_photo reads phones' HEIC too
 
 RESULT_SUFFIX = ".png"
 
@@ -50,12 +48,12 @@ def _named_photos(spec: str) -> list[tuple[Path, Path]] | None:
     A folder's photos keep their sub-folders; a file or a pattern's matches go to OUT's top level."""
     path = Path(spec)
     if path.is_dir():
-        found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in STILL_SUFFIXES)
+        found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READABLE_PHOTO_SUFFIXES)
         return [(photo, photo.relative_to(path).with_suffix("")) for photo in found]
     if path.is_file():
         return [(path, Path(path.stem))]
     matches = sorted(Path(match) for match in glob.glob(spec, recursive=True))
-    files = [match for match in matches if match.is_file() and match.suffix.lower() in STILL_SUFFIXES]
+    files = [match for match in matches if match.is_file() and match.suffix.lower() in READABLE_PHOTO_SUFFIXES]
     return [(photo, Path(photo.stem)) for photo in files] or None
 
 

@@ -73,7 +73,8 @@ def stylize(
 ) -> None:
     """Turn photos into webtoon images with a trained student: with or without faces, any common format."""
     show_celflow_logs()
-    from celflow.pipelines.stills import STILL_SUFFIXES, names_one_image, plan_stills, stylize_stills
+    from celflow.core.image_files import READABLE_PHOTO_SUFFIXES
+    from celflow.pipelines.stills import names_one_image, plan_stills, stylize_stills
     from celflow.realtime.still import open_photo_stylizer
     from celflow.realtime.working_size import FULL, parse_fixed_max_side
 
@@ -85,7 +86,7 @@ def stylize(
         side = parse_fixed_max_side(max_side)
         plan = plan_stills(inputs, out)
         if not plan.photos:
-            suffixes = ", ".join(sorted(STILL_SUFFIXES))
+            suffixes = ", ".join(sorted(READABLE_PHOTO_SUFFIXES))
             raise FileNotFoundError(f"{' '.join(inputs)}: no photos ({suffixes}) found outside the output folder")
         chosen = model if model is not None else character or DEFAULT_CHARACTER
         stylizer = open_photo_stylizer(chosen, strength, mode, backend, line_art)
